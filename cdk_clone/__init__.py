@@ -1,0 +1,1 @@
+"""cdk-clone: clone Alibaba Cloud ECS instances as infrastructure as code."""

@@ -1,0 +1,380 @@
+"""The one description of every ``ecsclone`` Terraform type.
+
+Both faces are derived from this module and nothing else:
+
+* ``cdk_clone.provider`` turns each :class:`ResourceSchema` into the Terraform schema it serves;
+* ``cdk_clone.bindings`` is generated from it (typed constructor arguments and attribute getters).
+
+Adding an attribute here adds it to both; there is no second copy to drift.
+
+Example::
+
+    from cdk_clone.schema import RESOURCES
+    image = RESOURCES["ecsclone_image"]
+    [f.name for f in image.fields if f.required]   # ['instance_id']
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "ValueType",
+    "Field",
+    "Block",
+    "ResourceSchema",
+    "PROVIDER",
+    "RESOURCES",
+    "DATA_SOURCES",
+    "PROVIDER_SOURCE",
+    "PROVIDER_LOCAL_NAME",
+    "PROVIDER_VERSION",
+    "TIMEOUTS",
+]
+
+PROVIDER_SOURCE = "cdk-clone/ecsclone"
+PROVIDER_LOCAL_NAME = "ecsclone"
+PROVIDER_VERSION = "0.1.0"
+
+
+class ValueType(enum.Enum):
+    """Terraform value types that the ecsclone schemas use."""
+
+    STRING = "string"
+    NUMBER = "number"
+    BOOL = "bool"
+    LIST_OF_STRING = "list(string)"
+    SET_OF_STRING = "set(string)"
+    MAP_OF_STRING = "map(string)"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute.
+
+    ``required``, ``optional`` and ``computed`` follow Terraform's meaning: optional+computed means the
+    user may set it, and when they do not, the provider fills it in. ``force_new`` means a change
+    replaces the object, because the ECS/VPC API cannot change it in place.
+    """
+
+    name: str
+    type: ValueType
+    description: str
+    required: bool = False
+    optional: bool = False
+    computed: bool = False
+    sensitive: bool = False
+    force_new: bool = False
+
+    def __post_init__(self) -> None:
+        if self.required and (self.optional or self.computed):
+            raise ValueError(f"{self.name}: a required attribute is neither optional nor computed")
+        if not (self.required or self.optional or self.computed):
+            raise ValueError(f"{self.name}: say whether the attribute is required, optional or computed")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A nested block (``ingress { ... }``, ``timeouts { ... }``)."""
+
+    name: str
+    nesting: Literal["single", "list", "set"]
+    fields: tuple[Field, ...]
+    description: str
+    min_items: int = 0
+    max_items: int = 0  # 0: no limit
+    force_new: bool = False
+
+
+@dataclass(frozen=True)
+class ResourceSchema:
+    """A resource or data-source type: its attributes, its blocks, and default timeouts."""
+
+    type_name: str
+    description: str
+    fields: tuple[Field, ...]
+    blocks: tuple[Block, ...] = ()
+    # Default timeouts in seconds, overridable per resource with a `timeouts` block.
+    default_timeouts: dict[str, int] = field(default_factory=dict)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.type_name} has no attribute {name!r}")
+
+    def block(self, name: str) -> Block:
+        for b in self.blocks:
+            if b.name == name:
+                return b
+        raise KeyError(f"{self.type_name} has no block {name!r}")
+
+
+S, N, B = ValueType.STRING, ValueType.NUMBER, ValueType.BOOL
+LIST_S, SET_S, MAP_S = ValueType.LIST_OF_STRING, ValueType.SET_OF_STRING, ValueType.MAP_OF_STRING
+
+
+def _id(what: str) -> Field:
+    return Field("id", S, f"The {what} ID.", computed=True)
+
+
+TIMEOUTS = Block(
+    "timeouts",
+    "single",
+    (
+        Field("create", S, 'How long to wait for creation, as a duration such as "10m" or "90s".', optional=True),
+        Field("update", S, "How long to wait for an update.", optional=True),
+        Field("delete", S, "How long to wait for deletion.", optional=True),
+    ),
+    "Overrides the default waiting times of this resource.",
+    max_items=1,
+)
+
+
+PROVIDER = ResourceSchema(
+    "ecsclone",
+    "Calls the Alibaba Cloud ECS and VPC OpenAPI for one region.",
+    (
+        Field("region", S, "The region every resource of this provider lives in, e.g. cn-hangzhou.", required=True),
+        Field(
+            "endpoint",
+            S,
+            "Send every ECS and VPC call to this URL (e.g. a local fake). Default: CDK_CLONE_ENDPOINT, "
+            "else the real regional endpoints.",
+            optional=True,
+        ),
+        Field("access_key", S, "AccessKeyId. Default: ALIBABA_CLOUD_ACCESS_KEY_ID.", optional=True),
+        Field(
+            "secret_key",
+            S,
+            "AccessKeySecret. Default: ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
+            optional=True,
+            sensitive=True,
+        ),
+    ),
+)
+
+
+_IMAGE_COMPUTED = (
+    Field("status", S, "Image status: Available once created.", computed=True),
+    Field("progress", S, 'Creation progress as the API reports it, e.g. "100%".', computed=True),
+    Field("size", N, "Image size in GiB.", computed=True),
+    Field(
+        "transient",
+        B,
+        "The image may be deleted by the instance group that boots from it (keep_images=False): "
+        "a missing transient image is not drift.",
+        optional=True,
+    ),
+)
+
+IMAGE = ResourceSchema(
+    "ecsclone_image",
+    "A custom image made from an instance (CreateImage), waited for until Available.",
+    (
+        _id("image"),
+        Field("instance_id", S, "The instance to image.", required=True, force_new=True),
+        Field(
+            "image_name",
+            S,
+            "Image name; default a unique TemplateScratch-<instance>-<time> name.",
+            optional=True,
+            computed=True,
+        ),
+        Field("description", S, "Image description.", optional=True),
+        Field(
+            "stop_instance_for_consistency",
+            B,
+            "Stop the instance before imaging so its data is consistent, and start it again afterwards.",
+            optional=True,
+        ),
+        Field("source_image_id", S, "The image the instance booted from (lineage).", computed=True),
+        *_IMAGE_COMPUTED,
+    ),
+    (TIMEOUTS,),
+    {"create": 1800, "update": 300, "delete": 600},
+)
+
+IMAGE_COPY = ResourceSchema(
+    "ecsclone_image_copy",
+    "A copy of a custom image in the provider's region (CopyImage); unfinished copies are cancelled on destroy.",
+    (
+        _id("copied image"),
+        Field("source_image_id", S, "The image to copy.", required=True, force_new=True),
+        Field("source_region_id", S, "The region the source image lives in.", required=True, force_new=True),
+        Field("image_name", S, "Name of the copy; default the source image's name.", optional=True, computed=True),
+        Field("description", S, "Description of the copy.", optional=True),
+        *_IMAGE_COMPUTED,
+    ),
+    (TIMEOUTS,),
+    {"create": 3600, "update": 300, "delete": 600},
+)
+
+VPC = ResourceSchema(
+    "ecsclone_vpc",
+    "A VPC (CreateVpc), waited for until Available.",
+    (
+        _id("VPC"),
+        Field("cidr_block", S, "The VPC's IPv4 CIDR block, e.g. 172.16.0.0/12.", required=True, force_new=True),
+        Field("vpc_name", S, "VPC name.", optional=True),
+        Field("description", S, "VPC description.", optional=True),
+        Field("status", S, "VPC status.", computed=True),
+        Field("router_id", S, "The VPC's vRouter.", computed=True),
+        Field("route_table_id", S, "The vRouter's system route table.", computed=True),
+    ),
+    (TIMEOUTS,),
+    {"create": 600, "update": 300, "delete": 600},
+)
+
+VSWITCH = ResourceSchema(
+    "ecsclone_vswitch",
+    "A vSwitch in one zone of a VPC (CreateVSwitch), waited for until Available.",
+    (
+        _id("vSwitch"),
+        Field("vpc_id", S, "The VPC.", required=True, force_new=True),
+        Field("zone_id", S, "The zone.", required=True, force_new=True),
+        Field("cidr_block", S, "CIDR block inside the VPC's, mask /16 to /29.", required=True, force_new=True),
+        Field("vswitch_name", S, "vSwitch name.", optional=True),
+        Field("description", S, "vSwitch description.", optional=True),
+        Field("status", S, "vSwitch status.", computed=True),
+    ),
+    (TIMEOUTS,),
+    {"create": 600, "update": 300, "delete": 600},
+)
+
+
+def _rule_fields(peer_group: str, peer_group_text: str) -> tuple[Field, ...]:
+    return (
+        Field("ip_protocol", S, "tcp, udp, icmp, gre or all (any case).", required=True),
+        Field("port_range", S, 'e.g. "22/22"; "-1/-1" for every port.', optional=True),
+        Field("cidr_ip", S, "The peer address range.", optional=True),
+        Field(peer_group, S, peer_group_text, optional=True),
+        Field("policy", S, "accept (default) or drop.", optional=True),
+        Field("priority", N, "1 (default, highest) to 100.", optional=True),
+        Field("nic_type", S, "intranet (the only type in a VPC).", optional=True),
+        Field("description", S, "Rule description.", optional=True),
+    )
+
+
+SECURITY_GROUP = ResourceSchema(
+    "ecsclone_security_group",
+    "A security group in a VPC with its rules; an update authorizes and revokes only the difference.",
+    (
+        _id("security group"),
+        Field("vpc_id", S, "The VPC.", required=True, force_new=True),
+        Field("security_group_name", S, "Security group name.", optional=True),
+        Field("description", S, "Security group description.", optional=True),
+    ),
+    (
+        Block(
+            "ingress",
+            "set",
+            _rule_fields("source_security_group_id", "Allow traffic from this security group."),
+            "An inbound rule.",
+        ),
+        Block(
+            "egress",
+            "set",
+            _rule_fields("dest_security_group_id", "Allow traffic to this security group."),
+            "An outbound rule.",
+        ),
+        TIMEOUTS,
+    ),
+    {"create": 300, "update": 300, "delete": 600},
+)
+
+INSTANCE_GROUP = ResourceSchema(
+    "ecsclone_instance_group",
+    "N instances from one RunInstances call, with stock checks, a similar type when sold out, partial "
+    "creation under quota, and the source's private IP when it can be kept.",
+    (
+        Field("id", S, "The group's ID (its first ClientToken).", computed=True),
+        Field("image_id", S, "The image the instances boot from.", required=True, force_new=True),
+        Field("instance_type", S, "The wanted instance type, e.g. ecs.g7.large.", required=True, force_new=True),
+        Field(
+            "allow_similar_instance_type",
+            B,
+            "When the type is out of stock in the zone, launch a similar type with stock (same vCPU and "
+            "memory first).",
+            optional=True,
+            force_new=True,
+        ),
+        Field("vswitch_id", S, "The vSwitch the instances join.", required=True, force_new=True),
+        Field("zone_id", S, "The zone; default the vSwitch's.", optional=True, computed=True, force_new=True),
+        Field("security_group_ids", LIST_S, "Security groups, in the vSwitch's VPC.", required=True, force_new=True),
+        Field("amount", N, "How many instances (1..100); changed in place by launching or releasing.", required=True),
+        Field(
+            "min_amount",
+            N,
+            "Accept partial success down to this many (RunInstances MinAmount); default 1.",
+            optional=True,
+        ),
+        Field(
+            "private_ip",
+            S,
+            "Preferred private IP (the source's): kept when amount is 1 and the address is inside the vSwitch "
+            "and free, otherwise the API assigns one.",
+            optional=True,
+            force_new=True,
+        ),
+        Field("instance_charge_type", S, "PostPaid (default) or PrePaid.", optional=True, force_new=True),
+        Field("period", N, "PrePaid period.", optional=True, force_new=True),
+        Field("period_unit", S, "Month (default) or Week.", optional=True, force_new=True),
+        Field("instance_name", S, "Instance name or batch pattern such as clone-[1,3].", optional=True),
+        Field("host_name", S, "Host name.", optional=True),
+        Field("system_disk_category", S, "System disk category.", optional=True, force_new=True),
+        Field("system_disk_size", N, "System disk size in GiB.", optional=True, force_new=True),
+        Field("internet_max_bandwidth_out", N, "Public bandwidth in Mbit/s; >0 gives a public IP.", optional=True, force_new=True),
+        Field("tags", MAP_S, "Tags for every instance.", optional=True),
+        Field(
+            "delete_images_after_launch",
+            LIST_S,
+            "Images (transient ones) to delete once the instances are Running.",
+            optional=True,
+        ),
+        Field("instance_ids", LIST_S, "The instances, in launch order.", computed=True),
+        Field("private_ips", LIST_S, "Their private IPs, in the same order.", computed=True),
+        Field("effective_instance_type", S, "The type launched (the wanted one, or the similar one).", computed=True),
+        Field("created_amount", N, "How many instances exist (fewer than amount under quota or stock).", computed=True),
+    ),
+    (TIMEOUTS,),
+    {"create": 1200, "update": 1200, "delete": 1200},
+)
+
+INSTANCE_DATA = ResourceSchema(
+    "ecsclone_instance",
+    "Everything needed to clone an existing instance.",
+    (
+        Field("id", S, "The instance ID.", computed=True),
+        Field("instance_id", S, "The instance to describe.", required=True),
+        Field("region_id", S, "Region.", computed=True),
+        Field("zone_id", S, "Zone.", computed=True),
+        Field("instance_type", S, "Instance type.", computed=True),
+        Field("cpu", N, "vCPUs.", computed=True),
+        Field("memory", N, "Memory in MiB.", computed=True),
+        Field("image_id", S, "The image it booted from.", computed=True),
+        Field("image_visible", B, "Whether that image is still visible in DescribeImages.", computed=True),
+        Field("network_type", S, "vpc or classic.", computed=True),
+        Field("vpc_id", S, "VPC.", computed=True),
+        Field("vpc_cidr_block", S, "The VPC's CIDR.", computed=True),
+        Field("vswitch_id", S, "vSwitch.", computed=True),
+        Field("vswitch_cidr_block", S, "The vSwitch's CIDR.", computed=True),
+        Field("private_ip", S, "Primary private IP.", computed=True),
+        Field("security_group_ids", LIST_S, "Security groups.", computed=True),
+        Field("instance_charge_type", S, "PostPaid or PrePaid.", computed=True),
+        Field("instance_name", S, "Name.", computed=True),
+        Field("host_name", S, "Host name.", computed=True),
+        Field("status", S, "Status.", computed=True),
+        Field("system_disk_category", S, "System disk category.", computed=True),
+        Field("system_disk_size", N, "System disk size in GiB.", computed=True),
+        Field("internet_max_bandwidth_out", N, "Public bandwidth in Mbit/s.", computed=True),
+        Field("tags", MAP_S, "Tags.", computed=True),
+    ),
+)
+
+RESOURCES: dict[str, ResourceSchema] = {
+    r.type_name: r for r in (IMAGE, IMAGE_COPY, VPC, VSWITCH, SECURITY_GROUP, INSTANCE_GROUP)
+}
+DATA_SOURCES: dict[str, ResourceSchema] = {INSTANCE_DATA.type_name: INSTANCE_DATA}

@@ -1,0 +1,1 @@
+"""fake_api: a local, wire-faithful fake of Alibaba Cloud ECS and VPC."""
