@@ -331,7 +331,8 @@ INSTANCE_GROUP = ResourceSchema(
         Field(
             "delete_images_after_launch",
             LIST_S,
-            "Images (transient ones) to delete once the instances are Running.",
+            "Transient images to delete once the instances are Running: image IDs in the provider's region, "
+            'or "<region_id>:<image_id>" for an image in another region (the source image of a copy).',
             optional=True,
         ),
         Field("instance_ids", LIST_S, "The instances, in launch order.", computed=True),
