@@ -1,0 +1,17 @@
+"""Settings for every test: no calls home from Terraform or cdktf, and quick polling against the fake."""
+
+from __future__ import annotations
+
+import os
+
+# Terraform and cdktf must never phone home, and jsii on Node 20 must not print its end-of-life banner.
+os.environ["CHECKPOINT_DISABLE"] = "1"
+os.environ["DISABLE_VERSION_CHECK"] = "1"
+os.environ["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
+# The fake answers at once; waiting loops need not sleep long between polls.
+os.environ.setdefault("CDK_CLONE_POLL_INTERVAL", "0.05")
+# A global Terraform CLI configuration would change how providers are found; the project writes its own.
+os.environ.pop("TF_CLI_CONFIG_FILE", None)
+# Real credentials in the environment must never reach a test: tests talk to the fake only.
+for _name in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"):
+    os.environ.pop(_name, None)
