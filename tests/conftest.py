@@ -12,6 +12,11 @@ os.environ["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
 os.environ.setdefault("CDK_CLONE_POLL_INTERVAL", "0.05")
 # A global Terraform CLI configuration would change how providers are found; the project writes its own.
 os.environ.pop("TF_CLI_CONFIG_FILE", None)
-# Real credentials in the environment must never reach a test: tests talk to the fake only.
-for _name in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"):
+# Real credentials or endpoints in the environment must never reach a test: tests talk to the fake only.
+for _name in (
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+    "CDK_CLONE_ENDPOINT",
+):
     os.environ.pop(_name, None)
