@@ -1,0 +1,65 @@
+"""The one door to cdktf and constructs.
+
+Every other module of ``cdk_clone`` imports the CDK for Terraform from here, never from ``cdktf`` or
+``constructs`` directly. cdktf 0.21 is the last HashiCorp release; its community fork (CDK Terrain,
+``cdktn``) keeps the same classes and output formats, so moving to it is a change of the import lines
+below and nothing else.
+
+Example::
+
+    from cdk_clone._cdktf import App, TerraformStack
+    app = App()
+    stack = TerraformStack(app, "clones")
+"""
+
+from __future__ import annotations
+
+import os
+
+# jsii starts a Node process on first use; on Node 20 it prints an end-of-life banner on every run unless
+# told not to. Set before importing cdktf, and only as a default so a user's own value wins.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from cdktf import (  # noqa: E402  (the environment default above must precede the import)
+    Annotations,
+    App,
+    Fn,
+    IResolvable,
+    ITerraformDependable,
+    TerraformCount,
+    TerraformDataSource,
+    TerraformElement,
+    TerraformOutput,
+    TerraformProvider,
+    TerraformProviderGeneratorMetadata,
+    TerraformResource,
+    TerraformResourceLifecycle,
+    TerraformStack,
+    Testing,
+    Token,
+)
+from constructs import Construct, IConstruct  # noqa: E402
+
+# pytest would otherwise try to collect cdktf's Testing class from every test module that imports it.
+Testing.__test__ = False  # type: ignore[attr-defined]
+
+__all__ = [
+    "Annotations",
+    "App",
+    "Construct",
+    "Fn",
+    "IConstruct",
+    "IResolvable",
+    "ITerraformDependable",
+    "TerraformCount",
+    "TerraformDataSource",
+    "TerraformElement",
+    "TerraformOutput",
+    "TerraformProvider",
+    "TerraformProviderGeneratorMetadata",
+    "TerraformResource",
+    "TerraformResourceLifecycle",
+    "TerraformStack",
+    "Testing",
+    "Token",
+]
