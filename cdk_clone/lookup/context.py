@@ -1,0 +1,245 @@
+"""The look-up cache: source-instance snapshots and zone lists kept in a JSON context file beside the app.
+
+As AWS CDK keeps its look-ups in ``cdk.context.json``, cdk-clone keeps them in ``cdk-clone.context.json``
+in the directory the app runs in. Once an entry is there, synth reads it without any API call, so synth
+is repeatable and works offline, and a clone stays a copy of its source *as it was*: a later change to the
+source does not change the clones until the entry is refreshed.
+
+Where the file is: the ``context_file`` argument, else ``$CDK_CLONE_CONTEXT_FILE``, else
+``./cdk-clone.context.json``. Refreshing: ``refresh=True``, ``CDK_CLONE_REFRESH_CONTEXT=1``
+(what ``cdk-clone synth --refresh`` sets), or removing the entry (``cdk-clone context --clear KEY``).
+
+Keys: ``source-instance:<region>:<instance-id>`` and ``zones:<region>``.
+
+Example::
+
+    from cdk_clone.lookup.context import ContextFile, lookup_source_instance
+
+    source = lookup_source_instance("i-bp1d3m0s0urce00001", "cn-hangzhou")   # API, then cached
+    source = lookup_source_instance("i-bp1d3m0s0urce00001", "cn-hangzhou")   # from the file, no API call
+    ContextFile().keys()     # ['source-instance:cn-hangzhou:i-bp1d3m0s0urce00001']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from cdk_clone.lookup.reader import read_source_instance, read_zone_ids
+from cdk_clone.lookup.snapshot import SourceInstance
+
+if TYPE_CHECKING:
+    from cdk_clone.api import AlibabaCloudClient
+
+__all__ = [
+    "CONTEXT_FILE_ENV",
+    "DEFAULT_CONTEXT_FILE_NAME",
+    "REFRESH_ENV",
+    "ContextFile",
+    "ContextFileError",
+    "default_context_path",
+    "lookup_source_instance",
+    "lookup_zone_ids",
+    "source_instance_key",
+    "zones_key",
+]
+
+DEFAULT_CONTEXT_FILE_NAME = "cdk-clone.context.json"
+CONTEXT_FILE_ENV = "CDK_CLONE_CONTEXT_FILE"
+REFRESH_ENV = "CDK_CLONE_REFRESH_CONTEXT"
+
+_T = TypeVar("_T")
+
+# Keys refreshed by this process: a refresh re-reads each entry once per synth, not once per construct
+# that asks for it (a CloneTask and an InstanceClone of the same source share one read).
+_refreshed_keys: set[tuple[str, str]] = set()
+_lock = threading.Lock()
+
+
+class ContextFileError(ValueError):
+    """The context file exists but cannot be used (not JSON, not an object, a corrupt entry)."""
+
+
+def source_instance_key(region_id: str, instance_id: str) -> str:
+    """The context key of a source instance's snapshot."""
+    return f"source-instance:{region_id}:{instance_id}"
+
+
+def zones_key(region_id: str) -> str:
+    """The context key of a region's zone list."""
+    return f"zones:{region_id}"
+
+
+def default_context_path() -> Path:
+    """``$CDK_CLONE_CONTEXT_FILE`` if set, else ``cdk-clone.context.json`` in the working directory."""
+    configured = os.environ.get(CONTEXT_FILE_ENV)
+    return Path(configured) if configured else Path.cwd() / DEFAULT_CONTEXT_FILE_NAME
+
+
+class ContextFile:
+    """The JSON context file: a flat object from key to cached value, rewritten atomically on change.
+
+    Example::
+
+        context = ContextFile(Path("cdk-clone.context.json"))
+        context.keys()                 # ['source-instance:cn-hangzhou:i-...', 'zones:cn-shanghai']
+        context.remove("zones:cn-shanghai")
+        context.clear()
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_context_path()
+
+    def read(self) -> dict[str, Any]:
+        """Every entry; an absent file is an empty context."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        try:
+            data = json.loads(text) if text.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise ContextFileError(
+                f"context file {self.path} is not valid JSON ({exc.msg} at line {exc.lineno}): fix it, or delete "
+                "it to look everything up again"
+            ) from None
+        if not isinstance(data, dict):
+            raise ContextFileError(f"context file {self.path} must hold a JSON object; delete it to start afresh")
+        return data
+
+    def keys(self) -> list[str]:
+        """The cached keys, sorted."""
+        return sorted(self.read())
+
+    def get(self, key: str) -> Any | None:
+        """The cached value of ``key``, or None."""
+        return self.read().get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key`` (read-modify-write, then an atomic replace of the file)."""
+        with _lock:
+            data = self.read()
+            data[key] = value
+            self._write(data)
+
+    def remove(self, key: str) -> bool:
+        """Remove ``key``; True when it was there."""
+        with _lock:
+            data = self.read()
+            if key not in data:
+                return False
+            del data[key]
+            self._write(data)
+            return True
+
+    def clear(self) -> int:
+        """Remove every entry; returns how many there were."""
+        with _lock:
+            data = self.read()
+            if data:
+                self._write({})
+            return len(data)
+
+    def _write(self, data: dict[str, Any]) -> None:
+        # Write beside the target and rename over it: a crash or a concurrent reader never sees half a file.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=2, sort_keys=True)
+                handle.write("\n")
+            os.replace(temp_name, self.path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+
+
+def _refresh_requested(refresh: bool) -> bool:
+    return refresh or os.environ.get(REFRESH_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+def _cached(
+    context: ContextFile,
+    key: str,
+    refresh: bool,
+    parse: Callable[[Any], _T],
+    fetch: Callable[[], _T],
+    dump: Callable[[_T], Any],
+) -> _T:
+    refresh_key = (str(context.path.resolve()), key)
+    must_refresh = _refresh_requested(refresh) and refresh_key not in _refreshed_keys
+    if not must_refresh:
+        cached = context.get(key)
+        if cached is not None:
+            try:
+                return parse(cached)
+            except ValueError as exc:
+                raise ContextFileError(
+                    f"context entry {key!r} in {context.path} is not usable ({exc.__class__.__name__}): remove it "
+                    f"with `cdk-clone context --clear {key}` and synth again"
+                ) from None
+    value = fetch()
+    context.put(key, dump(value))
+    _refreshed_keys.add(refresh_key)
+    return value
+
+
+def _client(region_id: str, client: AlibabaCloudClient | None) -> AlibabaCloudClient:
+    if client is not None:
+        return client
+    # Imported here: an app whose look-ups are all cached never loads the HTTP client.
+    from cdk_clone.api import AlibabaCloudClient
+
+    return AlibabaCloudClient(region_id)
+
+
+def lookup_source_instance(
+    instance_id: str,
+    region_id: str,
+    *,
+    context_file: Path | None = None,
+    refresh: bool = False,
+    client: AlibabaCloudClient | None = None,
+) -> SourceInstance:
+    """The snapshot of ``instance_id``: from the context file when cached, else over the API (then cached).
+
+    ``client`` defaults to an :class:`~cdk_clone.api.AlibabaCloudClient` for ``region_id`` built from the
+    environment (credentials, ``CDK_CLONE_ENDPOINT``).
+    """
+    return _cached(
+        ContextFile(context_file),
+        source_instance_key(region_id, instance_id),
+        refresh,
+        parse=SourceInstance.model_validate,
+        fetch=lambda: read_source_instance(_client(region_id, client), region_id, instance_id),
+        dump=lambda snapshot: snapshot.model_dump(mode="json"),
+    )
+
+
+def _zone_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(z, str) for z in value):
+        raise ValueError("a zone list must be a list of strings")
+    return list(value)
+
+
+def lookup_zone_ids(
+    region_id: str,
+    *,
+    context_file: Path | None = None,
+    refresh: bool = False,
+    client: AlibabaCloudClient | None = None,
+) -> list[str]:
+    """The zones of ``region_id``, sorted: from the context file when cached, else DescribeZones (then cached)."""
+    return _cached(
+        ContextFile(context_file),
+        zones_key(region_id),
+        refresh,
+        parse=_zone_list,
+        fetch=lambda: read_zone_ids(_client(region_id, client), region_id),
+        dump=list,
+    )

@@ -1,0 +1,232 @@
+"""Read a source instance over the ECS and VPC API into a :class:`SourceInstance` snapshot.
+
+This module only asks the cloud; caching the answer (so synth is repeatable and offline) is
+:mod:`cdk_clone.lookup.context`'s job.
+
+Example::
+
+    from cdk_clone.api import AlibabaCloudClient
+    from cdk_clone.lookup.reader import read_source_instance
+
+    client = AlibabaCloudClient("cn-hangzhou")
+    source = read_source_instance(client, "cn-hangzhou", "i-bp1d3m0s0urce00001")
+    source.vswitch_cidr_block      # '172.16.1.0/24'
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SecurityGroupSnapshot, SourceInstance
+
+if TYPE_CHECKING:
+    from cdk_clone.api import AlibabaCloudClient
+
+__all__ = ["SourceInstanceNotFound", "read_source_instance", "read_zone_ids"]
+
+
+class SourceInstanceNotFound(LookupError):
+    """The instance to clone does not exist in the region it was looked for in."""
+
+    def __init__(self, instance_id: str, region_id: str) -> None:
+        self.instance_id = instance_id
+        self.region_id = region_id
+        super().__init__(
+            f"source instance {instance_id} was not found in region {region_id}: check the instance ID and "
+            "that source_region is the region the instance lives in"
+        )
+
+
+def _items(container: Any, *path: str) -> list[dict[str, Any]]:
+    """Follow Alibaba's list wrapping (``{"Instances": {"Instance": [...]}}``) and tolerate absent levels."""
+    node: Any = container
+    for key in path:
+        if not isinstance(node, dict):
+            return []
+        node = node.get(key)
+    return list(node) if isinstance(node, list) else []
+
+
+def _text(value: Any) -> str | None:
+    # The API answers "" for an absent optional value (SourceCidrIp of a group-peered rule, ...).
+    if value is None:
+        return None
+    text = str(value)
+    return text or None
+
+
+def _rule(permission: dict[str, Any]) -> SecurityGroupRule:
+    direction = str(permission.get("Direction", "ingress")).lower()
+    if direction == "egress":
+        cidr = _text(permission.get("DestCidrIp"))
+        peer = _text(permission.get("DestGroupId"))
+    else:
+        direction = "ingress"
+        cidr = _text(permission.get("SourceCidrIp"))
+        peer = _text(permission.get("SourceGroupId"))
+    # Priority is documented as a string but sent as a number by some answers: accept both.
+    priority_raw = permission.get("Priority", 1)
+    return SecurityGroupRule(
+        direction=direction,  # type: ignore[arg-type]  # narrowed to the two literals above
+        ip_protocol=str(permission.get("IpProtocol", "all")),
+        port_range=str(permission.get("PortRange") or "-1/-1"),
+        cidr_ip=cidr,
+        peer_security_group_id=peer,
+        policy=str(permission.get("Policy") or "accept").lower(),  # type: ignore[arg-type]
+        priority=int(priority_raw) if str(priority_raw).strip() else 1,
+        nic_type=str(permission.get("NicType") or "intranet"),
+        description=str(permission.get("Description") or ""),
+    )
+
+
+def _security_group(client: AlibabaCloudClient, region_id: str, group_id: str) -> SecurityGroupSnapshot:
+    answer = client.ecs(
+        "DescribeSecurityGroupAttribute",
+        {"RegionId": region_id, "SecurityGroupId": group_id, "Direction": "all"},
+        region_id=region_id,
+    )
+    permissions = _items(answer, "Permissions", "Permission")
+    # Rules keep the API's order; the snapshot's rule set is what the replica re-creates.
+    return SecurityGroupSnapshot(
+        security_group_id=group_id,
+        name=str(answer.get("SecurityGroupName") or group_id),
+        description=str(answer.get("Description") or ""),
+        vpc_id=_text(answer.get("VpcId")),
+        rules=tuple(_rule(p) for p in permissions),
+    )
+
+
+def _cpu_and_memory(client: AlibabaCloudClient, region_id: str, instance: dict[str, Any]) -> tuple[int, int]:
+    cpu, memory = instance.get("Cpu"), instance.get("Memory")
+    if cpu and memory:
+        return int(cpu), int(memory)
+    # Some answers leave them out: the instance type's catalogue entry has them (memory in GiB there).
+    instance_type = str(instance.get("InstanceType"))
+    answer = client.ecs(
+        "DescribeInstanceTypes",
+        {"RegionId": region_id, "InstanceTypes.1": instance_type},
+        region_id=region_id,
+    )
+    for entry in _items(answer, "InstanceTypes", "InstanceType"):
+        if entry.get("InstanceTypeId") == instance_type:
+            return int(entry["CpuCoreCount"]), round(float(entry["MemorySize"]) * 1024)
+    raise LookupError(f"instance type {instance_type} of {instance.get('InstanceId')} is unknown in {region_id}")
+
+
+def _image_visible(client: AlibabaCloudClient, region_id: str, image_id: str) -> bool:
+    # Without Status, DescribeImages lists Available images only: exactly "could a clone boot from it".
+    answer = client.ecs("DescribeImages", {"RegionId": region_id, "ImageId": image_id}, region_id=region_id)
+    return any(image.get("ImageId") == image_id for image in _items(answer, "Images", "Image"))
+
+
+def _cidr(client: AlibabaCloudClient, region_id: str, action: str, id_param: str, key: str, item: str,
+          resource_id: str) -> str | None:
+    answer = client.vpc(action, {"RegionId": region_id, id_param: resource_id}, region_id=region_id)
+    for entry in _items(answer, key, item):
+        if entry.get(id_param) == resource_id:
+            return _text(entry.get("CidrBlock"))
+    return None
+
+
+def _disks(client: AlibabaCloudClient, region_id: str, instance_id: str) -> tuple[DiskSnapshot, ...]:
+    answer = client.ecs(
+        "DescribeDisks",
+        {"RegionId": region_id, "InstanceId": instance_id, "PageSize": 100},
+        region_id=region_id,
+    )
+    disks = [
+        DiskSnapshot(
+            disk_id=str(d["DiskId"]),
+            kind="system" if str(d.get("Type", "")).lower() == "system" else "data",
+            category=str(d.get("Category") or "cloud_efficiency"),
+            size_gib=int(d.get("Size") or 1),
+            device=str(d.get("Device") or ""),
+        )
+        for d in _items(answer, "Disks", "Disk")
+    ]
+    # System disk first, then data disks by device: a stable order keeps the context file diff-free.
+    disks.sort(key=lambda d: (d.kind != "system", d.device, d.disk_id))
+    return tuple(disks)
+
+
+def read_source_instance(client: AlibabaCloudClient, region_id: str, instance_id: str) -> SourceInstance:
+    """Describe ``instance_id`` in ``region_id`` with everything a clone needs.
+
+    Calls DescribeInstances, DescribeImages, DescribeDisks, DescribeSecurityGroupAttribute (per group),
+    DescribeVpcs and DescribeVSwitches (VPC instances), and DescribeInstanceTypes only when the
+    instance's answer lacks vCPU and memory. Raises :class:`SourceInstanceNotFound` when the instance
+    is not in the region.
+    """
+    answer = client.ecs(
+        "DescribeInstances",
+        {"RegionId": region_id, "InstanceIds": json.dumps([instance_id])},
+        region_id=region_id,
+    )
+    found = [i for i in _items(answer, "Instances", "Instance") if i.get("InstanceId") == instance_id]
+    if not found:
+        raise SourceInstanceNotFound(instance_id, region_id)
+    instance = found[0]
+
+    vpc_attributes = instance.get("VpcAttributes") or {}
+    vpc_id = _text(vpc_attributes.get("VpcId"))
+    vswitch_id = _text(vpc_attributes.get("VSwitchId"))
+    network_type = str(instance.get("InstanceNetworkType") or ("vpc" if vpc_id else "classic")).lower()
+    private_ips = (vpc_attributes.get("PrivateIpAddress") or {}).get("IpAddress") or []
+    if not private_ips:  # classic instances carry their address in InnerIpAddress
+        private_ips = (instance.get("InnerIpAddress") or {}).get("IpAddress") or []
+
+    cpu, memory_mib = _cpu_and_memory(client, region_id, instance)
+    image_id = str(instance.get("ImageId"))
+    group_ids = [str(g) for g in (instance.get("SecurityGroupIds") or {}).get("SecurityGroupId") or []]
+    tags = {
+        str(t.get("TagKey")): str(t.get("TagValue") or "")
+        for t in _items(instance, "Tags", "Tag")
+        if t.get("TagKey")
+    }
+    charge_type = str(instance.get("InstanceChargeType") or "PostPaid")
+    period = instance.get("Period")
+    period_unit = instance.get("PeriodUnit")
+    if charge_type == "PrePaid" and not period:
+        # DescribeInstances does not say how long a subscription was bought for; one month is the
+        # shortest commitment a clone can be given, and the user can set another in the construct.
+        period, period_unit = 1, "Month"
+
+    return SourceInstance(
+        instance_id=instance_id,
+        region_id=region_id,
+        zone_id=str(instance.get("ZoneId")),
+        instance_type=str(instance.get("InstanceType")),
+        cpu=cpu,
+        memory_mib=memory_mib,
+        image_id=image_id,
+        image_visible=_image_visible(client, region_id, image_id),
+        network_type="classic" if network_type == "classic" else "vpc",
+        vpc_id=vpc_id,
+        vpc_cidr_block=_cidr(client, region_id, "DescribeVpcs", "VpcId", "Vpcs", "Vpc", vpc_id) if vpc_id else None,
+        vswitch_id=vswitch_id,
+        vswitch_cidr_block=(
+            _cidr(client, region_id, "DescribeVSwitches", "VSwitchId", "VSwitches", "VSwitch", vswitch_id)
+            if vswitch_id
+            else None
+        ),
+        private_ip=_text(private_ips[0]) if private_ips else None,
+        instance_charge_type="PrePaid" if charge_type == "PrePaid" else "PostPaid",
+        period=int(period) if period else None,
+        period_unit=str(period_unit) if period_unit else None,
+        security_groups=tuple(_security_group(client, region_id, g) for g in group_ids),
+        instance_name=str(instance.get("InstanceName") or instance_id),
+        host_name=_text(instance.get("HostName")),
+        disks=_disks(client, region_id, instance_id),
+        tags=tags,
+        internet_max_bandwidth_out=int(instance.get("InternetMaxBandwidthOut") or 0),
+    )
+
+
+def read_zone_ids(client: AlibabaCloudClient, region_id: str) -> list[str]:
+    """The zones of ``region_id`` (DescribeZones), sorted, for placing a vSwitch replica."""
+    answer = client.ecs("DescribeZones", {"RegionId": region_id}, region_id=region_id)
+    zones = sorted({str(z["ZoneId"]) for z in _items(answer, "Zones", "Zone") if z.get("ZoneId")})
+    if not zones:
+        raise LookupError(f"region {region_id} has no zones: check the region ID (e.g. cn-shanghai)")
+    return zones
