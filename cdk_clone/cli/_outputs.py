@@ -1,0 +1,94 @@
+"""The clones' outputs in a stack's Terraform state, as typed records.
+
+Each InstanceClone emits a Terraform output whose value is a JSON object describing the clone group
+(the same keys in every clone output). cdktf may give it as an object or as a JSON-encoded string;
+both are read here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CloneOutput", "clone_outputs", "render_clone_outputs"]
+
+_REQUIRED_KEYS = {"source_instance_id", "source_region", "destination_region", "instance_ids"}
+
+
+@dataclass(frozen=True)
+class CloneOutput:
+    """What one clone group became: where its instances, image and network are."""
+
+    name: str
+    source_instance_id: str
+    source_region: str
+    destination_region: str
+    instance_ids: tuple[str, ...]
+    image_id: str
+    vpc_id: str
+    vswitch_id: str
+    security_group_ids: tuple[str, ...]
+    effective_instance_type: str
+    created_amount: int
+    requested_amount: int | None
+
+    @classmethod
+    def from_value(cls, name: str, value: dict[str, Any]) -> CloneOutput:
+        def text(key: str) -> str:
+            found = value.get(key)
+            return "" if found is None else str(found)
+
+        amount = value.get("amount", value.get("requested_amount"))
+        created = value.get("created_amount")
+        instance_ids = tuple(str(i) for i in value.get("instance_ids") or ())
+        return cls(
+            name=name,
+            source_instance_id=text("source_instance_id"),
+            source_region=text("source_region"),
+            destination_region=text("destination_region"),
+            instance_ids=instance_ids,
+            image_id=text("image_id"),
+            vpc_id=text("vpc_id"),
+            vswitch_id=text("vswitch_id"),
+            security_group_ids=tuple(str(g) for g in value.get("security_group_ids") or ()),
+            effective_instance_type=text("effective_instance_type"),
+            created_amount=int(created) if created not in (None, "") else len(instance_ids),
+            requested_amount=int(amount) if amount not in (None, "") else None,
+        )
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def clone_outputs(outputs: dict[str, Any]) -> list[CloneOutput]:
+    """The clone outputs among ``terraform output -json``'s answer (``{name: {"value": ...}}``)."""
+    found = []
+    for name, entry in sorted(outputs.items()):
+        value = _decode(entry.get("value") if isinstance(entry, dict) and "value" in entry else entry)
+        if isinstance(value, dict) and _REQUIRED_KEYS <= value.keys():
+            found.append(CloneOutput.from_value(name, value))
+    return found
+
+
+def render_clone_outputs(clones: list[CloneOutput]) -> list[str]:
+    """Lines describing each clone group, for the end of a deploy."""
+    lines = []
+    for clone in clones:
+        asked = f" of {clone.requested_amount}" if clone.requested_amount is not None else ""
+        lines.append(
+            f"{clone.name}: {clone.created_amount}{asked} clone(s) of {clone.source_instance_id} "
+            f"({clone.source_region} -> {clone.destination_region})"
+        )
+        lines.append(f"    instances:       {', '.join(clone.instance_ids) or '-'}")
+        lines.append(f"    instance type:   {clone.effective_instance_type or '-'}")
+        lines.append(f"    image:           {clone.image_id or '-'}")
+        lines.append(f"    vpc / vswitch:   {clone.vpc_id or '-'} / {clone.vswitch_id or '-'}")
+        lines.append(f"    security groups: {', '.join(clone.security_group_ids) or '-'}")
+    return lines
