@@ -20,7 +20,8 @@ import os
 # told not to. Set before importing cdktf, and only as a default so a user's own value wins.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from cdktf import (  # noqa: E402  (the environment default above must precede the import)
+# Imported after the environment default above, which must be in place before jsii starts.
+from cdktf import (
     Annotations,
     App,
     Fn,
@@ -38,10 +39,10 @@ from cdktf import (  # noqa: E402  (the environment default above must precede t
     Testing,
     Token,
 )
-from constructs import Construct, IConstruct  # noqa: E402
+from constructs import Construct, IConstruct
 
 # pytest would otherwise try to collect cdktf's Testing class from every test module that imports it.
-Testing.__test__ = False  # type: ignore[attr-defined]
+Testing.__test__ = False
 
 __all__ = [
     "Annotations",

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["SecurityGroupRule", "SecurityGroupSnapshot", "DiskSnapshot", "SourceInstance"]
+__all__ = ["DiskSnapshot", "SecurityGroupRule", "SecurityGroupSnapshot", "SourceInstance"]
 
 
 class _Snapshot(BaseModel):

@@ -1,0 +1,264 @@
+"""What every generated ecsclone binding shares: turning its values into Terraform JSON (and HCL).
+
+The generated classes in ``_generated.py`` only declare typed constructors and attribute getters; the
+type of every value comes from :mod:`cdk_clone.schema` here, at synth time, so nothing is copied twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from cdk_clone._cdktf import (
+    Construct,
+    ITerraformDependable,
+    TerraformCount,
+    TerraformDataSource,
+    TerraformProvider,
+    TerraformProviderGeneratorMetadata,
+    TerraformResource,
+    TerraformResourceLifecycle,
+)
+from cdk_clone.schema import (
+    PROVIDER_LOCAL_NAME,
+    PROVIDER_SOURCE,
+    PROVIDER_VERSION,
+    Block,
+    Field,
+    ResourceSchema,
+    ValueType,
+)
+
+__all__ = ["BlockValue", "EcscloneDataSourceBase", "EcscloneProviderBase", "EcscloneResourceBase"]
+
+# cdktf's HCL renderer needs each attribute tagged with its Terraform kind and cdktf "storage class".
+_HCL_KIND: dict[ValueType, tuple[str, str]] = {
+    ValueType.STRING: ("simple", "string"),
+    ValueType.NUMBER: ("simple", "number"),
+    ValueType.BOOL: ("simple", "boolean"),
+    ValueType.LIST_OF_STRING: ("list", "stringList"),
+    ValueType.SET_OF_STRING: ("set", "stringList"),
+    ValueType.MAP_OF_STRING: ("map", "stringMap"),
+}
+
+
+class BlockValue:
+    """Marker base of the generated block dataclasses (``Timeouts``, ``SecurityGroupIngress``...)."""
+
+    __slots__ = ()
+
+
+def _plain(field: Field, value: Any) -> Any:
+    # Copies sequences and mappings so a caller mutating its own list later cannot change what synthesizes.
+    if field.type in (ValueType.LIST_OF_STRING, ValueType.SET_OF_STRING) and not isinstance(value, str):
+        return list(value)
+    if field.type is ValueType.MAP_OF_STRING and isinstance(value, Mapping):
+        return dict(value)
+    return value
+
+
+def _check_block(owner: str, block: Block, value: Any, expected: type) -> list[Any]:
+    """Normalise a block argument to a list of dataclass instances, refusing anything else clearly."""
+    items = [value] if block.nesting == "single" else list(value)
+    for item in items:
+        if not isinstance(item, expected):
+            raise TypeError(
+                f"{owner}: {block.name} takes {expected.__name__} objects, got {type(item).__name__} ({item!r}); "
+                f"build it with {expected.__name__}(...)"
+            )
+    if block.max_items and len(items) > block.max_items:
+        raise ValueError(f"{owner}: {block.name} accepts at most {block.max_items} item(s), got {len(items)}")
+    return items
+
+
+def _block_json(block: Block, items: list[Any]) -> Any:
+    rendered = [
+        {f.name: _plain(f, getattr(item, f.name)) for f in block.fields if getattr(item, f.name) is not None}
+        for item in items
+    ]
+    return rendered[0] if block.nesting == "single" else rendered
+
+
+def _field_hcl(field: Field, value: Any) -> dict[str, Any]:
+    kind, storage = _HCL_KIND[field.type]
+    return {"value": _plain(field, value), "isBlock": False, "type": kind, "storageClassType": storage}
+
+
+def _block_hcl(block: Block, items: list[Any], class_name: str) -> dict[str, Any]:
+    rendered = [
+        {f.name: _field_hcl(f, getattr(item, f.name)) for f in block.fields if getattr(item, f.name) is not None}
+        for item in items
+    ]
+    if block.nesting == "single":
+        return {"value": rendered[0], "isBlock": True, "type": "struct", "storageClassType": class_name}
+    return {"value": rendered, "isBlock": True, "type": block.nesting, "storageClassType": f"{class_name}List"}
+
+
+class _Values:
+    """The values one binding was given, checked against its schema, rendered for JSON or HCL."""
+
+    def __init__(
+        self,
+        schema: ResourceSchema,
+        owner: str,
+        attributes: Mapping[str, Any],
+        blocks: Mapping[str, Any],
+        block_classes: Mapping[str, type],
+    ) -> None:
+        self._schema = schema
+        self._block_classes = block_classes
+        self.attributes: dict[str, Any] = {}
+        for name, value in attributes.items():
+            field = schema.field(name)
+            if value is None:
+                continue
+            if field.computed and not field.optional:
+                raise ValueError(f"{owner}: {name} is computed by the provider and cannot be set")
+            self.attributes[name] = value
+        self.blocks: dict[str, list[Any]] = {}
+        for name, value in blocks.items():
+            if value is None:
+                continue
+            block = schema.block(name)
+            self.blocks[name] = _check_block(owner, block, value, block_classes[name])
+
+    def to_json(self) -> dict[str, Any]:
+        rendered = {name: _plain(self._schema.field(name), v) for name, v in self.attributes.items()}
+        for name, items in self.blocks.items():
+            rendered[name] = _block_json(self._schema.block(name), items)
+        return rendered
+
+    def to_hcl(self) -> dict[str, Any]:
+        rendered = {name: _field_hcl(self._schema.field(name), v) for name, v in self.attributes.items()}
+        for name, items in self.blocks.items():
+            rendered[name] = _block_hcl(self._schema.block(name), items, self._block_classes[name].__name__)
+        return rendered
+
+
+def _metadata() -> TerraformProviderGeneratorMetadata:
+    return TerraformProviderGeneratorMetadata(
+        provider_name=PROVIDER_LOCAL_NAME, provider_version_constraint=PROVIDER_VERSION
+    )
+
+
+class EcscloneResourceBase(TerraformResource):
+    """Base of the generated ``Ecsclone*`` resource classes; not meant to be used directly."""
+
+    SCHEMA: ClassVar[ResourceSchema]
+    BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {}
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        attributes: Mapping[str, Any],
+        blocks: Mapping[str, Any],
+        provider: TerraformProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
+        count: int | TerraformCount | None = None,
+        lifecycle: TerraformResourceLifecycle | None = None,
+    ) -> None:
+        # Checked before the jsii object exists, so a wrong value leaves no half-built resource in the tree.
+        values = _Values(self.SCHEMA, f"{self.SCHEMA.type_name} {id!r}", attributes, blocks, self.BLOCK_CLASSES)
+        super().__init__(
+            scope,
+            id,
+            terraform_resource_type=self.SCHEMA.type_name,
+            terraform_generator_metadata=_metadata(),
+            provider=provider,
+            depends_on=list(depends_on) if depends_on is not None else None,
+            count=count,
+            lifecycle=lifecycle,
+        )
+        self._values = values
+
+    def _synthesize_attributes(self) -> Mapping[str, Any]:
+        return self._values.to_json()
+
+    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
+        return self._values.to_hcl()
+
+
+class EcscloneDataSourceBase(TerraformDataSource):
+    """Base of the generated ``DataEcsclone*`` data-source classes; not meant to be used directly."""
+
+    SCHEMA: ClassVar[ResourceSchema]
+    BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {}
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        attributes: Mapping[str, Any],
+        provider: TerraformProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
+        count: int | TerraformCount | None = None,
+        lifecycle: TerraformResourceLifecycle | None = None,
+    ) -> None:
+        values = _Values(self.SCHEMA, f"data {self.SCHEMA.type_name} {id!r}", attributes, {}, self.BLOCK_CLASSES)
+        super().__init__(
+            scope,
+            id,
+            terraform_resource_type=self.SCHEMA.type_name,
+            terraform_generator_metadata=_metadata(),
+            provider=provider,
+            depends_on=list(depends_on) if depends_on is not None else None,
+            count=count,
+            lifecycle=lifecycle,
+        )
+        self._values = values
+
+    def _synthesize_attributes(self) -> Mapping[str, Any]:
+        return self._values.to_json()
+
+    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
+        return self._values.to_hcl()
+
+
+class EcscloneProviderBase(TerraformProvider):
+    """Base of the generated provider class: required_providers entry and a working ``alias``."""
+
+    SCHEMA: ClassVar[ResourceSchema]
+
+    def __init__(self, scope: Construct, id: str, *, attributes: Mapping[str, Any], alias: str | None) -> None:
+        values = _Values(self.SCHEMA, f"provider {id!r}", attributes, {}, {})
+        super().__init__(
+            scope,
+            id,
+            terraform_resource_type=PROVIDER_LOCAL_NAME,
+            terraform_generator_metadata=_metadata(),
+            # Gives terraform.required_providers.ecsclone = {source: "cdk-clone/ecsclone", version: ...},
+            # which `terraform init` resolves as registry.terraform.io/cdk-clone/ecsclone.
+            terraform_provider_source=PROVIDER_SOURCE,
+        )
+        self._values = values
+        self._alias_value = alias
+
+    # cdktf's base getter returns nothing for a Python subclass, so resources would silently point at the
+    # default provider: keep the alias on the Python side and hand it back when the synthesizer asks.
+    @property
+    def alias(self) -> str | None:
+        return self._alias_value
+
+    @alias.setter
+    def alias(self, value: str | None) -> None:
+        self._alias_value = value
+
+    def _synthesize_attributes(self) -> Mapping[str, Any]:
+        rendered = self._values.to_json()
+        if self._alias_value is not None:
+            rendered["alias"] = self._alias_value
+        return rendered
+
+    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
+        rendered = self._values.to_hcl()
+        if self._alias_value is not None:
+            rendered["alias"] = {
+                "value": self._alias_value,
+                "isBlock": False,
+                "type": "simple",
+                "storageClassType": "string",
+            }
+        return rendered
