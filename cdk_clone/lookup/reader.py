@@ -23,7 +23,7 @@ from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SecurityG
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
 
-__all__ = ["SourceInstanceNotFound", "read_source_instance", "read_zone_ids"]
+__all__ = ["SourceInstanceNotFound", "read_security_group", "read_source_instance", "read_zone_ids"]
 
 
 class SourceInstanceNotFound(LookupError):
@@ -80,7 +80,8 @@ def _rule(permission: dict[str, Any]) -> SecurityGroupRule:
     )
 
 
-def _security_group(client: AlibabaCloudClient, region_id: str, group_id: str) -> SecurityGroupSnapshot:
+def read_security_group(client: AlibabaCloudClient, region_id: str, group_id: str) -> SecurityGroupSnapshot:
+    """A security group and its rules (DescribeSecurityGroupAttribute), rules normalised to lowercase."""
     answer = client.ecs(
         "DescribeSecurityGroupAttribute",
         {"RegionId": region_id, "SecurityGroupId": group_id, "Direction": "all"},
@@ -214,7 +215,7 @@ def read_source_instance(client: AlibabaCloudClient, region_id: str, instance_id
         instance_charge_type="PrePaid" if charge_type == "PrePaid" else "PostPaid",
         period=int(period) if period else None,
         period_unit=str(period_unit) if period_unit else None,
-        security_groups=tuple(_security_group(client, region_id, g) for g in group_ids),
+        security_groups=tuple(read_security_group(client, region_id, g) for g in group_ids),
         instance_name=str(instance.get("InstanceName") or instance_id),
         host_name=_text(instance.get("HostName")),
         disks=_disks(client, region_id, instance_id),
