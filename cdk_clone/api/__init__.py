@@ -1,0 +1,44 @@
+"""An httpx client of the Alibaba Cloud ECS and VPC RPC APIs.
+
+It signs requests (V1 HMAC-SHA1 or V3 ACS3-HMAC-SHA256), encodes parameters, maps error answers to
+:class:`ApiError`, retries transient failures with the same ``ClientToken``, follows pagination and waits
+for asynchronous states.
+
+Example::
+
+    from cdk_clone.api import AlibabaCloudClient, ApiError
+
+    with AlibabaCloudClient("cn-hangzhou") as client:
+        try:
+            client.ecs("DescribeInstanceAttribute", {"InstanceId": "i-123"})
+        except ApiError as error:
+            if not error.is_not_found:
+                raise
+"""
+
+from __future__ import annotations
+
+from ._client import API_VERSIONS, ENDPOINT_ENV, AlibabaCloudClient, Credentials, Service, resolve_endpoint
+from ._errors import ApiConnectionError, ApiError, CredentialsNotFound, WaitFailed, WaitTimeout
+from ._params import encode_params
+from ._retry import RetryPolicy
+from ._waiters import POLL_INTERVAL_ENV, poll_interval, wait_for
+
+__all__ = [
+    "API_VERSIONS",
+    "ENDPOINT_ENV",
+    "POLL_INTERVAL_ENV",
+    "AlibabaCloudClient",
+    "ApiConnectionError",
+    "ApiError",
+    "Credentials",
+    "CredentialsNotFound",
+    "RetryPolicy",
+    "Service",
+    "WaitFailed",
+    "WaitTimeout",
+    "encode_params",
+    "poll_interval",
+    "resolve_endpoint",
+    "wait_for",
+]
