@@ -1,0 +1,67 @@
+"""The call log: every RPC call the fake answered, in order, for tests to assert on.
+
+Example::
+
+    log = CallLog()
+    log.record(action="RunInstances", version="2014-05-26", region="cn-hangzhou",
+               params={"RegionId": "cn-hangzhou"}, code="OK", http_status=200)
+    [entry["code"] for entry in log.entries(action="RunInstances")]   # ["OK"]
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+__all__ = ["CallLog", "SECRET_PARAMETERS", "OK"]
+
+OK = "OK"
+# Never kept in the log: they identify or authenticate the caller and say nothing about the call itself.
+SECRET_PARAMETERS = frozenset({"Signature", "AccessKeyId", "SecurityToken"})
+
+
+class CallLog:
+    """Thread-safe, bounded record of calls; the oldest entries go first once ``max_entries`` is reached."""
+
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self._entries: deque[dict[str, Any]] = deque(maxlen=max_entries)
+        self._lock = threading.Lock()
+
+    def record(
+        self,
+        *,
+        action: str | None,
+        version: str | None,
+        region: str | None,
+        params: Mapping[str, str],
+        code: str,
+        http_status: int,
+    ) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "action": action,
+            "version": version,
+            "region": region,
+            "params": {name: value for name, value in params.items() if name not in SECRET_PARAMETERS},
+            "code": code,
+            "http_status": http_status,
+            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        }
+        with self._lock:
+            self._entries.append(entry)
+        return entry
+
+    def entries(self, action: str | None = None) -> list[dict[str, Any]]:
+        """Copies of the entries, oldest first; only those of ``action`` when given."""
+        with self._lock:
+            snapshot = list(self._entries)
+        return [dict(entry) for entry in snapshot if action is None or entry["action"] == action]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
