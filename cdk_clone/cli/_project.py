@@ -86,6 +86,8 @@ class CdktfProject:
 
     def synth(self, *, refresh: bool = False) -> list[SynthesizedStack]:
         """Run the app; return the stacks it synthesized. Raises :class:`SynthError` with the app's own error."""
+        # cdktf creates the output directory but not its parents (``"output": "build/tf"``).
+        self.output.mkdir(parents=True, exist_ok=True)
         completed = subprocess.run(
             self.app,
             shell=True,
