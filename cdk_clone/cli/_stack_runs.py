@@ -16,11 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DeployReport", "deploy_stack", "destroy_stack", "plan_stack", "require_cloud_access", "terraform_for"]
 
-_FAKE_HINT = (
-    "to try it without an account, run `cdk-clone demo`, or start the local fake with "
-    "`python -m fake_api --port 0` and export CDK_CLONE_ENDPOINT=<its URL> "
-    "ALIBABA_CLOUD_ACCESS_KEY_ID=testid ALIBABA_CLOUD_ACCESS_KEY_SECRET=testsecret"
-)
+_DEMO_HINT = "(to see cdk-clone work end to end on an embedded fake cloud, run `cdk-clone demo`)"
 
 
 def require_cloud_access() -> None:
@@ -30,7 +26,7 @@ def require_cloud_access() -> None:
     try:
         Credentials.from_env()
     except CredentialsNotFound as exc:
-        raise ConfigurationError(str(exc).rstrip("."), details=[_FAKE_HINT]) from None
+        raise ConfigurationError(str(exc).rstrip("."), details=[_DEMO_HINT]) from None
 
 
 def terraform_for(stack: SynthesizedStack) -> Terraform:
