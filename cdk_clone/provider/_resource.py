@@ -1,0 +1,346 @@
+"""What every ecsclone resource shares: its schema, error reporting, timeouts and state shape.
+
+A resource subclass implements ``create_object``, ``read_object``, ``update_object``, ``delete_object`` and
+``import_object``; this base turns anything they raise into a Terraform diagnostic that names the
+attribute, the Alibaba error code and the request id (a raised exception would otherwise reach the user
+as an opaque "Plugin error").
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from tf.iface import (
+    Config,
+    CreateContext,
+    DeleteContext,
+    ImportContext,
+    PlanContext,
+    ReadContext,
+    State,
+    UpdateContext,
+    UpgradeContext,
+)
+from tf.schema import Schema
+from tf.types import Unknown
+from tf.utils import Diagnostics
+
+from cdk_clone.schema import ResourceSchema
+
+from ._schema_bridge import complete_state, tf_schema
+from ._timeouts import Operation, parse_duration, timeout_seconds
+
+if TYPE_CHECKING:
+    from cdk_clone.api import AlibabaCloudClient
+
+    from ._provider import EcsClonePlugin
+
+__all__ = ["ResourceError", "EcsCloneResource", "is_known", "error_path", "observed", "retrying", "known_values", "vpc_lock"]
+
+T = TypeVar("T")
+
+
+class ResourceError(Exception):
+    """A failure to show the user as one diagnostic: a summary, what to do, and the attribute at fault."""
+
+    def __init__(self, summary: str, detail: str = "", path: list[str] | None = None) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.detail = detail
+        self.path = path
+
+
+def is_known(value: Any) -> bool:
+    """A configuration value that is set and already known at plan time."""
+    return value is not None and value is not Unknown
+
+
+# Which attribute an Alibaba error code is about, by code prefix: the diagnostic then points at that
+# attribute in the user's configuration. Only attributes that the resource has are used.
+_CODE_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("InvalidImageName", ("image_name",)),
+    ("InvalidDescription", ("description",)),
+    ("InvalidInstanceId", ("instance_id",)),
+    ("IncorrectInstanceStatus", ("instance_id",)),
+    ("InvalidImageId", ("image_id", "source_image_id")),
+    ("IncorrectImageStatus", ("source_image_id", "image_id")),
+    ("InvalidRegionId", ("source_region_id",)),
+    ("IncorrectDestinationRegion", ("source_region_id",)),
+    ("InvalidVpcId", ("vpc_id",)),
+    ("InvalidVpcName", ("vpc_name",)),
+    ("InvalidVSwitchId", ("vswitch_id",)),
+    ("InvalidVSwitchName", ("vswitch_name",)),
+    ("InvalidZoneId", ("zone_id",)),
+    ("Zone.", ("zone_id",)),
+    ("InvalidCidrBlock", ("cidr_block",)),
+    ("InvalidCirdrBlock", ("cidr_block",)),
+    ("InvalidSecurityGroupId", ("security_group_ids", "id")),
+    ("InvalidSecurityGroupName", ("security_group_name",)),
+    ("InvalidIpProtocol", ("ingress", "egress")),
+    ("InvalidPolicy", ("ingress", "egress")),
+    ("InvalidPriority", ("ingress", "egress")),
+    ("InvalidPortRange", ("ingress", "egress")),
+    ("InvalidInstanceType", ("instance_type",)),
+    ("OperationDenied.NoStock", ("instance_type",)),
+    ("InvalidPrivateIpAddress", ("private_ip",)),
+    ("InvalidInstanceName", ("instance_name",)),
+    ("InvalidHostName", ("host_name",)),
+    ("QuotaExceed", ("amount", "image_name", "security_group_name")),
+    ("InvalidInstanceChargeType", ("instance_charge_type",)),
+    ("InvalidPeriod", ("period",)),
+    ("InvalidSystemDisk", ("system_disk_category", "system_disk_size")),
+    ("InvalidParameter.Bandwidth", ("internet_max_bandwidth_out",)),
+)
+
+
+def error_path(resource: ResourceSchema, code: str) -> list[str] | None:
+    """The attribute an API error code points at in ``resource``, if one fits."""
+    names = {f.name for f in resource.fields} | {b.name for b in resource.blocks}
+    for prefix, candidates in _CODE_PATHS:
+        if code.startswith(prefix):
+            for candidate in candidates:
+                if candidate in names:
+                    return [candidate]
+    return None
+
+
+class EcsCloneResource:
+    """Base of the ecsclone resource types; ``spec`` is the type's entry in :mod:`cdk_clone.schema`.
+
+    Example::
+
+        class VpcResource(EcsCloneResource):
+            spec = VPC
+            def create_object(self, planned): ...
+    """
+
+    spec: ClassVar[ResourceSchema]
+
+    def __init__(self, provider: EcsClonePlugin) -> None:
+        self.provider = provider
+        # Set by create/update as soon as the object exists, so a later failure (a wait timing out) still
+        # records it in the state (as tainted) instead of leaking it.
+        self.partial_state: dict[str, Any] | None = None
+        # True while importing: reads then take optional values from the API instead of keeping nulls.
+        self.importing = False
+
+    # ---- what tf asks of every resource type -------------------------------------------------------
+
+    @classmethod
+    def get_name(cls) -> str:
+        return cls.spec.type_name.removeprefix("ecsclone_")
+
+    @classmethod
+    def get_schema(cls) -> Schema:
+        return tf_schema(cls.spec)
+
+    def validate(self, diags: Diagnostics, type_name: str, config: Config) -> None:
+        timeouts = config.get("timeouts")
+        if isinstance(timeouts, dict):
+            for operation, text in timeouts.items():
+                if isinstance(text, str):
+                    try:
+                        parse_duration(text)
+                    except ValueError as error:
+                        diags.add_error("Invalid timeout", str(error), path=["timeouts", operation])
+        self.check_config(diags, config)
+
+    def check_config(self, diags: Diagnostics, config: Config) -> None:
+        """Resource-specific input checks; values may be None (unset) or Unknown (known only at apply)."""
+
+    def upgrade(self, ctx: UpgradeContext, version: int, old: State) -> State:
+        # One schema version so far: keep the state, adding keys a newer schema introduced.
+        return complete_state(self.spec, {k: v for k, v in old.items() if k in self._known_keys()})
+
+    def plan(self, ctx: PlanContext, current: State | None, planned: State) -> State:
+        if current is None:
+            return planned
+        try:
+            return self.plan_update(ctx.diagnostics, current, planned)
+        except Exception as error:  # noqa: BLE001 - every failure must become a diagnostic
+            self._report(ctx.diagnostics, error, "plan")
+            return planned
+
+    def plan_update(self, diags: Diagnostics, current: State, planned: State) -> State:
+        """Adjust an update plan (mark computed values that will change as Unknown)."""
+        return planned
+
+    def create(self, ctx: CreateContext, planned: State) -> State | None:
+        with self._reporting(ctx.diagnostics, "create"):
+            return complete_state(self.spec, self.create_object(ctx.diagnostics, planned))
+        return self._partial()
+
+    def read(self, ctx: ReadContext, current: State) -> State | None:
+        with self._reporting(ctx.diagnostics, "read"):
+            found = self.read_object(ctx.diagnostics, current)
+            return None if found is None else complete_state(self.spec, found)
+        return current
+
+    def update(self, ctx: UpdateContext, current: State, planned: State) -> State | None:
+        with self._reporting(ctx.diagnostics, "update"):
+            return complete_state(self.spec, self.update_object(ctx.diagnostics, current, planned))
+        return self._partial() or current
+
+    def delete(self, ctx: DeleteContext, current: State) -> None:
+        with self._reporting(ctx.diagnostics, "delete"):
+            self.delete_object(ctx.diagnostics, current)
+
+    def import_(self, ctx: ImportContext, id: str) -> State | None:
+        self.importing = True
+        with self._reporting(ctx.diagnostics, "import"):
+            found = self.import_object(ctx.diagnostics, id.strip())
+            if found is None:
+                raise ResourceError(
+                    f"Cannot import {self.spec.type_name}: {id} was not found",
+                    f"No {self.spec.type_name} with ID {id!r} exists in region {self.provider.region}.",
+                )
+            return complete_state(self.spec, found)
+        return None
+
+    # ---- what subclasses implement -----------------------------------------------------------------
+
+    def create_object(self, diags: Diagnostics, planned: State) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def update_object(self, diags: Diagnostics, current: State, planned: State) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def delete_object(self, diags: Diagnostics, current: State) -> None:
+        raise NotImplementedError
+
+    def import_object(self, diags: Diagnostics, object_id: str) -> dict[str, Any] | None:
+        # Reading needs only the ID for most types; the rest of the state comes back from the API.
+        return self.read_object(diags, complete_state(self.spec, {"id": object_id}))
+
+    # ---- helpers -----------------------------------------------------------------------------------
+
+    @property
+    def client(self) -> AlibabaCloudClient:
+        return self.provider.client
+
+    def timeout(self, state: Mapping[str, Any], operation: Operation) -> float:
+        return timeout_seconds(self.spec, dict(state), operation)
+
+    def wait(
+        self,
+        probe: Callable[[], T | None],
+        *,
+        ready: Callable[[T], bool],
+        timeout: float,
+        what: str,
+        failed: Callable[[T], str | None] | None = None,
+    ) -> T:
+        from cdk_clone.api import wait_for
+
+        if failed is None:
+            return wait_for(probe, ready=ready, timeout=timeout, what=what, interval=self.provider.poll_interval)
+        return wait_for(
+            probe, ready=ready, failed=failed, timeout=timeout, what=what, interval=self.provider.poll_interval
+        )
+
+    def _partial(self) -> State | None:
+        return None if self.partial_state is None else complete_state(self.spec, self.partial_state)
+
+    def _known_keys(self) -> set[str]:
+        return {f.name for f in self.spec.fields} | {b.name for b in self.spec.blocks}
+
+    @contextmanager
+    def _reporting(self, diags: Diagnostics, operation: str) -> Iterator[None]:
+        try:
+            yield
+        except Exception as error:  # noqa: BLE001 - every failure must become a diagnostic
+            self._report(diags, error, operation)
+
+    def _report(self, diags: Diagnostics, error: Exception, operation: str) -> None:
+        from cdk_clone.api import ApiError, WaitFailed, WaitTimeout
+
+        what = f"{self.spec.type_name}: {operation}"
+        if isinstance(error, ResourceError):
+            diags.add_error(error.summary, error.detail, path=error.path)
+        elif isinstance(error, ApiError):
+            detail = f"{error}"
+            if error.request_id:
+                detail += f"\nRequest ID: {error.request_id}"
+            if error.recommend:
+                detail += f"\nDiagnosis: {error.recommend}"
+            diags.add_error(
+                f"{what} failed: {error.action or 'API call'} returned {error.code}",
+                detail,
+                path=error_path(self.spec, error.code),
+            )
+        elif isinstance(error, WaitTimeout):
+            diags.add_error(
+                f"{what} timed out",
+                f"{error}. The object may still become ready: raise timeouts.{operation} in the resource's "
+                "timeouts block and apply again.",
+                path=["timeouts"],
+            )
+        elif isinstance(error, WaitFailed):
+            diags.add_error(f"{what} failed", str(error))
+        else:
+            diags.add_error(
+                f"{what} failed unexpectedly: {type(error).__name__}: {error}",
+                "This is a bug in the ecsclone provider; please report it with this trace:\n"
+                + "".join(traceback.format_exception(error)),
+            )
+
+
+# One lock per VPC for the whole provider process: the VPC API refuses concurrent vSwitch creation in a
+# VPC, and Terraform calls the provider from several threads at once.
+_vpc_locks: dict[str, threading.Lock] = {}
+_vpc_locks_guard = threading.Lock()
+
+
+def vpc_lock(vpc_id: str) -> threading.Lock:
+    with _vpc_locks_guard:
+        return _vpc_locks.setdefault(vpc_id, threading.Lock())
+
+
+def observed(prior: Any, api_value: Any, *, importing: bool = False) -> Any:
+    """The state value of an optional, non-computed attribute after reading it back from the API.
+
+    Where the user left the attribute unset (null), the API's default or a value set elsewhere must not
+    show up as a change to revert on every plan, so null stays null; an import takes what the API has.
+    """
+    if api_value is None or api_value == "":
+        return None if prior is None or prior == "" else api_value
+    if prior is None and not importing:
+        return None
+    return api_value
+
+
+def retrying(
+    call: Callable[[], T],
+    *,
+    codes: tuple[str, ...],
+    attempts: int,
+    pause: float,
+    sleep: Callable[[float], None] | None = None,
+) -> T:
+    """``call()``, called again (with growing pauses) while it fails with an API error whose code starts
+    with one of ``codes`` -- states that pass by themselves, such as a VPC busy with another vSwitch."""
+    import time
+
+    from cdk_clone.api import ApiError
+
+    do_sleep = sleep or time.sleep
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except ApiError as error:
+            if attempt == attempts or not error.code.startswith(codes):
+                raise
+            do_sleep(pause * min(2 ** (attempt - 1), 16))
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def known_values(planned: Mapping[str, Any]) -> dict[str, Any]:
+    """The planned values with Unknown ones as None: what a state may hold before the API fills them in."""
+    return {k: (None if v is Unknown else v) for k, v in planned.items()}

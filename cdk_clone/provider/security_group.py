@@ -1,0 +1,323 @@
+"""``ecsclone_security_group``: a group with all its rules, created and changed in as few calls as possible.
+
+Rules are compared in a canonical form (lowercase protocol and policy, defaults filled in), so the second
+plan after an apply shows no change however the API spells a rule, and an update revokes and authorizes
+only the difference. Reading keeps the user's own spelling of each rule that is still there, and writes
+rules that appeared elsewhere in the shortest form a user would write (defaults left out).
+
+Example::
+
+    canonical_rule("ingress", {"ip_protocol": "TCP", "port_range": "22/22", "cidr_ip": "0.0.0.0/0"})
+    # ('tcp', '22/22', '0.0.0.0/0', '', 'accept', 1, 'intranet', '')
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from tf.iface import Config, State
+from tf.utils import Diagnostics
+
+from cdk_clone.schema import SECURITY_GROUP
+
+from ._resource import EcsCloneResource, is_known, known_values, observed, retrying
+
+__all__ = [
+    "SecurityGroupResource",
+    "RuleKey",
+    "canonical_rule",
+    "rule_from_api",
+    "rules_for_state",
+    "rule_difference",
+    "check_rule",
+    "Direction",
+]
+
+Direction = Literal["ingress", "egress"]
+# (protocol, port range, peer CIDR, peer group, policy, priority, NIC type, description)
+RuleKey = tuple[str, str, str, str, str, int, str, str]
+
+_PROTOCOLS = ("tcp", "udp", "icmp", "gre", "all")
+_PEER_GROUP = {"ingress": "source_security_group_id", "egress": "dest_security_group_id"}
+_API_PEER = {"ingress": ("SourceCidrIp", "SourceGroupId"), "egress": ("DestCidrIp", "DestGroupId")}
+_DEFAULTS = {"port_range": "-1/-1", "policy": "accept", "priority": 1, "nic_type": "intranet", "description": ""}
+_MAX_PERMISSIONS_PER_CALL = 100
+
+
+def canonical_rule(direction: Direction, rule: dict[str, Any]) -> RuleKey:
+    """The rule with every default filled in and case folded: two rules are the same rule iff equal."""
+    priority = rule.get("priority")
+    return (
+        str(rule.get("ip_protocol") or "").lower(),
+        rule.get("port_range") or _DEFAULTS["port_range"],
+        rule.get("cidr_ip") or "",
+        rule.get(_PEER_GROUP[direction]) or "",
+        str(rule.get("policy") or _DEFAULTS["policy"]).lower(),
+        int(priority) if priority not in (None, "") else 1,
+        rule.get("nic_type") or _DEFAULTS["nic_type"],
+        rule.get("description") or "",
+    )
+
+
+def rule_from_api(direction: Direction, permission: dict[str, Any]) -> dict[str, Any]:
+    """A DescribeSecurityGroupAttribute permission in configuration form, defaults left out (null)."""
+    cidr_field, group_field = _API_PEER[direction]
+    key = canonical_rule(
+        direction,
+        {
+            "ip_protocol": permission.get("IpProtocol"),
+            "port_range": permission.get("PortRange"),
+            "cidr_ip": permission.get(cidr_field),
+            _PEER_GROUP[direction]: permission.get(group_field),
+            "policy": permission.get("Policy"),
+            "priority": permission.get("Priority"),
+            "nic_type": permission.get("NicType"),
+            "description": permission.get("Description"),
+        },
+    )
+    return _rule_from_key(direction, key)
+
+
+def _rule_from_key(direction: Direction, key: RuleKey) -> dict[str, Any]:
+    protocol, port_range, cidr, group, policy, priority, nic_type, description = key
+    return {
+        "ip_protocol": protocol,
+        "port_range": None if port_range == _DEFAULTS["port_range"] else port_range,
+        "cidr_ip": cidr or None,
+        _PEER_GROUP[direction]: group or None,
+        "policy": None if policy == _DEFAULTS["policy"] else policy,
+        "priority": None if priority == _DEFAULTS["priority"] else priority,
+        "nic_type": None if nic_type == _DEFAULTS["nic_type"] else nic_type,
+        "description": description or None,
+    }
+
+
+def rules_for_state(
+    direction: Direction, actual: list[dict[str, Any]], prior: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The state's rule blocks for the rules ``actual``ly in the group (configuration form).
+
+    A rule that is also in ``prior`` keeps exactly the prior spelling (nulls, upper case), so Terraform
+    sees no change; any other rule is new drift and is written with its defaults left out.
+    """
+    by_key = {canonical_rule(direction, rule): rule for rule in prior}
+    result: list[dict[str, Any]] = []
+    seen: set[RuleKey] = set()
+    for rule in actual:
+        key = canonical_rule(direction, rule)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(dict(by_key.get(key, rule)))
+    return result
+
+
+def rule_difference(
+    direction: Direction, actual: list[dict[str, Any]], wanted: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(rules to revoke, rules to authorize) to turn ``actual`` into ``wanted``, in canonical form."""
+    have = {canonical_rule(direction, r) for r in actual}
+    want = {canonical_rule(direction, r) for r in wanted}
+    revoke = [_rule_from_key(direction, k) for k in sorted(have - want)]
+    authorize = [_rule_from_key(direction, k) for k in sorted(want - have)]
+    return revoke, authorize
+
+
+def check_rule(diags: Diagnostics, direction: Direction, rule: dict[str, Any]) -> None:
+    """Report the ways a rule block would be refused by the API, pointing at the block."""
+    where = f"{direction} rule {rule.get('ip_protocol')}/{rule.get('port_range') or '-1/-1'}"
+    protocol = rule.get("ip_protocol")
+    if is_known(protocol) and str(protocol).lower() not in _PROTOCOLS:
+        diags.add_error(
+            "Invalid rule protocol",
+            f"{where}: ip_protocol = {protocol!r}; use one of {', '.join(_PROTOCOLS)} (any case).",
+            path=[direction],
+        )
+        return
+    port_range = rule.get("port_range")
+    if is_known(protocol) and (port_range is None or is_known(port_range)):
+        _check_port_range(diags, direction, where, str(protocol).lower(), port_range)
+    policy = rule.get("policy")
+    if is_known(policy) and str(policy).lower() not in ("accept", "drop"):
+        diags.add_error("Invalid rule policy", f"{where}: policy = {policy!r}; use accept or drop.", path=[direction])
+    priority = rule.get("priority")
+    if is_known(priority) and not (1 <= priority <= 100 and float(priority).is_integer()):
+        diags.add_error(
+            "Invalid rule priority",
+            f"{where}: priority = {priority}; use a whole number from 1 (highest) to 100.",
+            path=[direction],
+        )
+    nic_type = rule.get("nic_type")
+    if is_known(nic_type) and nic_type not in ("intranet", "internet"):
+        diags.add_error(
+            "Invalid rule NIC type", f"{where}: nic_type = {nic_type!r}; in a VPC use intranet.", path=[direction]
+        )
+    peer_group = _PEER_GROUP[direction]
+    if rule.get("cidr_ip") is None and rule.get(peer_group) is None:
+        diags.add_error(
+            "Rule without a peer",
+            f"{where}: set cidr_ip (e.g. 0.0.0.0/0) or {peer_group}.",
+            path=[direction],
+        )
+
+
+def _check_port_range(diags: Diagnostics, direction: str, where: str, protocol: str, port_range: Any) -> None:
+    if protocol in ("tcp", "udp"):
+        parts = str(port_range or "").split("/")
+        valid = len(parts) == 2 and all(p.isdigit() for p in parts)
+        if valid:
+            low, high = int(parts[0]), int(parts[1])
+            valid = 1 <= low <= high <= 65535
+        if not valid:
+            diags.add_error(
+                "Invalid rule port range",
+                f"{where}: a {protocol} rule needs port_range \"from/to\" with 1 <= from <= to <= 65535, "
+                f"e.g. \"22/22\" or \"8000/8080\"; got {port_range!r}.",
+                path=[direction],
+            )
+    elif port_range not in (None, "-1/-1"):
+        diags.add_error(
+            "Invalid rule port range",
+            f'{where}: a {protocol} rule covers every port: leave port_range out or write "-1/-1".',
+            path=[direction],
+        )
+
+
+def _permission(direction: Direction, rule: dict[str, Any]) -> dict[str, Any]:
+    protocol, port_range, cidr, group, policy, priority, nic_type, description = canonical_rule(direction, rule)
+    cidr_field, group_field = _API_PEER[direction]
+    return {
+        "IpProtocol": protocol,
+        "PortRange": port_range,
+        cidr_field: cidr or None,
+        group_field: group or None,
+        "Policy": policy,
+        "Priority": priority,
+        "NicType": nic_type,
+        "Description": description or None,
+    }
+
+
+class SecurityGroupResource(EcsCloneResource):
+    """``resource "ecsclone_security_group" "web" { vpc_id = ..., ingress { ip_protocol = "tcp" ... } }``."""
+
+    spec = SECURITY_GROUP
+
+    def check_config(self, diags: Diagnostics, config: Config) -> None:
+        for direction in ("ingress", "egress"):
+            rules = config.get(direction)
+            if isinstance(rules, list):
+                for rule in rules:
+                    if isinstance(rule, dict):
+                        check_rule(diags, direction, rule)
+
+    def create_object(self, diags: Diagnostics, planned: State) -> dict[str, Any]:
+        answer = self.client.ecs(
+            "CreateSecurityGroup",
+            {
+                "VpcId": planned["vpc_id"],
+                "SecurityGroupName": planned.get("security_group_name"),
+                "Description": planned.get("description"),
+            },
+            idempotent=True,
+        )
+        group_id = answer["SecurityGroupId"]
+        state = {**known_values(planned), "id": group_id}
+        # Until every rule is in, the state records no rules: a failure leaves a tainted group to replace.
+        self.partial_state = {**state, "ingress": [], "egress": []}
+        for direction in ("ingress", "egress"):
+            self._authorize(group_id, direction, planned.get(direction) or [])
+        return state
+
+    def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
+        group = self._describe(current["id"])
+        if group is None:
+            return None
+        permissions = group.get("Permissions", {}).get("Permission", [])
+        state: dict[str, Any] = {
+            "id": current["id"],
+            "vpc_id": group.get("VpcId") or current.get("vpc_id"),
+            "security_group_name": observed(
+                current.get("security_group_name"), group.get("SecurityGroupName"), importing=self.importing
+            ),
+            "description": observed(current.get("description"), group.get("Description"), importing=self.importing),
+            "timeouts": current.get("timeouts"),
+        }
+        for direction in ("ingress", "egress"):
+            actual = [
+                rule_from_api(direction, p)
+                for p in permissions
+                if str(p.get("Direction", "ingress")).lower() == direction
+            ]
+            state[direction] = rules_for_state(direction, actual, current.get(direction) or [])
+        return state
+
+    def update_object(self, diags: Diagnostics, current: State, planned: State) -> dict[str, Any]:
+        group_id = current["id"]
+        name, description = planned.get("security_group_name"), planned.get("description")
+        if (name, description) != (current.get("security_group_name"), current.get("description")):
+            self.client.ecs(
+                "ModifySecurityGroupAttribute",
+                {"SecurityGroupId": group_id, "SecurityGroupName": name, "Description": description},
+            )
+        group = self._describe(group_id)
+        permissions = (group or {}).get("Permissions", {}).get("Permission", [])
+        for direction in ("ingress", "egress"):
+            actual = [
+                rule_from_api(direction, p)
+                for p in permissions
+                if str(p.get("Direction", "ingress")).lower() == direction
+            ]
+            revoke, authorize = rule_difference(direction, actual, planned.get(direction) or [])
+            self._revoke(group_id, direction, revoke)
+            self._authorize(group_id, direction, authorize)
+        return {**known_values(planned), "id": group_id}
+
+    def delete_object(self, diags: Diagnostics, current: State) -> None:
+        from cdk_clone.api import ApiError
+
+        group_id = current["id"]
+        try:
+            # Instances released a moment ago may still be attached for a while.
+            retrying(
+                lambda: self.client.ecs("DeleteSecurityGroup", {"SecurityGroupId": group_id}),
+                codes=("DependencyViolation", "OperationConflict"),
+                attempts=10,
+                pause=max(self.provider.poll_interval, 0.05),
+            )
+        except ApiError as error:
+            if not error.is_not_found:
+                raise
+        self.wait(
+            lambda: "gone" if self._describe(group_id) is None else "present",
+            ready=lambda marker: marker == "gone",
+            timeout=self.timeout(current, "delete"),
+            what=f"security group {group_id} to be deleted",
+        )
+
+    def _describe(self, group_id: str) -> dict[str, Any] | None:
+        from cdk_clone.api import ApiError
+
+        try:
+            return self.client.ecs("DescribeSecurityGroupAttribute", {"SecurityGroupId": group_id})
+        except ApiError as error:
+            if error.is_not_found:
+                return None
+            raise
+
+    def _authorize(self, group_id: str, direction: Direction, rules: list[dict[str, Any]]) -> None:
+        action = "AuthorizeSecurityGroup" if direction == "ingress" else "AuthorizeSecurityGroupEgress"
+        self._send_rules(action, group_id, direction, rules, idempotent=True)
+
+    def _revoke(self, group_id: str, direction: Direction, rules: list[dict[str, Any]]) -> None:
+        action = "RevokeSecurityGroup" if direction == "ingress" else "RevokeSecurityGroupEgress"
+        self._send_rules(action, group_id, direction, rules, idempotent=False)
+
+    def _send_rules(
+        self, action: str, group_id: str, direction: Direction, rules: list[dict[str, Any]], *, idempotent: bool
+    ) -> None:
+        permissions = [_permission(direction, r) for r in rules]
+        # One call carries up to 100 rules (Permissions.N): a group with 30 rules costs one call, not 30.
+        for start in range(0, len(permissions), _MAX_PERMISSIONS_PER_CALL):
+            chunk = permissions[start : start + _MAX_PERMISSIONS_PER_CALL]
+            self.client.ecs(action, {"SecurityGroupId": group_id, "Permissions": chunk}, idempotent=idempotent)

@@ -1,0 +1,128 @@
+"""``ecsclone_vpc``: CreateVpc, wait until Available; names and descriptions change in place."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from tf.iface import Config, State
+from tf.utils import Diagnostics
+
+from cdk_clone.schema import VPC
+
+from ._resource import EcsCloneResource, is_known, known_values, observed, retrying
+
+__all__ = ["VpcResource", "check_cidr"]
+
+
+def check_cidr(diags: Diagnostics, value: Any, path: str = "cidr_block") -> None:
+    """Report a CIDR block that is not an IPv4 network address with a prefix, such as 172.16.0.0/12."""
+    if not is_known(value):
+        return
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+        if network.version != 4 or "/" not in value:
+            raise ValueError("an IPv4 block with a /prefix is needed")
+    except ValueError as error:
+        diags.add_error(
+            "Invalid CIDR block",
+            f"{path} = {value!r} is not an IPv4 CIDR block ({error}); write the network address and prefix, "
+            "e.g. 172.16.0.0/12 or 192.168.1.0/24.",
+            path=[path],
+        )
+
+
+class VpcResource(EcsCloneResource):
+    """``resource "ecsclone_vpc" "net" { cidr_block = "172.16.0.0/12" }``."""
+
+    spec = VPC
+
+    def check_config(self, diags: Diagnostics, config: Config) -> None:
+        check_cidr(diags, config.get("cidr_block"))
+
+    def create_object(self, diags: Diagnostics, planned: State) -> dict[str, Any]:
+        answer = self.client.vpc(
+            "CreateVpc",
+            {
+                "CidrBlock": planned["cidr_block"],
+                "VpcName": planned.get("vpc_name"),
+                "Description": planned.get("description"),
+            },
+            idempotent=True,
+        )
+        vpc_id = answer["VpcId"]
+        self.partial_state = {
+            **known_values(planned),
+            "id": vpc_id,
+            "router_id": answer.get("VRouterId"),
+            "route_table_id": answer.get("RouteTableId"),
+        }
+        vpc = self._wait_available(vpc_id, self.timeout(planned, "create"))
+        return self._state(planned, vpc)
+
+    def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
+        vpc = self._describe(current["id"])
+        return None if vpc is None else self._state(current, vpc)
+
+    def update_object(self, diags: Diagnostics, current: State, planned: State) -> dict[str, Any]:
+        self.client.vpc(
+            "ModifyVpcAttribute",
+            {"VpcId": current["id"], "VpcName": planned.get("vpc_name"), "Description": planned.get("description")},
+        )
+        vpc = self._wait_available(current["id"], self.timeout(planned, "update"))
+        return self._state(planned, vpc)
+
+    def delete_object(self, diags: Diagnostics, current: State) -> None:
+        from cdk_clone.api import ApiError
+
+        vpc_id = current["id"]
+        try:
+            # Right after its vSwitches or security groups go, the VPC may still count them for a moment.
+            retrying(
+                lambda: self.client.vpc("DeleteVpc", {"VpcId": vpc_id}),
+                codes=("DependencyViolation", "IncorrectVpcStatus", "IncorrectStatus", "OperationConflict"),
+                attempts=8,
+                pause=self.provider.poll_interval,
+            )
+        except ApiError as error:
+            if not error.is_not_found:
+                raise
+        self.wait(
+            lambda: "gone" if self._describe(vpc_id) is None else "present",
+            ready=lambda marker: marker == "gone",
+            timeout=self.timeout(current, "delete"),
+            what=f"VPC {vpc_id} to be deleted",
+        )
+
+    def _describe(self, vpc_id: str) -> dict[str, Any] | None:
+        from cdk_clone.api import ApiError
+
+        try:
+            answer = self.client.vpc("DescribeVpcs", {"VpcId": vpc_id})
+        except ApiError as error:
+            if error.is_not_found:
+                return None
+            raise
+        found = [v for v in answer.get("Vpcs", {}).get("Vpc", []) if v.get("VpcId") == vpc_id]
+        return found[0] if found else None
+
+    def _wait_available(self, vpc_id: str, timeout: float) -> dict[str, Any]:
+        return self.wait(
+            lambda: self._describe(vpc_id),
+            ready=lambda vpc: vpc.get("Status") == "Available",
+            timeout=timeout,
+            what=f"VPC {vpc_id} to become Available",
+        )
+
+    def _state(self, prior: State, vpc: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": vpc["VpcId"],
+            "cidr_block": vpc.get("CidrBlock", prior.get("cidr_block")),
+            "vpc_name": observed(prior.get("vpc_name"), vpc.get("VpcName"), importing=self.importing),
+            "description": observed(prior.get("description"), vpc.get("Description"), importing=self.importing),
+            "status": vpc.get("Status"),
+            "router_id": vpc.get("VRouterId"),
+            "route_table_id": vpc.get("RouteTableId") or prior.get("route_table_id"),
+            "timeouts": prior.get("timeouts"),
+        }
+

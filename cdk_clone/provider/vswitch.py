@@ -1,0 +1,132 @@
+"""``ecsclone_vswitch``: CreateVSwitch (one at a time per VPC), wait until Available."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from tf.iface import Config, State
+from tf.utils import Diagnostics
+
+from cdk_clone.schema import VSWITCH
+
+from ._resource import EcsCloneResource, is_known, known_values, observed, retrying, vpc_lock
+from .vpc import check_cidr
+
+__all__ = ["VSwitchResource"]
+
+# The VPC API refuses a second vSwitch operation in a VPC while one is running.
+_BUSY_VPC_CODES = ("IncorrectVSwitchStatus", "IncorrectVpcStatus", "TaskConflict", "OperationConflict")
+
+
+class VSwitchResource(EcsCloneResource):
+    """``resource "ecsclone_vswitch" "a" { vpc_id = ..., zone_id = "cn-hangzhou-h", cidr_block = "172.16.1.0/24" }``."""
+
+    spec = VSWITCH
+
+    def check_config(self, diags: Diagnostics, config: Config) -> None:
+        cidr = config.get("cidr_block")
+        check_cidr(diags, cidr)
+        if is_known(cidr):
+            try:
+                prefix = ipaddress.ip_network(cidr, strict=True).prefixlen
+            except ValueError:
+                return
+            if not 16 <= prefix <= 29:
+                diags.add_error(
+                    "Invalid vSwitch CIDR block",
+                    f"cidr_block = {cidr!r} has a /{prefix} mask; a vSwitch needs a mask from /16 to /29.",
+                    path=["cidr_block"],
+                )
+
+    def create_object(self, diags: Diagnostics, planned: State) -> dict[str, Any]:
+        vpc_id = planned["vpc_id"]
+        params = {
+            "VpcId": vpc_id,
+            "ZoneId": planned["zone_id"],
+            "CidrBlock": planned["cidr_block"],
+            "VSwitchName": planned.get("vswitch_name"),
+            "Description": planned.get("description"),
+        }
+        # The lock serialises this process's creates in one VPC; the retry covers everyone else's.
+        with vpc_lock(vpc_id):
+            answer = retrying(
+                lambda: self.client.vpc("CreateVSwitch", params, idempotent=True),
+                codes=_BUSY_VPC_CODES,
+                attempts=10,
+                pause=max(self.provider.poll_interval, 0.05),
+            )
+            vswitch_id = answer["VSwitchId"]
+            self.partial_state = {**known_values(planned), "id": vswitch_id}
+            vswitch = self._wait_available(vswitch_id, self.timeout(planned, "create"))
+        return self._state(planned, vswitch)
+
+    def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
+        vswitch = self._describe(current["id"])
+        return None if vswitch is None else self._state(current, vswitch)
+
+    def update_object(self, diags: Diagnostics, current: State, planned: State) -> dict[str, Any]:
+        self.client.vpc(
+            "ModifyVSwitchAttribute",
+            {
+                "VSwitchId": current["id"],
+                "VSwitchName": planned.get("vswitch_name"),
+                "Description": planned.get("description"),
+            },
+        )
+        vswitch = self._wait_available(current["id"], self.timeout(planned, "update"))
+        return self._state(planned, vswitch)
+
+    def delete_object(self, diags: Diagnostics, current: State) -> None:
+        from cdk_clone.api import ApiError
+
+        vswitch_id = current["id"]
+        try:
+            # Instances being released a moment ago may still hold the vSwitch.
+            retrying(
+                lambda: self.client.vpc("DeleteVSwitch", {"VSwitchId": vswitch_id}),
+                codes=("DependencyViolation", *_BUSY_VPC_CODES),
+                attempts=10,
+                pause=max(self.provider.poll_interval, 0.05),
+            )
+        except ApiError as error:
+            if not error.is_not_found:
+                raise
+        self.wait(
+            lambda: "gone" if self._describe(vswitch_id) is None else "present",
+            ready=lambda marker: marker == "gone",
+            timeout=self.timeout(current, "delete"),
+            what=f"vSwitch {vswitch_id} to be deleted",
+        )
+
+    def _describe(self, vswitch_id: str) -> dict[str, Any] | None:
+        from cdk_clone.api import ApiError
+
+        try:
+            answer = self.client.vpc("DescribeVSwitches", {"VSwitchId": vswitch_id})
+        except ApiError as error:
+            if error.is_not_found:
+                return None
+            raise
+        found = [v for v in answer.get("VSwitches", {}).get("VSwitch", []) if v.get("VSwitchId") == vswitch_id]
+        return found[0] if found else None
+
+    def _wait_available(self, vswitch_id: str, timeout: float) -> dict[str, Any]:
+        return self.wait(
+            lambda: self._describe(vswitch_id),
+            ready=lambda vswitch: vswitch.get("Status") == "Available",
+            timeout=timeout,
+            what=f"vSwitch {vswitch_id} to become Available",
+        )
+
+    def _state(self, prior: State, vswitch: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": vswitch["VSwitchId"],
+            "vpc_id": vswitch.get("VpcId", prior.get("vpc_id")),
+            "zone_id": vswitch.get("ZoneId", prior.get("zone_id")),
+            "cidr_block": vswitch.get("CidrBlock", prior.get("cidr_block")),
+            "vswitch_name": observed(prior.get("vswitch_name"), vswitch.get("VSwitchName"), importing=self.importing),
+            "description": observed(prior.get("description"), vswitch.get("Description"), importing=self.importing),
+            "status": vswitch.get("Status"),
+            "timeouts": prior.get("timeouts"),
+        }
