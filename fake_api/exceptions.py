@@ -1,0 +1,498 @@
+"""Errors the fake answers with: one class per Alibaba Cloud error code, each carrying its HTTP status.
+
+The wire layer turns any :class:`FakeApiError` into the real error body
+``{"RequestId", "HostId", "Code", "Message", "Recommend"}`` with ``http_status``.
+
+Exception tree::
+
+    FakeApiError
+    ├── request and protocol (400 unless noted)
+    │   ├── InvalidParameter, MissingParameter, InvalidParameterMismatch, MissingParameterSource,
+    │   │   MissingParameterDest, InvalidClientTokenValueNotSupported
+    │   ├── InvalidActionNotFound (404), IdempotentParameterMismatch, DryRunOperation,
+    │   │   LastTokenProcessing (403), OperationConflict (409)
+    │   ├── signature: SignatureDoesNotMatch, IncompleteSignature, InvalidAccessKeyIdNotFound,
+    │   │   SignatureNonceUsed, InvalidTimeStampExpired, InvalidTimeStampFormat, ForbiddenRam (403)
+    │   └── service: Throttling, ServiceUnavailable (503), InternalError (500)
+    ├── not found (404): InvalidRegionIdNotFound, InvalidZoneIdNotFound, InvalidInstanceIdNotFound,
+    │   InvalidImageIdNotFound, InvalidSecurityGroupIdNotFound, InvalidVpcIdNotFound, InvalidVSwitchIdNotFound
+    ├── malformed names and values (400): InvalidImageNameMalformed, InvalidImageNameDuplicated,
+    │   InvalidInstanceNameMalformed, InvalidHostNameMalformed, InvalidDescriptionMalformed,
+    │   InvalidSecurityGroupNameMalformed, InvalidVpcNameMalformed, InvalidVSwitchNameMalformed,
+    │   InvalidTagKeyMalformed, InvalidTagValueMalformed, InvalidInstanceTypeValueNotSupported,
+    │   InvalidSystemDiskCategoryValueNotSupported, InvalidSystemDiskSizeValueNotSupported,
+    │   InvalidIpProtocolValueNotSupported, InvalidPortRangeMalformed, InvalidPolicyMalformed,
+    │   InvalidPriorityValueNotSupported, InvalidSourceGroupIdMismatch, InvalidPrivateIpAddress,
+    │   InvalidPrivateIpAddressDuplicated, InvalidVSwitchIdIpNotEnough, InvalidCidrBlockMalformed,
+    │   InvalidCidrBlockOverlapped, InvalidCidrBlockMaskLength
+    ├── wrong state: IncorrectInstanceStatus (403), IncorrectImageStatus, IncorrectVpcStatus,
+    │   IncorrectVSwitchStatus
+    ├── dependencies (400 unless noted): DependencyViolation, DependencyViolationVSwitch, DependencyViolationSecurityGroup,
+    │   DependencyViolationInstance, ImageUsingByInstance (403), OperationDeniedImageCopying (403)
+    └── capacity (403): OperationDeniedNoStock, QuotaExceedElasticQuota, AuthorizationLimitExceed,
+        IncorrectDestinationRegion
+
+Example::
+
+    try:
+        dispatch(cloud, "testid", "2014-05-26", "StopInstance", {"InstanceId": "i-nope"})
+    except FakeApiError as error:
+        error.code, error.http_status      # ("InvalidInstanceId.NotFound", 404)
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "FakeApiError",
+    # request and protocol
+    "InvalidParameter",
+    "MissingParameter",
+    "InvalidParameterMismatch",
+    "MissingParameterSource",
+    "MissingParameterDest",
+    "InvalidClientTokenValueNotSupported",
+    "InvalidActionNotFound",
+    "IdempotentParameterMismatch",
+    "DryRunOperation",
+    "LastTokenProcessing",
+    "OperationConflict",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "InvalidAccessKeyIdNotFound",
+    "SignatureNonceUsed",
+    "InvalidTimeStampExpired",
+    "InvalidTimeStampFormat",
+    "ForbiddenRam",
+    "Throttling",
+    "ServiceUnavailable",
+    "InternalError",
+    # not found
+    "InvalidRegionIdNotFound",
+    "InvalidZoneIdNotFound",
+    "InvalidInstanceIdNotFound",
+    "InvalidImageIdNotFound",
+    "InvalidSecurityGroupIdNotFound",
+    "InvalidVpcIdNotFound",
+    "InvalidVSwitchIdNotFound",
+    # malformed
+    "InvalidImageNameMalformed",
+    "InvalidImageNameDuplicated",
+    "InvalidInstanceNameMalformed",
+    "InvalidHostNameMalformed",
+    "InvalidDescriptionMalformed",
+    "InvalidSecurityGroupNameMalformed",
+    "InvalidVpcNameMalformed",
+    "InvalidVSwitchNameMalformed",
+    "InvalidTagKeyMalformed",
+    "InvalidTagValueMalformed",
+    "InvalidInstanceTypeValueNotSupported",
+    "InvalidSystemDiskCategoryValueNotSupported",
+    "InvalidSystemDiskSizeValueNotSupported",
+    "InvalidIpProtocolValueNotSupported",
+    "InvalidPortRangeMalformed",
+    "InvalidPolicyMalformed",
+    "InvalidPriorityValueNotSupported",
+    "InvalidSourceGroupIdMismatch",
+    "InvalidPrivateIpAddress",
+    "InvalidPrivateIpAddressDuplicated",
+    "InvalidVSwitchIdIpNotEnough",
+    "InvalidCidrBlockMalformed",
+    "InvalidCidrBlockOverlapped",
+    "InvalidCidrBlockMaskLength",
+    # state
+    "IncorrectInstanceStatus",
+    "IncorrectImageStatus",
+    "IncorrectVpcStatus",
+    "IncorrectVSwitchStatus",
+    # dependencies
+    "DependencyViolation",
+    "DependencyViolationVSwitch",
+    "DependencyViolationSecurityGroup",
+    "DependencyViolationInstance",
+    "ImageUsingByInstance",
+    "OperationDeniedImageCopying",
+    # capacity
+    "OperationDeniedNoStock",
+    "QuotaExceedElasticQuota",
+    "AuthorizationLimitExceed",
+    "IncorrectDestinationRegion",
+    "ERROR_CLASSES",
+]
+
+
+class FakeApiError(Exception):
+    """An Alibaba Cloud API error: ``code`` and ``http_status`` are fixed per class, ``message`` per raise.
+
+    Subclasses set ``code``, ``http_status`` and a default ``message``; raising one with a message
+    explains the particular case (which parameter, which value, what to do).
+    """
+
+    code: ClassVar[str] = "InternalError"
+    http_status: ClassVar[int] = 500
+    default_message: ClassVar[str] = "The request processing has failed due to some unknown error."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message: str = message if message is not None else self.default_message
+        super().__init__(self.message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, http_status={self.http_status}, message={self.message!r})"
+
+
+# Request and protocol -------------------------------------------------------------------------------------
+class InvalidParameter(FakeApiError):
+    code, http_status = "InvalidParameter", 400
+    default_message = "The specified parameter is not valid."
+
+
+class MissingParameter(FakeApiError):
+    code, http_status = "MissingParameter", 400
+    default_message = "A required parameter is not supplied."
+
+
+class InvalidParameterMismatch(FakeApiError):
+    code, http_status = "InvalidParameter.Mismatch", 400
+    default_message = "The specified resources do not belong together."
+
+
+class MissingParameterSource(FakeApiError):
+    code, http_status = "MissingParameter.Source", 400
+    default_message = "An ingress rule needs SourceCidrIp, SourceGroupId or SourcePrefixListId."
+
+
+class MissingParameterDest(FakeApiError):
+    code, http_status = "MissingParameter.Dest", 400
+    default_message = "An egress rule needs DestCidrIp or DestGroupId."
+
+
+class InvalidClientTokenValueNotSupported(FakeApiError):
+    code, http_status = "InvalidClientToken.ValueNotSupported", 400
+    default_message = "The ClientToken must be at most 64 ASCII characters."
+
+
+class InvalidActionNotFound(FakeApiError):
+    # The current API answers an unknown action (or version) with this code and 404; older documents
+    # describe a 403 "InvalidAction". The fake uses the current one everywhere.
+    code, http_status = "InvalidAction.NotFound", 404
+    default_message = "Specified api is not found, please check your url and method."
+
+
+class IdempotentParameterMismatch(FakeApiError):
+    code, http_status = "IdempotentParameterMismatch", 400
+    default_message = "The request uses the same client token as a previous, but non-identical request."
+
+
+class DryRunOperation(FakeApiError):
+    code, http_status = "DryRunOperation", 400
+    default_message = "Request validation has been passed with DryRun flag set."
+
+
+class LastTokenProcessing(FakeApiError):
+    code, http_status = "LastTokenProcessing", 403
+    default_message = "The last token request is processing."
+
+
+class OperationConflict(FakeApiError):
+    code, http_status = "OperationConflict", 409
+    default_message = "The operation conflicts with another operation on the same resource."
+
+
+class SignatureDoesNotMatch(FakeApiError):
+    # No source documents this status; 400 is what the other signature errors use.
+    code, http_status = "SignatureDoesNotMatch", 400
+    default_message = "Specified signature is not matched with our calculation."
+
+
+class IncompleteSignature(FakeApiError):
+    code, http_status = "IncompleteSignature", 400
+    default_message = "The request signature does not conform to Aliyun standards."
+
+
+class InvalidAccessKeyIdNotFound(FakeApiError):
+    code, http_status = "InvalidAccessKeyId.NotFound", 400
+    default_message = "Specified access key is not found."
+
+
+class SignatureNonceUsed(FakeApiError):
+    code, http_status = "SignatureNonceUsed", 400
+    default_message = "Specified signature nonce was used already."
+
+
+class InvalidTimeStampExpired(FakeApiError):
+    code, http_status = "InvalidTimeStamp.Expired", 400
+    default_message = "Specified time stamp or date value is expired."
+
+
+class InvalidTimeStampFormat(FakeApiError):
+    code, http_status = "InvalidTimeStamp.Format", 400
+    default_message = "Specified time stamp or date value is not well formatted."
+
+
+class ForbiddenRam(FakeApiError):
+    code, http_status = "Forbidden.RAM", 403
+    default_message = "User not authorized to operate on the specified resource."
+
+
+class Throttling(FakeApiError):
+    code, http_status = "Throttling", 400
+    default_message = "Request was denied due to request throttling."
+
+
+class ServiceUnavailable(FakeApiError):
+    code, http_status = "ServiceUnavailable", 503
+    default_message = "The request has failed due to a temporary failure of the server."
+
+
+class InternalError(FakeApiError):
+    code, http_status = "InternalError", 500
+    default_message = "The request processing has failed due to some unknown error."
+
+
+# Not found ------------------------------------------------------------------------------------------------
+class InvalidRegionIdNotFound(FakeApiError):
+    code, http_status = "InvalidRegionId.NotFound", 404
+    default_message = "The specified RegionId does not exist."
+
+
+class InvalidZoneIdNotFound(FakeApiError):
+    code, http_status = "InvalidZoneId.NotFound", 404
+    default_message = "The specified zone does not exist."
+
+
+class InvalidInstanceIdNotFound(FakeApiError):
+    code, http_status = "InvalidInstanceId.NotFound", 404
+    default_message = "The specified InstanceId does not exist."
+
+
+class InvalidImageIdNotFound(FakeApiError):
+    code, http_status = "InvalidImageId.NotFound", 404
+    default_message = "The specified ImageId does not exist."
+
+
+class InvalidSecurityGroupIdNotFound(FakeApiError):
+    code, http_status = "InvalidSecurityGroupId.NotFound", 404
+    default_message = "The specified SecurityGroupId does not exist."
+
+
+class InvalidVpcIdNotFound(FakeApiError):
+    code, http_status = "InvalidVpcId.NotFound", 404
+    default_message = "The specified VpcId does not exist."
+
+
+class InvalidVSwitchIdNotFound(FakeApiError):
+    code, http_status = "InvalidVSwitchId.NotFound", 404
+    default_message = "The specified VSwitchId does not exist."
+
+
+# Malformed names and values -------------------------------------------------------------------------------
+class InvalidImageNameMalformed(FakeApiError):
+    code, http_status = "InvalidImageName.Malformed", 400
+    default_message = (
+        "The image name must be 2 to 128 characters long, start with a letter, contain only letters, digits, "
+        "colons (:), underscores (_), hyphens (-) and periods (.), and not start with http:// or https://."
+    )
+
+
+class InvalidImageNameDuplicated(FakeApiError):
+    code, http_status = "InvalidImageName.Duplicated", 400
+    default_message = "An image with the specified name already exists in this region."
+
+
+class InvalidInstanceNameMalformed(FakeApiError):
+    code, http_status = "InvalidInstanceName.Malformed", 400
+    default_message = "The specified instance name is wrongly formed."
+
+
+class InvalidHostNameMalformed(FakeApiError):
+    code, http_status = "InvalidHostName.Malformed", 400
+    default_message = "The specified host name is wrongly formed."
+
+
+class InvalidDescriptionMalformed(FakeApiError):
+    code, http_status = "InvalidDescription.Malformed", 400
+    default_message = "The description must be 2 to 256 characters long and not start with http:// or https://."
+
+
+class InvalidSecurityGroupNameMalformed(FakeApiError):
+    code, http_status = "InvalidSecurityGroupName.Malformed", 400
+    default_message = "The specified security group name is wrongly formed."
+
+
+class InvalidVpcNameMalformed(FakeApiError):
+    code, http_status = "InvalidVpcName.Malformed", 400
+    default_message = "The VPC name must be 1 to 128 characters long and not start with http:// or https://."
+
+
+class InvalidVSwitchNameMalformed(FakeApiError):
+    code, http_status = "InvalidVSwitchName.Malformed", 400
+    default_message = "The vSwitch name must be 1 to 128 characters long and not start with http:// or https://."
+
+
+class InvalidTagKeyMalformed(FakeApiError):
+    code, http_status = "InvalidTagKey.Malformed", 400
+    default_message = "A tag key must be 1 to 128 characters long and not start with aliyun or acs:."
+
+
+class InvalidTagValueMalformed(FakeApiError):
+    code, http_status = "InvalidTagValue.Malformed", 400
+    default_message = "A tag value must be at most 128 characters long and not start with aliyun or acs:."
+
+
+class InvalidInstanceTypeValueNotSupported(FakeApiError):
+    code, http_status = "InvalidInstanceType.ValueNotSupported", 400
+    default_message = "The specified InstanceType does not exist or is not supported."
+
+
+class InvalidSystemDiskCategoryValueNotSupported(FakeApiError):
+    code, http_status = "InvalidSystemDiskCategory.ValueNotSupported", 400
+    default_message = "The specified system disk category is not supported."
+
+
+class InvalidSystemDiskSizeValueNotSupported(FakeApiError):
+    code, http_status = "InvalidSystemDiskSize.ValueNotSupported", 400
+    default_message = "The specified system disk size is not supported."
+
+
+class InvalidIpProtocolValueNotSupported(FakeApiError):
+    code, http_status = "InvalidIpProtocol.ValueNotSupported", 400
+    default_message = "IpProtocol must be TCP, UDP, ICMP, ICMPv6, GRE or ALL."
+
+
+class InvalidPortRangeMalformed(FakeApiError):
+    code, http_status = "InvalidPortRange.Malformed", 400
+    default_message = "PortRange must be start/end within 1..65535 for TCP and UDP, or -1/-1 otherwise."
+
+
+class InvalidPolicyMalformed(FakeApiError):
+    code, http_status = "InvalidPolicy.Malformed", 400
+    default_message = "Policy must be accept or drop."
+
+
+class InvalidPriorityValueNotSupported(FakeApiError):
+    code, http_status = "InvalidPriority.ValueNotSupported", 400
+    default_message = "Priority must be an integer from 1 to 100."
+
+
+class InvalidSourceGroupIdMismatch(FakeApiError):
+    code, http_status = "InvalidSourceGroupId.Mismatch", 400
+    default_message = "The peer security group must be in the same VPC as the security group."
+
+
+class InvalidPrivateIpAddress(FakeApiError):
+    code, http_status = "InvalidPrivateIpAddress", 400
+    default_message = "The specified private IP address is not in the CIDR block of the vSwitch."
+
+
+class InvalidPrivateIpAddressDuplicated(FakeApiError):
+    code, http_status = "InvalidPrivateIpAddress.Duplicated", 400
+    default_message = "The specified private IP address is already in use."
+
+
+class InvalidVSwitchIdIpNotEnough(FakeApiError):
+    code, http_status = "InvalidVSwitchId.IpNotEnough", 400
+    default_message = "The vSwitch has not enough free private IP addresses."
+
+
+class InvalidCidrBlockMalformed(FakeApiError):
+    code, http_status = "InvalidCidrBlock.Malformed", 400
+    default_message = "The specified CidrBlock is wrongly formed."
+
+
+class InvalidCidrBlockOverlapped(FakeApiError):
+    code, http_status = "InvalidCidrBlock.Overlapped", 400
+    default_message = "The specified CidrBlock overlaps with another vSwitch of the VPC."
+
+
+class InvalidCidrBlockMaskLength(FakeApiError):
+    # The real code is misspelt ("Cirdr"); clients match on it, so the fake keeps the spelling.
+    code, http_status = "InvalidCirdrBlock.MaskLength", 400
+    default_message = "The vSwitch CIDR mask length must be from 16 to 29."
+
+
+# Wrong state ----------------------------------------------------------------------------------------------
+class IncorrectInstanceStatus(FakeApiError):
+    code, http_status = "IncorrectInstanceStatus", 403
+    default_message = "The current status of the resource does not support this operation."
+
+
+class IncorrectImageStatus(FakeApiError):
+    code, http_status = "IncorrectImageStatus", 400
+    default_message = "The current status of the image does not support this operation."
+
+
+class IncorrectVpcStatus(FakeApiError):
+    code, http_status = "IncorrectVpcStatus", 400
+    default_message = "The current status of the VPC does not support this operation."
+
+
+class IncorrectVSwitchStatus(FakeApiError):
+    code, http_status = "IncorrectVSwitchStatus", 400
+    default_message = "The current status of the vSwitch does not support this operation."
+
+
+# Dependencies ---------------------------------------------------------------------------------------------
+class DependencyViolation(FakeApiError):
+    code, http_status = "DependencyViolation", 400
+    default_message = "The resource is still in use by other resources."
+
+
+class DependencyViolationVSwitch(FakeApiError):
+    code, http_status = "DependencyViolation.VSwitch", 400
+    default_message = "The VPC still has vSwitches: delete them first."
+
+
+class DependencyViolationSecurityGroup(FakeApiError):
+    code, http_status = "DependencyViolation.SecurityGroup", 400
+    default_message = "The VPC still has security groups: delete them first."
+
+
+class DependencyViolationInstance(FakeApiError):
+    code, http_status = "DependencyViolation.Instance", 400
+    default_message = "The VPC still has instances: delete them first."
+
+
+class ImageUsingByInstance(FakeApiError):
+    code, http_status = "ImageUsingByInstance", 403
+    default_message = "The image is in use by instances: delete them first, or pass Force=true."
+
+
+class OperationDeniedImageCopying(FakeApiError):
+    code, http_status = "OperationDenied.ImageCopying", 403
+    default_message = "The image is being copied: cancel the copy with CancelCopyImage first."
+
+
+# Capacity -------------------------------------------------------------------------------------------------
+class OperationDeniedNoStock(FakeApiError):
+    code, http_status = "OperationDenied.NoStock", 403
+    default_message = "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones."
+
+
+class QuotaExceedElasticQuota(FakeApiError):
+    code, http_status = "QuotaExceed.ElasticQuota", 403
+    default_message = "The number of instances exceeds the quota of the region."
+
+
+class AuthorizationLimitExceed(FakeApiError):
+    code, http_status = "AuthorizationLimitExceed", 403
+    default_message = "The number of rules in the security group exceeds the limit of 200."
+
+
+class IncorrectDestinationRegion(FakeApiError):
+    code, http_status = "IncorrectDestinationRegion", 403
+    default_message = "The specified destination region is not valid."
+
+
+def _all_error_classes() -> dict[str, type[FakeApiError]]:
+    found: dict[str, type[FakeApiError]] = {}
+    pending: list[type[FakeApiError]] = list(FakeApiError.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        found[cls.code] = cls
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+#: Every error class by its Alibaba code, e.g. ``ERROR_CLASSES["Throttling"]``.
+ERROR_CLASSES: dict[str, type[FakeApiError]] = _all_error_classes()

@@ -1,0 +1,200 @@
+"""State and rules of the fake cloud: accounts -> regions -> one backend per (account, region).
+
+Nothing here knows about HTTP: :mod:`fake_api.dispatch` turns an action and its string parameters into
+calls on these objects, and the wire layer turns the answers into HTTP.
+
+Example::
+
+    cloud = FakeCloud("demo")
+    backend = cloud.backend("testid", "cn-hangzhou")
+    [i.name for i in backend.instances.values()]      # ['web-1', 'web-2']
+    cloud.set_transition("instance", "describes", 2)   # new instances show Pending, Starting, then Running
+    cloud.set_stock("cn-hangzhou", "cn-hangzhou-h", "ecs.g7.large", "WithoutStock")
+    cloud.reset("empty")
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..exceptions import InvalidAccessKeyIdNotFound, InvalidRegionIdNotFound
+from .catalogue import INSTANCE_TYPES, REGIONS, STOCK_CATEGORIES
+from .ids import IdFactory
+from .region import RegionBackend
+from .transitions import TransitionSetting
+
+__all__ = ["FakeCloud", "Account", "RegionBackend", "DEFAULT_ACCESS_KEY_ID", "DEFAULT_SECRET", "WORLD_FORMAT"]
+
+DEFAULT_ACCESS_KEY_ID = "testid"
+DEFAULT_SECRET = "testsecret"
+WORLD_FORMAT = 1
+
+
+class Account:
+    """One AccessKeyId, its secret, and its per-region backends (created on first use)."""
+
+    __slots__ = ("access_key_id", "secret", "regions")
+
+    def __init__(self, access_key_id: str, secret: str) -> None:
+        self.access_key_id = access_key_id
+        self.secret = secret
+        self.regions: dict[str, RegionBackend] = {}
+
+
+class FakeCloud:
+    """All state: accounts (keyed by AccessKeyId) -> regions -> backends holding ECS and VPC resources.
+
+    ``seed`` is ``"demo"``, ``"empty"`` or a world dict as :meth:`dump` returns it. ``clock`` gives the time
+    in epoch seconds (tests pass a controllable one to drive ``seconds`` transitions). Callers that touch
+    state from several threads hold :attr:`lock` (``dispatch`` does).
+
+    Example::
+
+        cloud = FakeCloud("empty")
+        cloud.add_account("otherid", "othersecret")
+        cloud.set_quota("cn-hangzhou", 3)
+        world = cloud.dump()
+        FakeCloud(world).dump() == world      # True
+    """
+
+    def __init__(
+        self,
+        seed: str | dict[str, Any] | None = "demo",
+        *,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.clock = clock
+        self.ids = IdFactory(rng)
+        self.accounts: dict[str, Account] = {}
+        self.transitions: dict[str, TransitionSetting] = {}
+        # Stock levels that differ from the default "WithStock": (region, zone, type) -> StatusCategory.
+        self.stock: dict[tuple[str, str, str], str] = {}
+        self.reset(seed)
+
+    # Seeding ------------------------------------------------------------------------------------------
+    def reset(self, seed: str | dict[str, Any] | None = "demo") -> None:
+        """Forget everything and load ``seed``: "demo", "empty" (or None), or a world dict."""
+        from ..seeds import world_named  # seeds describe worlds as plain data; imported late to stay acyclic
+
+        if seed is None:
+            seed = "empty"
+        world = world_named(seed) if isinstance(seed, str) else seed
+        if not isinstance(world, dict):
+            raise ValueError(f"a seed is 'demo', 'empty' or a world dict, not {type(seed).__name__}")
+        with self.lock:
+            self.accounts = {}
+            self.transitions = {}
+            self.stock = {}
+            self._load(world)
+
+    def _load(self, world: dict[str, Any]) -> None:
+        if world.get("format", WORLD_FORMAT) != WORLD_FORMAT:
+            raise ValueError(f"world format {world.get('format')!r} is not supported: expected {WORLD_FORMAT}")
+        for kind, setting in (world.get("transitions") or {}).items():
+            self.set_transition(kind, setting.get("mode", "immediate"), setting.get("value", 0))
+        for entry in world.get("stock") or []:
+            self.set_stock(entry["region_id"], entry["zone_id"], entry["instance_type"], entry["status_category"])
+        accounts = world.get("accounts")
+        if accounts is None:
+            accounts = {DEFAULT_ACCESS_KEY_ID: {"secret": DEFAULT_SECRET, "regions": {}}}
+        for access_key_id, account_record in accounts.items():
+            self.add_account(access_key_id, account_record.get("secret", DEFAULT_SECRET))
+            for region_id, region_record in (account_record.get("regions") or {}).items():
+                self.backend(access_key_id, region_id).load(region_record)
+
+    def dump(self) -> dict[str, Any]:
+        """The whole state as JSON-able data; ``FakeCloud(cloud.dump())`` reproduces it."""
+        with self.lock:
+            return {
+                "format": WORLD_FORMAT,
+                "transitions": {kind: s.to_record() for kind, s in sorted(self.transitions.items())},
+                "stock": [
+                    {"region_id": r, "zone_id": z, "instance_type": t, "status_category": c}
+                    for (r, z, t), c in sorted(self.stock.items())
+                ],
+                "accounts": {
+                    ak: {
+                        "secret": account.secret,
+                        "regions": {rid: backend.dump() for rid, backend in account.regions.items()},
+                    }
+                    for ak, account in self.accounts.items()
+                },
+            }
+
+    # Accounts -----------------------------------------------------------------------------------------
+    def secret_for(self, access_key_id: str) -> str | None:
+        account = self.accounts.get(access_key_id)
+        return account.secret if account else None
+
+    def add_account(self, access_key_id: str, secret: str) -> None:
+        if not access_key_id or not secret:
+            raise ValueError("an account needs a non-empty AccessKeyId and secret")
+        with self.lock:
+            account = self.accounts.get(access_key_id)
+            if account is None:
+                self.accounts[access_key_id] = Account(access_key_id, secret)
+            else:
+                account.secret = secret
+
+    def backend(self, access_key_id: str, region_id: str) -> RegionBackend:
+        """The state of one account in one region; unknown regions raise ``InvalidRegionId.NotFound``."""
+        account = self.accounts.get(access_key_id)
+        if account is None:
+            raise InvalidAccessKeyIdNotFound(f"The AccessKeyId {access_key_id[:40]!r} is not known to the fake.")
+        backend = account.regions.get(region_id)
+        if backend is None:
+            region = REGIONS.get(region_id)
+            if region is None:
+                raise InvalidRegionIdNotFound(
+                    f"The region {region_id[:60]!r} does not exist: use one of {', '.join(REGIONS)}."
+                )
+            backend = account.regions[region_id] = RegionBackend(self, access_key_id, region)
+        return backend
+
+    # Knobs --------------------------------------------------------------------------------------------
+    def transition_setting(self, kind: str) -> TransitionSetting:
+        return self.transitions.get(kind) or TransitionSetting()
+
+    def set_transition(self, kind: str, mode: str, value: float = 0) -> None:
+        """How ``kind`` (image, image_copy, instance, vpc, vswitch) advances: immediate, describes or seconds."""
+        setting = TransitionSetting.checked(kind, mode, value)
+        with self.lock:
+            self.transitions[kind] = setting
+
+    def set_stock(self, region_id: str, zone_id: str, instance_type: str, status_category: str) -> None:
+        """Stock of one type in one zone: WithStock, ClosedWithStock, WithoutStock or ClosedWithoutStock."""
+        region = REGIONS.get(region_id)
+        if region is None:
+            raise ValueError(f"unknown region {region_id!r}: use one of {', '.join(REGIONS)}")
+        if zone_id not in region.zone_ids:
+            raise ValueError(f"unknown zone {zone_id!r} in {region_id}: use one of {', '.join(region.zone_ids)}")
+        if instance_type not in INSTANCE_TYPES:
+            raise ValueError(f"unknown instance type {instance_type!r}: see fake_api.models.catalogue.INSTANCE_TYPES")
+        if status_category not in STOCK_CATEGORIES:
+            raise ValueError(f"unknown stock category {status_category!r}: use one of {', '.join(STOCK_CATEGORIES)}")
+        with self.lock:
+            key = (region_id, zone_id, instance_type)
+            if status_category == "WithStock":
+                self.stock.pop(key, None)
+            else:
+                self.stock[key] = status_category
+
+    def stock_category(self, region_id: str, zone_id: str, instance_type: str) -> str:
+        return self.stock.get((region_id, zone_id, instance_type), "WithStock")
+
+    def set_quota(self, region_id: str, instances: int, access_key_id: str = DEFAULT_ACCESS_KEY_ID) -> None:
+        """At most ``instances`` instances for the account in the region (default 500)."""
+        if isinstance(instances, bool) or not isinstance(instances, int) or instances < 0:
+            raise ValueError(f"an instance quota is an integer >= 0, got {instances!r}")
+        with self.lock:
+            try:
+                self.backend(access_key_id, region_id).instance_quota = instances
+            except (InvalidAccessKeyIdNotFound, InvalidRegionIdNotFound) as error:
+                raise ValueError(error.message) from None
+

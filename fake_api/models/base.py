@@ -1,0 +1,92 @@
+"""The state one account holds in one region, which every resource family's rules work on."""
+
+from __future__ import annotations
+
+import time
+from itertools import islice
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .catalogue import RegionInfo
+from .transitions import TransitionSetting
+
+if TYPE_CHECKING:
+    from . import FakeCloud
+    from .images import Image
+    from .instances import Instance
+    from .security_groups import SecurityGroup
+    from .vpcs import Vpc, VSwitch
+
+__all__ = ["RegionState", "Selection", "iso_time", "index_add", "index_remove", "DEFAULT_INSTANCE_QUOTA"]
+
+DEFAULT_INSTANCE_QUOTA = 500
+
+T = TypeVar("T")
+
+
+def iso_time(epoch: float) -> str:
+    """CreationTime as the API writes it: ISO 8601 UTC to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+@dataclass(slots=True)
+class Selection(Generic[T]):
+    """The result of a describe before paging: how many match, and the matches in creation order.
+
+    ``items`` may be a live dict view (no copy), so paging costs the page, not the region's size.
+    """
+
+    total: int
+    items: Iterable[T]
+
+    def page(self, offset: int, size: int) -> list[T]:
+        return list(islice(self.items, offset, offset + size))
+
+
+class RegionState:
+    """Dicts in creation order, plus the indexes that keep describes proportional to the page they return."""
+
+    def __init__(self, cloud: FakeCloud, access_key_id: str, region: RegionInfo) -> None:
+        self.cloud = cloud
+        self.access_key_id = access_key_id
+        self.region = region
+        self.region_id = region.region_id
+        self.instance_quota = DEFAULT_INSTANCE_QUOTA
+        self.vpcs: dict[str, Vpc] = {}
+        self.vswitches: dict[str, VSwitch] = {}
+        self.security_groups: dict[str, SecurityGroup] = {}
+        self.images: dict[str, Image] = {}  # this account's own images; public ones live in the cloud
+        self.instances: dict[str, Instance] = {}
+        # Indexes: id -> {member id: member}, each kept in creation order.
+        self.vswitches_by_vpc: dict[str, dict[str, VSwitch]] = {}
+        self.groups_by_vpc: dict[str, dict[str, SecurityGroup]] = {}
+        self.instances_by_vpc: dict[str, dict[str, Instance]] = {}
+        self.instances_by_vswitch: dict[str, dict[str, Instance]] = {}
+        self.instances_by_group: dict[str, dict[str, Instance]] = {}
+        self.instances_by_image: dict[str, dict[str, Instance]] = {}
+        self.instance_of_disk: dict[str, Instance] = {}
+        # ClientToken records: (action, token) -> (parameter fingerprint, original result).
+        self.client_tokens: dict[tuple[str, str], tuple[list[list[str]], dict[str, Any]]] = {}
+
+    # Shared services ----------------------------------------------------------------------------------
+    def now(self) -> float:
+        return self.cloud.clock()
+
+    def setting(self, kind: str) -> TransitionSetting:
+        return self.cloud.transition_setting(kind)
+
+    def new_id(self, prefix: str, taken: Iterable[str] | dict[str, Any]) -> str:
+        return self.cloud.ids.new(prefix, self.region_id, taken if isinstance(taken, dict) else set(taken))
+
+
+def index_add(index: dict[str, dict[str, T]], key: str, member_id: str, member: T) -> None:
+    index.setdefault(key, {})[member_id] = member
+
+
+def index_remove(index: dict[str, dict[str, T]], key: str, member_id: str) -> None:
+    members = index.get(key)
+    if members is not None:
+        members.pop(member_id, None)
+        if not members:
+            del index[key]

@@ -1,0 +1,23 @@
+"""Action handlers: read parameters, call the models, shape the answer as the real API does.
+
+Importing this package registers every handler in :data:`ACTIONS`.
+"""
+
+from __future__ import annotations
+
+from . import regions  # noqa: F401  (registers its actions)
+from .base import ACTIONS, ECS_VERSION, VPC_VERSION
+
+__all__ = ["ACTIONS", "IDEMPOTENT_ACTIONS", "ECS_VERSION", "VPC_VERSION"]
+
+#: Actions that honour ClientToken -> the parameter naming the region whose records hold the token.
+IDEMPOTENT_ACTIONS: dict[str, str] = {
+    "RunInstances": "RegionId",
+    "CreateImage": "RegionId",
+    "CopyImage": "RegionId",
+    "CreateSecurityGroup": "RegionId",
+    "AuthorizeSecurityGroup": "RegionId",
+    "AuthorizeSecurityGroupEgress": "RegionId",
+    "CreateVpc": "RegionId",
+    "CreateVSwitch": "RegionId",
+}
