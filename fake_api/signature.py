@@ -30,6 +30,7 @@ import hashlib
 import hmac
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ __all__ = [
     "parse_v3_authorization",
     "percent_encode",
     "sha256_hex",
+    "sign_v1",
+    "sign_v3",
     "v1_signature",
     "v1_string_to_sign",
     "v3_canonical_request",
@@ -125,6 +128,75 @@ def v3_string_to_sign(canonical_request: str) -> str:
 def v3_signature(secret: str, string_to_sign: str) -> str:
     """``hex(HMAC-SHA256(secret, string_to_sign))`` (no ``&`` appended to the key, unlike V1)."""
     return hmac.new(secret.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).strftime(_TIMESTAMP_FORMAT)
+
+
+def sign_v1(
+    method: str,
+    params: Mapping[str, str],
+    access_key_id: str,
+    secret: str,
+    *,
+    nonce: str | None = None,
+    timestamp: str | None = None,
+) -> dict[str, str]:
+    """``params`` plus the V1 common parameters and ``Signature``, ready to send (as a query or a form body).
+
+    For clients of the fake that do not use an SDK (raw tests, benchmarks)::
+
+        params = sign_v1("GET", {"Action": "DescribeRegions", "Version": "2014-05-26", "Format": "JSON"},
+                         "testid", "testsecret")
+        httpx.get(fake.url, params=params)
+    """
+    signed = {
+        "AccessKeyId": access_key_id,
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureVersion": "1.0",
+        "SignatureNonce": nonce or uuid.uuid4().hex,
+        "Timestamp": timestamp or _utc_now(),
+        **params,
+    }
+    signed["Signature"] = v1_signature(secret, v1_string_to_sign(method, signed))
+    return signed
+
+
+def sign_v3(
+    method: str,
+    action: str,
+    version: str,
+    query: Mapping[str, str],
+    host: str,
+    access_key_id: str,
+    secret: str,
+    *,
+    body: bytes = b"",
+    nonce: str | None = None,
+    date: str | None = None,
+) -> dict[str, str]:
+    """The headers of a V3 request (as the official SDKs send them), ``Authorization`` included.
+
+    ``host`` is the Host header the request will carry (``127.0.0.1:PORT``); ``query`` goes in the URL as is.
+    """
+    headers = {
+        "host": host,
+        "x-acs-action": action,
+        "x-acs-version": version,
+        "x-acs-date": date or _utc_now(),
+        "x-acs-signature-nonce": nonce or uuid.uuid4().hex,
+        "x-acs-content-sha256": sha256_hex(body),
+    }
+    signed_headers = sorted(headers)
+    canonical = v3_canonical_request(
+        method, "/", query, {name: [value] for name, value in headers.items()}, signed_headers, sha256_hex(body)
+    )
+    signature = v3_signature(secret, v3_string_to_sign(canonical))
+    headers["authorization"] = (
+        f"{V3_ALGORITHM} Credential={access_key_id},SignedHeaders={';'.join(signed_headers)},Signature={signature}"
+    )
+    return headers
 
 
 class V3Authorization(NamedTuple):
