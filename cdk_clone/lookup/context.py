@@ -159,8 +159,8 @@ class ContextFile:
             raise
 
 
-def _refresh_requested(refresh: bool) -> bool:
-    return refresh or os.environ.get(REFRESH_ENV, "").strip().lower() in {"1", "true", "yes"}
+def _refresh_from_environment() -> bool:
+    return os.environ.get(REFRESH_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
 def _cached(
@@ -172,7 +172,9 @@ def _cached(
     dump: Callable[[_T], Any],
 ) -> _T:
     refresh_key = (str(context.path.resolve()), key)
-    must_refresh = _refresh_requested(refresh) and refresh_key not in _refreshed_keys
+    # An explicit refresh always asks again; the environment's (set for a whole synth) asks once per
+    # process, so constructs sharing a source do not each re-read it.
+    must_refresh = refresh or (_refresh_from_environment() and refresh_key not in _refreshed_keys)
     if not must_refresh:
         cached = context.get(key)
         if cached is not None:
