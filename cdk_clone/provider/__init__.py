@@ -17,7 +17,7 @@ import sys
 
 from ._provider import FULL_NAME, EcsClonePlugin
 
-__all__ = ["main", "EcsClonePlugin", "FULL_NAME"]
+__all__ = ["FULL_NAME", "EcsClonePlugin", "main"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,7 +4,7 @@ waiting for one, and deleting one."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ._resource import ResourceError
@@ -14,12 +14,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_IMAGE_STATUSES",
-    "describe_image",
-    "find_image_by_name",
-    "scratch_image_name",
     "check_image_name",
     "delete_image",
+    "describe_image",
+    "find_image_by_name",
     "image_failure",
+    "scratch_image_name",
 ]
 
 # DescribeImages returns only Available images unless asked for the others.
@@ -58,7 +58,7 @@ def scratch_image_name(instance_id: str, now: datetime | None = None) -> str:
 
     Down to the millisecond, so two images of one instance made in one apply do not collide.
     """
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
     stamp = moment.strftime("%Y%m%dT%H%M%S") + f"{moment.microsecond // 1000:03d}Z"
     return f"TemplateScratch-{instance_id}-{stamp}"[:128]
 

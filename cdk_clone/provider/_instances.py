@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
 
-__all__ = ["describe_instances", "describe_instance", "MAX_IDS_PER_CALL"]
+__all__ = ["MAX_IDS_PER_CALL", "describe_instance", "describe_instances"]
 
 MAX_IDS_PER_CALL = 100
 

@@ -18,7 +18,7 @@ from ._schema_bridge import tf_schema
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
 
-__all__ = ["EcsClonePlugin", "FULL_NAME"]
+__all__ = ["FULL_NAME", "EcsClonePlugin"]
 
 FULL_NAME = f"registry.terraform.io/{PROVIDER_SOURCE}"
 
@@ -139,10 +139,10 @@ class EcsClonePlugin:
         return []
 
     def new_resource(self, klass: type[Resource]) -> Resource:
-        return klass(self)  # type: ignore[call-arg]
+        return klass(self)
 
     def new_data_source(self, klass: type[DataSource]) -> DataSource:
-        return klass(self)  # type: ignore[call-arg]
+        return klass(self)
 
     # ---- what resources use --------------------------------------------------------------------------
 

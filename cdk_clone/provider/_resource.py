@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from ._provider import EcsClonePlugin
 
-__all__ = ["ResourceError", "EcsCloneResource", "is_known", "error_path", "observed", "retrying", "known_values", "vpc_lock"]
+__all__ = ["EcsCloneResource", "ResourceError", "error_path", "is_known", "known_values", "observed", "retrying", "vpc_lock"]
 
 T = TypeVar("T")
 

@@ -25,11 +25,11 @@ from cdk_clone.schema import Block as BlockSpec
 from cdk_clone.schema import Field, ResourceSchema, ValueType
 
 __all__ = [
-    "SingleNestedBlock",
     "ListNestedBlock",
     "SetNestedBlock",
-    "tf_schema",
+    "SingleNestedBlock",
     "complete_state",
+    "tf_schema",
 ]
 
 
@@ -49,7 +49,7 @@ def _element_key(block: NestedBlock, element: dict[str, Any]) -> tuple[Any, ...]
     return tuple(repr(element.get(a.name)) for a in block.block.attributes)
 
 
-class SingleNestedBlock(NestedBlock):
+class SingleNestedBlock(NestedBlock):  # type: ignore[misc]
     """At most one ``name { ... }`` block; its value is a dict, or None when the block is absent."""
 
     def __init__(self, type_name: str, block: Block) -> None:
@@ -72,7 +72,7 @@ class SingleNestedBlock(NestedBlock):
         return _element_key(self, a_decoded) == _element_key(self, b_decoded)
 
 
-class ListNestedBlock(NestedBlock):
+class ListNestedBlock(NestedBlock):  # type: ignore[misc]
     """Repeated ``name { ... }`` blocks in order; the value is a list of dicts (empty when absent)."""
 
     _nesting = pb.Schema.NestedBlock.NestingMode.LIST

@@ -20,10 +20,10 @@ from tf.utils import read_dynamic_value
 __all__ = ["EcsCloneServicer", "install_servicer"]
 
 
-class EcsCloneServicer(tf.provider.ProviderServicer):
+class EcsCloneServicer(tf.provider.ProviderServicer):  # type: ignore[misc]
     """``tf``'s servicer, plus destroy plans."""
 
-    def PlanResourceChange(self, request: pb.PlanResourceChange.Request, context: Any) -> Any:  # noqa: N802
+    def PlanResourceChange(self, request: pb.PlanResourceChange.Request, context: Any) -> Any:
         prior = read_dynamic_value(request.prior_state)
         proposed = read_dynamic_value(request.proposed_new_state)
         if proposed is None and prior is not None:
@@ -34,4 +34,4 @@ class EcsCloneServicer(tf.provider.ProviderServicer):
 
 def install_servicer() -> None:
     """Make ``tf.runner.run_provider`` serve :class:`EcsCloneServicer`."""
-    tf.provider.ProviderServicer = EcsCloneServicer  # type: ignore[misc]
+    tf.provider.ProviderServicer = EcsCloneServicer

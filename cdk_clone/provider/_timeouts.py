@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from cdk_clone.schema import ResourceSchema
 
-__all__ = ["parse_duration", "timeout_seconds", "Operation"]
+__all__ = ["Operation", "parse_duration", "timeout_seconds"]
 
 Operation = Literal["create", "update", "delete"]
 

@@ -122,7 +122,7 @@ class ImageResource(EcsCloneResource):
         )
 
     def _state(self, prior: State | dict[str, Any], image: dict[str, Any], *, source_image_id: Any) -> dict[str, Any]:
-        size = image.get("Size")
+        size: Any = image.get("Size")
         return {
             "id": image["ImageId"],
             "instance_id": prior.get("instance_id"),

@@ -131,7 +131,7 @@ class ImageCopyResource(EcsCloneResource):
         )
 
     def _state(self, prior: State | dict[str, Any], image: dict[str, Any]) -> dict[str, Any]:
-        size = image.get("Size")
+        size: Any = image.get("Size")
         return {
             "id": image["ImageId"],
             "source_image_id": prior.get("source_image_id"),

@@ -70,11 +70,11 @@ class InstanceDataSource:
                 (v.get("CidrBlock") for v in vswitches.get("VSwitch", []) if v.get("VSwitchId") == vswitch_id), None
             )
         disks = client.ecs("DescribeDisks", {"InstanceId": instance_id, "DiskType": "system"})
-        system_disk = next(iter(disks.get("Disks", {}).get("Disk", [])), {})
+        system_disk: dict[str, Any] = next(iter(disks.get("Disks", {}).get("Disk", [])), {})
         image_id = instance.get("ImageId")
         image = describe_image(client, image_id) if image_id else None
         network_type = instance.get("InstanceNetworkType") or ("vpc" if vpc_id else "classic")
-        bandwidth = instance.get("InternetMaxBandwidthOut")
+        bandwidth: Any = instance.get("InternetMaxBandwidthOut")
         tags = instance.get("Tags", {}).get("Tag", [])
         return {
             "id": instance_id,

@@ -198,7 +198,8 @@ class InstanceGroupResource(EcsCloneResource):
                 f"vswitch_id = {vswitch_id!r} names no vSwitch in region {self.provider.region}.",
                 path=["vswitch_id"],
             )
-        return found[0]
+        vswitch: dict[str, Any] = found[0]
+        return vswitch
 
     def _type_with_stock(self, diags: Diagnostics, planned: State, zone_id: str) -> str:
         wanted = planned["instance_type"]

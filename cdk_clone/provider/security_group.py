@@ -23,14 +23,14 @@ from cdk_clone.schema import SECURITY_GROUP
 from ._resource import EcsCloneResource, is_known, known_values, observed, retrying
 
 __all__ = [
-    "SecurityGroupResource",
+    "Direction",
     "RuleKey",
+    "SecurityGroupResource",
     "canonical_rule",
+    "check_rule",
+    "rule_difference",
     "rule_from_api",
     "rules_for_state",
-    "rule_difference",
-    "check_rule",
-    "Direction",
 ]
 
 Direction = Literal["ingress", "egress"]
@@ -49,13 +49,13 @@ def canonical_rule(direction: Direction, rule: dict[str, Any]) -> RuleKey:
     priority = rule.get("priority")
     return (
         str(rule.get("ip_protocol") or "").lower(),
-        rule.get("port_range") or _DEFAULTS["port_range"],
-        rule.get("cidr_ip") or "",
-        rule.get(_PEER_GROUP[direction]) or "",
+        str(rule.get("port_range") or _DEFAULTS["port_range"]),
+        str(rule.get("cidr_ip") or ""),
+        str(rule.get(_PEER_GROUP[direction]) or ""),
         str(rule.get("policy") or _DEFAULTS["policy"]).lower(),
-        int(priority) if priority not in (None, "") else 1,
-        rule.get("nic_type") or _DEFAULTS["nic_type"],
-        rule.get("description") or "",
+        int(priority) if priority is not None and priority != "" else 1,
+        str(rule.get("nic_type") or _DEFAULTS["nic_type"]),
+        str(rule.get("description") or ""),
     )
 
 
@@ -140,7 +140,7 @@ def check_rule(diags: Diagnostics, direction: Direction, rule: dict[str, Any]) -
     policy = rule.get("policy")
     if is_known(policy) and str(policy).lower() not in ("accept", "drop"):
         diags.add_error("Invalid rule policy", f"{where}: policy = {policy!r}; use accept or drop.", path=[direction])
-    priority = rule.get("priority")
+    priority: Any = rule.get("priority")
     if is_known(priority) and not (1 <= priority <= 100 and float(priority).is_integer()):
         diags.add_error(
             "Invalid rule priority",

@@ -1,0 +1,329 @@
+"""Fast, in-process tests of the provider's pure logic: no Terraform, no fake cloud."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from tf.gen import tfplugin_pb2 as pb
+from tf.types import Unknown
+from tf.utils import Diagnostics
+
+from cdk_clone.provider._images import check_image_name, scratch_image_name
+from cdk_clone.provider._provider import EcsClonePlugin
+from cdk_clone.provider._schema_bridge import complete_state, tf_schema
+from cdk_clone.provider._similar import InstanceTypeSpec, choose_similar, family_parts
+from cdk_clone.provider._timeouts import parse_duration, timeout_seconds
+from cdk_clone.provider.image_copy import copy_name_candidates
+from cdk_clone.provider.instance_group import InstanceGroupResource, expand_name, stock_status
+from cdk_clone.provider.security_group import (
+    SecurityGroupResource,
+    canonical_rule,
+    rule_difference,
+    rule_from_api,
+    rules_for_state,
+)
+from cdk_clone.provider.vpc import VpcResource
+from cdk_clone.provider.vswitch import VSwitchResource
+from cdk_clone.schema import IMAGE, INSTANCE_GROUP, RESOURCES, SECURITY_GROUP, VPC
+
+Nesting = pb.Schema.NestedBlock.NestingMode
+
+
+# ---- schema bridge ---------------------------------------------------------------------------------------
+
+
+def test_every_resource_schema_converts_and_keeps_flags() -> None:
+    for spec in RESOURCES.values():
+        block = tf_schema(spec).to_pb().block
+        attributes = {a.name: a for a in block.attributes}
+        assert set(attributes) == {f.name for f in spec.fields}
+        for field in spec.fields:
+            assert bool(attributes[field.name].required) == field.required, field.name
+            assert bool(attributes[field.name].computed) == field.computed, field.name
+
+
+def test_timeouts_is_a_single_block_and_rules_are_set_blocks() -> None:
+    blocks = {b.type_name: b for b in tf_schema(SECURITY_GROUP).to_pb().block.block_types}
+    assert blocks["timeouts"].nesting == Nesting.SINGLE
+    assert blocks["ingress"].nesting == Nesting.SET
+    assert blocks["egress"].nesting == Nesting.SET
+
+
+def test_force_new_fields_require_replacement() -> None:
+    attributes = {a.name: a for a in tf_schema(VPC).attributes}
+    assert attributes["cidr_block"].requires_replace
+    assert not attributes["vpc_name"].requires_replace
+
+
+def test_single_block_round_trips_null_and_values() -> None:
+    timeouts = {b.type_name: b for b in tf_schema(VPC).block_types}["timeouts"]
+    assert timeouts.encode(None) is None
+    value = {"create": "5m", "update": None, "delete": None}
+    assert timeouts.decode(timeouts.encode(value)) == value
+    assert timeouts.semantically_equal(value, dict(value))
+
+
+def test_complete_state_fills_every_key_and_rejects_strangers() -> None:
+    state = complete_state(SECURITY_GROUP, {"id": "sg-1"})
+    assert state["ingress"] == [] and state["timeouts"] is None and state["vpc_id"] is None
+    with pytest.raises(KeyError, match="nonsense"):
+        complete_state(SECURITY_GROUP, {"nonsense": 1})
+
+
+# ---- timeouts --------------------------------------------------------------------------------------------
+
+
+def test_durations_parse_like_terraform() -> None:
+    assert parse_duration("90s") == 90
+    assert parse_duration("10m") == 600
+    assert parse_duration("1h30m") == 5400
+
+
+@pytest.mark.parametrize("text", ["", "10", "ten minutes", "5d", "m"])
+def test_bad_durations_say_what_is_accepted(text: str) -> None:
+    with pytest.raises(ValueError, match='e.g. "10m"'):
+        parse_duration(text)
+
+
+def test_timeout_defaults_come_from_the_schema() -> None:
+    assert timeout_seconds(IMAGE, {"timeouts": None}, "create") == IMAGE.default_timeouts["create"]
+    assert timeout_seconds(IMAGE, {"timeouts": {"create": "2m"}}, "create") == 120
+
+
+def test_bad_timeout_is_reported_on_its_attribute() -> None:
+    diags = Diagnostics()
+    VpcResource(EcsClonePlugin()).validate(diags, "ecsclone_vpc", {"cidr_block": None, "timeouts": {"create": "x"}})
+    assert [d.path for d in diags.diagnostics] == [["timeouts", "create"]]
+
+
+# ---- similar instance types ------------------------------------------------------------------------------
+
+
+def spec(name: str, cpu: int, memory: float) -> InstanceTypeSpec:
+    return InstanceTypeSpec(name, cpu, memory)
+
+
+def test_same_size_wins_over_same_family() -> None:
+    wanted = spec("ecs.g7.large", 2, 8)
+    stock = [spec("ecs.g7.xlarge", 4, 16), spec("ecs.c6.large", 2, 4), spec("ecs.g6.large", 2, 8)]
+    assert choose_similar(wanted, stock) == spec("ecs.g6.large", 2, 8)
+
+
+def test_same_family_letter_then_nearest_newer_generation() -> None:
+    wanted = spec("ecs.g7.large", 2, 8)
+    stock = [spec("ecs.r7.large", 2, 8), spec("ecs.g5.large", 2, 8), spec("ecs.g8.large", 2, 8), spec("ecs.g6.large", 2, 8)]
+    assert choose_similar(wanted, stock).name == "ecs.g8.large"  # type: ignore[union-attr]
+
+
+def test_nearest_larger_when_no_same_size() -> None:
+    wanted = spec("ecs.g7.large", 2, 8)
+    stock = [spec("ecs.g7.4xlarge", 16, 64), spec("ecs.g7.xlarge", 4, 16), spec("ecs.c7.large", 2, 4)]
+    assert choose_similar(wanted, stock).name == "ecs.g7.xlarge"  # type: ignore[union-attr]
+
+
+def test_no_similar_type_when_all_are_smaller_or_the_same_type() -> None:
+    wanted = spec("ecs.g7.large", 2, 8)
+    assert choose_similar(wanted, [spec("ecs.g7.large", 2, 8), spec("ecs.t5.small", 1, 1)]) is None
+
+
+def test_choice_does_not_depend_on_order() -> None:
+    wanted = spec("ecs.g7.large", 2, 8)
+    stock = [spec("ecs.g6.large", 2, 8), spec("ecs.g6e.large", 2, 8), spec("ecs.hfg7.large", 2, 8)]
+    assert choose_similar(wanted, stock) == choose_similar(wanted, list(reversed(stock)))
+
+
+def test_family_parts() -> None:
+    assert family_parts("ecs.g7ne.large") == ("g", 7)
+    assert family_parts("weird") == ("", 0)
+
+
+def test_stock_status_reads_the_zone_asked_for() -> None:
+    answer = {
+        "AvailableZones": {
+            "AvailableZone": [
+                {
+                    "ZoneId": "cn-shanghai-b",
+                    "AvailableResources": {
+                        "AvailableResource": [
+                            {
+                                "Type": "InstanceType",
+                                "SupportedResources": {
+                                    "SupportedResource": [
+                                        {"Value": "ecs.g7.large", "Status": "SoldOut", "StatusCategory": "WithoutStock"},
+                                        {"Value": "ecs.g6.large", "Status": "Available", "StatusCategory": "WithStock"},
+                                        {"Value": "ecs.c6.large", "Status": "Available"},
+                                    ]
+                                },
+                            }
+                        ]
+                    },
+                },
+                {"ZoneId": "cn-shanghai-a", "AvailableResources": {"AvailableResource": []}},
+            ]
+        }
+    }
+    assert stock_status(answer, "cn-shanghai-b") == {
+        "ecs.g7.large": "WithoutStock",
+        "ecs.g6.large": "WithStock",
+        "ecs.c6.large": "WithStock",
+    }
+    assert stock_status(answer, "cn-shanghai-a") == {}
+
+
+# ---- security group rules --------------------------------------------------------------------------------
+
+
+def test_rules_compare_case_and_defaults_insensitively() -> None:
+    given = {"ip_protocol": "TCP", "port_range": "22/22", "cidr_ip": "0.0.0.0/0"}
+    from_api = rule_from_api(
+        "ingress",
+        {
+            "Direction": "ingress",
+            "IpProtocol": "TCP",
+            "PortRange": "22/22",
+            "SourceCidrIp": "0.0.0.0/0",
+            "Policy": "Accept",
+            "Priority": "1",
+            "NicType": "intranet",
+            "Description": "",
+        },
+    )
+    assert canonical_rule("ingress", given) == canonical_rule("ingress", from_api)
+    assert from_api == {
+        "ip_protocol": "tcp",
+        "port_range": "22/22",
+        "cidr_ip": "0.0.0.0/0",
+        "source_security_group_id": None,
+        "policy": None,
+        "priority": None,
+        "nic_type": None,
+        "description": None,
+    }
+
+
+def test_read_keeps_the_users_spelling_and_shows_new_rules_in_short_form() -> None:
+    prior = [{"ip_protocol": "TCP", "port_range": "22/22", "cidr_ip": "10.0.0.0/8", "priority": 1}]
+    actual = [
+        {"ip_protocol": "tcp", "port_range": "22/22", "cidr_ip": "10.0.0.0/8"},
+        {"ip_protocol": "icmp", "cidr_ip": "0.0.0.0/0", "policy": "drop"},
+    ]
+    assert rules_for_state("ingress", actual, prior) == [prior[0], actual[1]]
+
+
+def test_difference_revokes_and_authorizes_only_what_changed() -> None:
+    actual = [
+        {"ip_protocol": "tcp", "port_range": "22/22", "cidr_ip": "0.0.0.0/0"},
+        {"ip_protocol": "tcp", "port_range": "80/80", "cidr_ip": "0.0.0.0/0"},
+    ]
+    wanted = [
+        {"ip_protocol": "TCP", "port_range": "22/22", "cidr_ip": "0.0.0.0/0", "policy": "accept"},
+        {"ip_protocol": "tcp", "port_range": "443/443", "cidr_ip": "0.0.0.0/0"},
+    ]
+    revoke, authorize = rule_difference("ingress", actual, wanted)
+    assert [r["port_range"] for r in revoke] == ["80/80"]
+    assert [r["port_range"] for r in authorize] == ["443/443"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"ip_protocol": "tcpx", "cidr_ip": "0.0.0.0/0"}, "ip_protocol"),
+        ({"ip_protocol": "tcp", "cidr_ip": "0.0.0.0/0"}, "port_range"),
+        ({"ip_protocol": "tcp", "port_range": "80/22", "cidr_ip": "0.0.0.0/0"}, "port_range"),
+        ({"ip_protocol": "icmp", "port_range": "22/22", "cidr_ip": "0.0.0.0/0"}, "port_range"),
+        ({"ip_protocol": "all", "cidr_ip": "0.0.0.0/0", "policy": "allow"}, "policy"),
+        ({"ip_protocol": "all", "cidr_ip": "0.0.0.0/0", "priority": 101}, "priority"),
+        ({"ip_protocol": "all"}, "cidr_ip"),
+    ],
+)
+def test_bad_rules_are_reported_on_the_rule_block(rule: dict[str, object], message: str) -> None:
+    diags = Diagnostics()
+    SecurityGroupResource(EcsClonePlugin()).validate(diags, "ecsclone_security_group", {"ingress": [rule]})
+    assert diags.has_errors()
+    assert all(d.path == ["ingress"] for d in diags.diagnostics)
+    assert message in diags.diagnostics[0].detail
+
+
+# ---- instance group inputs and names -----------------------------------------------------------------------
+
+
+def group_config(**values: object) -> dict[str, object]:
+    config: dict[str, object] = {f.name: None for f in INSTANCE_GROUP.fields}
+    config.update(
+        image_id="m-1", instance_type="ecs.g7.large", vswitch_id="vsw-1", security_group_ids=["sg-1"], amount=1
+    )
+    config.update(values)
+    return config
+
+
+@pytest.mark.parametrize(
+    ("values", "path"),
+    [
+        ({"amount": 0}, ["amount"]),
+        ({"amount": 101}, ["amount"]),
+        ({"amount": 2, "min_amount": 3}, ["min_amount"]),
+        ({"instance_charge_type": "Monthly"}, ["instance_charge_type"]),
+        ({"private_ip": "10.0.0.300"}, ["private_ip"]),
+        ({"security_group_ids": []}, ["security_group_ids"]),
+        ({"instance_type": "g7.large"}, ["instance_type"]),
+        ({"delete_images_after_launch": ["not an image!"]}, ["delete_images_after_launch"]),
+    ],
+)
+def test_bad_group_inputs_point_at_the_attribute(values: dict[str, object], path: list[str]) -> None:
+    diags = Diagnostics()
+    InstanceGroupResource(EcsClonePlugin()).validate(diags, "ecsclone_instance_group", group_config(**values))
+    assert [d.path for d in diags.diagnostics] == [path]
+
+
+def test_unknown_values_are_not_judged_at_plan_time() -> None:
+    diags = Diagnostics()
+    InstanceGroupResource(EcsClonePlugin()).validate(
+        diags, "ecsclone_instance_group", group_config(amount=Unknown, image_id=Unknown)
+    )
+    assert not diags.diagnostics
+
+
+def test_valid_group_config_passes() -> None:
+    diags = Diagnostics()
+    config = group_config(amount=5, min_amount=2, private_ip="172.16.1.10", delete_images_after_launch=["cn-hangzhou:m-abc1", "m-def2"])
+    InstanceGroupResource(EcsClonePlugin()).validate(diags, "ecsclone_instance_group", config)
+    assert not diags.diagnostics
+
+
+def test_vswitch_mask_is_checked() -> None:
+    diags = Diagnostics()
+    VSwitchResource(EcsClonePlugin()).validate(diags, "ecsclone_vswitch", {"cidr_block": "10.0.0.0/30"})
+    assert "/16 to /29" in diags.diagnostics[0].detail
+
+
+def test_cidr_syntax_is_checked() -> None:
+    diags = Diagnostics()
+    VpcResource(EcsClonePlugin()).validate(diags, "ecsclone_vpc", {"cidr_block": "172.16.0.1/12"})
+    assert diags.diagnostics[0].path == ["cidr_block"]
+
+
+def test_batch_names_expand_like_run_instances() -> None:
+    assert expand_name("clone-[1,3]", 0) == "clone-001"
+    assert expand_name("clone-[1,3]", 4) == "clone-005"
+    assert expand_name("node-[]", 2) == "node-000002"
+    assert expand_name("plain", 3) == "plain"
+
+
+def test_scratch_image_names_are_valid_and_distinct() -> None:
+    first = scratch_image_name("i-abc", datetime(2026, 1, 2, 3, 4, 5, 6000, tzinfo=UTC))
+    second = scratch_image_name("i-abc", datetime(2026, 1, 2, 3, 4, 5, 7000, tzinfo=UTC))
+    assert first == "TemplateScratch-i-abc-20260102T030405006Z"
+    assert first != second
+    assert check_image_name(first) is None
+
+
+@pytest.mark.parametrize("name", ["x", "1abc", "http://abc", "aliyun-copy", "has space"])
+def test_invalid_image_names_are_explained(name: str) -> None:
+    assert check_image_name(name)
+
+
+def test_copy_names_start_with_the_source_name() -> None:
+    candidates = copy_name_candidates("TemplateScratch-i-1")
+    assert candidates[:3] == ["TemplateScratch-i-1", "TemplateScratch-i-1-copy", "TemplateScratch-i-1-copy-2"]
+    assert all(len(c) <= 128 for c in copy_name_candidates("a" * 128))
