@@ -236,6 +236,12 @@ class EcscloneProviderBase(TerraformProvider):
         self._values = values
         self._alias_value = alias
 
+    @property
+    def region(self) -> str:
+        """The region this provider was configured with (as given: a plain ID, or a token)."""
+        region: str = self._values.attributes["region"]
+        return region
+
     # cdktf's base getter returns nothing for a Python subclass, so resources would silently point at the
     # default provider: keep the alias on the Python side and hand it back when the synthesizer asks.
     @property

@@ -1,0 +1,91 @@
+"""CloneTask: clones of up to 20 source instances that share their network and security-group replicas."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from cdk_clone._cdktf import Construct
+from cdk_clone.constructs._replicas import ReplicaPool
+from cdk_clone.constructs.instance_clone import InstanceClone
+from cdk_clone.constructs.props import CloneTaskProps, validate
+from cdk_clone.lookup.snapshot import SourceInstance
+
+__all__ = ["CloneTask"]
+
+
+class CloneTask(Construct):
+    """The console's clone task: 1 to 20 sources from one region, each cloned ``amount`` times.
+
+    Every option is :class:`InstanceClone`'s and applies to each source. Sources that share a VPC share one
+    VPC replica, one vSwitch replica per source vSwitch and one replica per security group. Each source
+    becomes an :class:`InstanceClone` child named after its instance ID (see ``clones``).
+
+    Example::
+
+        task = CloneTask(stack, "task", sources=["i-bp1d3m0s0urce00001", "i-bp1d3m0s0urce00002"],
+                         source_region="cn-hangzhou", destination_region="cn-shanghai", amount=3)
+        [clone.instance_ids for clone in task.clones]
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        sources: Sequence[str | SourceInstance],
+        source_region: str | None = None,
+        destination_region: str | None = None,
+        destination_zone_id: str | None = None,
+        destination_vpc_id: str | None = None,
+        destination_vswitch_id: str | None = None,
+        amount: int = 1,
+        min_amount: int | None = None,
+        include_instance_data: bool = False,
+        keep_images: bool = True,
+        stop_source_for_consistency: bool = False,
+        instance_name: str | None = None,
+        host_name: str | None = None,
+        tags: dict[str, str] | None = None,
+        allow_similar_instance_type: bool = True,
+        context_file: Path | None = None,
+    ) -> None:
+        props = validate(
+            CloneTaskProps,
+            f"CloneTask {id!r}",
+            {
+                "sources": sources,
+                "source_region": source_region,
+                "destination_region": destination_region,
+                "destination_zone_id": destination_zone_id,
+                "destination_vpc_id": destination_vpc_id,
+                "destination_vswitch_id": destination_vswitch_id,
+                "amount": amount,
+                "min_amount": min_amount,
+                "include_instance_data": include_instance_data,
+                "keep_images": keep_images,
+                "stop_source_for_consistency": stop_source_for_consistency,
+                "instance_name": instance_name,
+                "host_name": host_name,
+                "tags": tags,
+                "allow_similar_instance_type": allow_similar_instance_type,
+                "context_file": context_file,
+            },
+        )
+        snapshots = [
+            s if isinstance(s, SourceInstance) else SourceInstance.lookup(s, _region(props), context_file=context_file)
+            for s in props.sources
+        ]
+        super().__init__(scope, id)
+        self.props = props
+        self.sources = snapshots
+        # Found by each InstanceClone child through its scope: one pool, so replicas are shared.
+        self.replica_pool = ReplicaPool(self, snapshots)
+        self.clones: list[InstanceClone] = [
+            InstanceClone(self, snapshot.instance_id, source=snapshot, **props.options()) for snapshot in snapshots
+        ]
+
+
+def _region(props: CloneTaskProps) -> str:
+    assert props.source_region is not None  # CloneTaskProps requires it when a source is given by ID
+    return props.source_region

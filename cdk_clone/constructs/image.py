@@ -1,0 +1,81 @@
+"""CloneImage: the custom image clones boot from, copied to the destination region when it differs."""
+
+from __future__ import annotations
+
+import hashlib
+
+from cdk_clone._cdktf import Construct
+from cdk_clone.bindings import EcscloneImage, EcscloneImageCopy
+from cdk_clone.constructs.providers import provider_for_region
+from cdk_clone.lookup.snapshot import SourceInstance
+
+__all__ = ["CloneImage", "template_image_name"]
+
+
+def template_image_name(instance_id: str, construct_path: str) -> str:
+    """``TemplateScratch-<instance>-<8 hex digits of the construct path>``, the console's name pattern.
+
+    Deterministic (repeatable synth, no diff on re-plan) and unique per construct, so two clones of the
+    same source in one account do not collide.
+    """
+    digest = hashlib.sha256(construct_path.encode("utf-8")).hexdigest()[:8]
+    return f"TemplateScratch-{instance_id}-{digest}"
+
+
+class CloneImage(Construct):
+    """A custom image of a source instance (``ecsclone_image``), plus its copy in another region.
+
+    ``image_id`` is the image the clones boot from: the copy when ``destination_region`` differs from the
+    source's region, else the image itself. With ``keep_images=False`` both are marked transient and
+    ``transient_image_refs`` lists them in the form ``delete_images_after_launch`` expects.
+
+    Example::
+
+        image = CloneImage(stack, "image", source=source, destination_region="cn-shanghai")
+        EcscloneInstanceGroup(stack, "clones", image_id=image.image_id, ...)
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        source: SourceInstance,
+        destination_region: str | None = None,
+        stop_source_for_consistency: bool = False,
+        keep_images: bool = True,
+    ) -> None:
+        super().__init__(scope, id)
+        destination = destination_region or source.region_id
+        transient = None if keep_images else True
+        self.image_name = template_image_name(source.instance_id, self.node.path)
+        self.custom_image = EcscloneImage(
+            self,
+            "Image",
+            instance_id=source.instance_id,
+            image_name=self.image_name,
+            description=f"cdk-clone image of {source.instance_id} for {self.node.path}",
+            stop_instance_for_consistency=stop_source_for_consistency or None,
+            transient=transient,
+            provider=provider_for_region(self, source.region_id),
+        )
+        self.copy: EcscloneImageCopy | None = None
+        if destination != source.region_id:
+            self.copy = EcscloneImageCopy(
+                self,
+                "Copy",
+                source_image_id=self.custom_image.id,
+                source_region_id=source.region_id,
+                image_name=self.image_name,
+                description=f"cdk-clone copy of {source.instance_id} ({source.region_id}) for {self.node.path}",
+                transient=transient,
+                provider=provider_for_region(self, destination),
+            )
+        self.image_id: str = self.copy.id if self.copy is not None else self.custom_image.id
+        self.transient_image_refs: list[str] = []
+        if not keep_images:
+            if self.copy is not None:
+                # The copy lives in the clones' region; the original is named with its region.
+                self.transient_image_refs = [self.copy.id, f"{source.region_id}:{self.custom_image.id}"]
+            else:
+                self.transient_image_refs = [self.custom_image.id]

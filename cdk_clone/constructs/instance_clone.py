@@ -1,0 +1,280 @@
+"""InstanceClone: N clones of one ECS instance, composed per the clone semantics of the ECS console."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from cdk_clone._cdktf import Construct, TerraformOutput, TerraformStack
+from cdk_clone.bindings import EcscloneInstanceGroup, EcsCloneProvider
+from cdk_clone.constructs._replicas import ReplicaPool
+from cdk_clone.constructs.errors import CloneConfigurationError
+from cdk_clone.constructs.image import CloneImage
+from cdk_clone.constructs.network import VpcReplica, VSwitchReplica
+from cdk_clone.constructs.props import InstanceCloneProps, validate
+from cdk_clone.constructs.providers import provider_for_region
+from cdk_clone.lookup.snapshot import SourceInstance
+
+__all__ = ["OUTPUT_PREFIX", "InstanceClone", "output_name"]
+
+OUTPUT_PREFIX = "cdk_clone_"
+"""Every clone's Terraform output is named ``cdk_clone_<construct path below the stack>``."""
+
+
+def output_name(construct_path: str, stack_path: str) -> str:
+    """The Terraform output name of the clone at ``construct_path``: ``cdk_clone_`` + its path below the stack,
+    with every character Terraform does not allow in a name (``/``, ``.``...) turned into ``_``."""
+    relative = construct_path.removeprefix(stack_path).lstrip("/")
+    return OUTPUT_PREFIX + re.sub(r"[^A-Za-z0-9_-]", "_", relative)
+
+
+class InstanceClone(Construct):
+    """``amount`` clones of one ECS instance, as the ECS console's clone feature makes them.
+
+    The source is looked up by ID (cached in ``cdk-clone.context.json`` beside the app, so later synths are
+    offline) or given as a :class:`~cdk_clone.SourceInstance` snapshot. The props are checked first, before
+    any look-up; a wrong value raises :class:`CloneConfigurationError` naming the field, value and rule.
+
+    What is declared follows the source and the destination:
+
+    * same region, without instance data: clones boot from the source's own image (which must still be
+      visible); with ``include_instance_data=True``: from a ``TemplateScratch-...`` image of the source;
+    * another region: always an image of the source, copied to the destination; clones boot from the copy;
+      the source's VPC and vSwitch are replicated with the same CIDR blocks (unless
+      ``destination_vpc_id`` / ``destination_vswitch_id`` are given), in ``destination_zone_id`` or the
+      region's first zone;
+    * another VPC or region: each source security group is replicated with its rules; same VPC: the clones
+      join the source's groups;
+    * the source's instance type (a similar one when sold out, at apply time), charge type and period;
+      its private IP when a destination vSwitch is given and ``amount == 1``.
+
+    Example::
+
+        app = App()
+        stack = TerraformStack(app, "clones")
+        web = InstanceClone(stack, "web", source_instance_id="i-bp1d3m0s0urce00001",
+                            source_region="cn-hangzhou", destination_region="cn-shanghai", amount=2)
+        TerraformOutput(stack, "ips", value=web.private_ips)
+        app.synth()
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        source_instance_id: str | None = None,
+        source_region: str | None = None,
+        source: SourceInstance | None = None,
+        destination_region: str | None = None,
+        destination_zone_id: str | None = None,
+        destination_vpc_id: str | None = None,
+        destination_vswitch_id: str | None = None,
+        amount: int = 1,
+        min_amount: int | None = None,
+        include_instance_data: bool = False,
+        keep_images: bool = True,
+        stop_source_for_consistency: bool = False,
+        instance_name: str | None = None,
+        host_name: str | None = None,
+        tags: dict[str, str] | None = None,
+        allow_similar_instance_type: bool = True,
+        context_file: Path | None = None,
+    ) -> None:
+        # Validation comes first: nothing is looked up or declared for props that cannot work.
+        owner = f"InstanceClone {id!r}"
+        props = validate(
+            InstanceCloneProps,
+            owner,
+            {
+                "source_instance_id": source_instance_id,
+                "source_region": source_region,
+                "source": source,
+                "destination_region": destination_region,
+                "destination_zone_id": destination_zone_id,
+                "destination_vpc_id": destination_vpc_id,
+                "destination_vswitch_id": destination_vswitch_id,
+                "amount": amount,
+                "min_amount": min_amount,
+                "include_instance_data": include_instance_data,
+                "keep_images": keep_images,
+                "stop_source_for_consistency": stop_source_for_consistency,
+                "instance_name": instance_name,
+                "host_name": host_name,
+                "tags": tags,
+                "allow_similar_instance_type": allow_similar_instance_type,
+                "context_file": context_file,
+            },
+        )
+        resolved = props.source
+        if resolved is None:
+            assert props.source_instance_id is not None and props.source_region is not None
+            resolved = SourceInstance.lookup(
+                props.source_instance_id, props.source_region, context_file=props.context_file
+            )
+        _check_source(owner, resolved, props)
+        super().__init__(scope, id)
+        self.props = props
+        self.source = resolved
+        pool = getattr(scope, "replica_pool", None)
+        self._compose(owner, resolved, props, pool if isinstance(pool, ReplicaPool) else ReplicaPool(self, [resolved]))
+
+    # -- composition --------------------------------------------------------------------------------------
+
+    def _compose(self, owner: str, source: SourceInstance, props: InstanceCloneProps, pool: ReplicaPool) -> None:
+        self.destination_region: str = props.destination_region or source.region_id
+        # Set only when the source's network is replicated (another region, no destination network given).
+        self.vpc_replica: VpcReplica | None = None
+        self.vswitch_replica: VSwitchReplica | None = None
+        same_region = self.destination_region == source.region_id
+        provider = provider_for_region(self, self.destination_region)
+
+        self.image: CloneImage | None = None
+        if same_region and not props.include_instance_data:
+            boot_image_id = source.image_id
+        else:
+            self.image = CloneImage(
+                self,
+                "Image",
+                source=source,
+                destination_region=self.destination_region,
+                stop_source_for_consistency=props.stop_source_for_consistency,
+                keep_images=props.keep_images,
+            )
+            boot_image_id = self.image.image_id
+
+        vpc_id, vswitch_id, vpc_key = self._network(owner, source, props, same_region, provider, pool)
+        if same_region and vpc_id == source.vpc_id:
+            security_group_ids = list(source.security_group_ids)
+        else:
+            security_group_ids = pool.security_group_ids(source, vpc_id, vpc_key, provider)
+
+        keeps_private_ip = props.destination_vswitch_id is not None and props.amount == 1
+        system_disk = source.system_disk
+        self.instance_group = EcscloneInstanceGroup(
+            self,
+            "Instances",
+            image_id=boot_image_id,
+            instance_type=source.instance_type,
+            allow_similar_instance_type=props.allow_similar_instance_type,
+            vswitch_id=vswitch_id,
+            zone_id=props.destination_zone_id if props.destination_vswitch_id else None,
+            security_group_ids=security_group_ids,
+            amount=props.amount,
+            min_amount=props.min_amount,
+            private_ip=source.private_ip if keeps_private_ip else None,
+            instance_charge_type=source.instance_charge_type,
+            period=source.period if source.instance_charge_type == "PrePaid" else None,
+            period_unit=source.period_unit if source.instance_charge_type == "PrePaid" else None,
+            instance_name=props.instance_name or source.instance_name,
+            host_name=props.host_name or source.host_name,
+            system_disk_category=system_disk.category if system_disk else None,
+            system_disk_size=system_disk.size_gib if system_disk else None,
+            internet_max_bandwidth_out=source.internet_max_bandwidth_out or None,
+            tags={**source.tags, **(props.tags or {})} or None,
+            delete_images_after_launch=(self.image.transient_image_refs or None) if self.image else None,
+            provider=provider,
+        )
+        group = self.instance_group
+        self.instance_ids: list[str] = group.instance_ids
+        self.private_ips: list[str] = group.private_ips
+        self.effective_instance_type: str = group.effective_instance_type
+        self.created_amount: float = group.created_amount
+        self.image_id: str = boot_image_id
+        self.vpc_id: str = vpc_id
+        self.vswitch_id: str = vswitch_id
+        self.security_group_ids: list[str] = security_group_ids
+        self.security_group_id: str = security_group_ids[0] if security_group_ids else ""
+        self.output = self._output(source, props)
+
+    def _network(
+        self,
+        owner: str,
+        source: SourceInstance,
+        props: InstanceCloneProps,
+        same_region: bool,
+        provider: EcsCloneProvider,
+        pool: ReplicaPool,
+    ) -> tuple[str, str, str]:
+        """(vpc_id, vswitch_id, key naming the destination VPC) for the clones."""
+        if props.destination_vpc_id is not None and props.destination_vswitch_id is not None:
+            return props.destination_vpc_id, props.destination_vswitch_id, props.destination_vpc_id
+        if same_region:
+            if props.destination_zone_id is not None and props.destination_zone_id != source.zone_id:
+                raise CloneConfigurationError(
+                    f"{owner}: destination_zone_id={props.destination_zone_id!r} differs from the source's zone "
+                    f"{source.zone_id!r}; in the same region the clones join the source's vSwitch, so give "
+                    "destination_vpc_id and destination_vswitch_id for a vSwitch in that zone"
+                )
+            assert source.vpc_id is not None and source.vswitch_id is not None  # checked in _check_source
+            return source.vpc_id, source.vswitch_id, source.vpc_id
+        zone_id = props.destination_zone_id or _first_zone(owner, self.destination_region, props.context_file)
+        vpc = pool.vpc(source, provider)
+        vswitch = pool.vswitch(source, vpc, zone_id, provider)
+        self.vpc_replica = vpc
+        self.vswitch_replica = vswitch
+        return vpc.vpc_id, vswitch.vswitch_id, f"replica-of-{vpc.source_vpc_id}"
+
+    def _output(self, source: SourceInstance, props: InstanceCloneProps) -> TerraformOutput:
+        image = self.image
+        value: dict[str, Any] = {
+            "source_instance_id": source.instance_id,
+            "source_region": source.region_id,
+            "destination_region": self.destination_region,
+            "instance_ids": self.instance_ids,
+            "private_ips": self.private_ips,
+            "image_id": self.image_id,
+            "custom_image_id": image.custom_image.id if image else "",
+            "copied_image_id": image.copy.id if image and image.copy else "",
+            "images_kept": props.keep_images,
+            "vpc_id": self.vpc_id,
+            "vswitch_id": self.vswitch_id,
+            "security_group_ids": self.security_group_ids,
+            "instance_type": source.instance_type,
+            "effective_instance_type": self.effective_instance_type,
+            "amount": props.amount,
+            "created_amount": self.created_amount,
+        }
+        output = TerraformOutput(
+            self, "Output", value=value, description=f"cdk-clone: clones of {source.instance_id} ({self.node.path})"
+        )
+        output.override_logical_id(output_name(self.node.path, TerraformStack.of(self).node.path))
+        return output
+
+
+def _check_source(owner: str, source: SourceInstance, props: InstanceCloneProps) -> None:
+    """Rules that need the source itself (after the look-up)."""
+    if source.network_type == "classic" or source.vpc_id is None or source.vswitch_id is None:
+        raise CloneConfigurationError(
+            f"{owner}: source instance {source.instance_id} ({source.region_id}) is in the classic network; only "
+            "instances in a VPC can be cloned: migrate it to a VPC first"
+        )
+    destination = props.destination_region or source.region_id
+    if destination == source.region_id and not props.include_instance_data and not source.image_visible:
+        raise CloneConfigurationError(
+            f"{owner}: the image {source.image_id} that source instance {source.instance_id} booted from is no "
+            "longer visible in DescribeImages, so clones cannot boot from it: set include_instance_data=True to "
+            "clone from a new image of the instance"
+        )
+    if props.destination_zone_id is not None and not props.destination_zone_id.startswith(destination):
+        raise CloneConfigurationError(
+            f"{owner}: destination_zone_id={props.destination_zone_id!r} is not a zone of the destination region "
+            f"{destination!r}"
+        )
+
+
+def _first_zone(owner: str, region_id: str, context_file: Path | None) -> str:
+    # Imported here: the look-up module reaches the API client, needed only when zones are not cached.
+    from cdk_clone.lookup.context import lookup_zone_ids
+
+    try:
+        zones = lookup_zone_ids(region_id, context_file=context_file)
+    except Exception as error:  # any failure to look up (no credentials, no endpoint, API error) ends the same way
+        raise CloneConfigurationError(
+            f"{owner}: could not look up the zones of {region_id} to place the replica vSwitch "
+            f"({type(error).__name__}: {error}); give destination_zone_id"
+        ) from error
+    if not zones:
+        raise CloneConfigurationError(f"{owner}: region {region_id} has no zones; give destination_zone_id")
+    return zones[0]

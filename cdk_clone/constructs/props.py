@@ -1,0 +1,235 @@
+"""The props of the clone constructs, validated before anything else happens (before any look-up).
+
+Every rule names the field, the value and the limit; :func:`validate` turns pydantic's error list into one
+:class:`~cdk_clone.constructs.errors.CloneConfigurationError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from cdk_clone.constructs.errors import CloneConfigurationError
+from cdk_clone.lookup.snapshot import SourceInstance
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_SOURCES",
+    "CloneOptions",
+    "CloneTaskProps",
+    "InstanceCloneProps",
+    "validate",
+]
+
+MAX_AMOUNT = 100  # clones per source, as in the console (and RunInstances' Amount limit)
+MAX_SOURCES = 20  # sources per clone task, as in the console
+
+_REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
+_INSTANCE_ID = re.compile(r"^i-[a-z0-9]{4,}$")
+_VPC_ID = re.compile(r"^vpc-[a-z0-9]{4,}$")
+_VSWITCH_ID = re.compile(r"^vsw-[a-z0-9]{4,}$")
+
+
+def _shaped(value: str | None, pattern: re.Pattern[str], what: str, example: str) -> str | None:
+    if value is not None and not pattern.fullmatch(value):
+        raise ValueError(f"is not {what} (expected something like {example!r})")
+    return value
+
+
+class CloneOptions(BaseModel):
+    """What a clone looks like, shared by :class:`InstanceCloneProps` and :class:`CloneTaskProps`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    destination_region: str | None = None
+    destination_zone_id: str | None = None
+    destination_vpc_id: str | None = None
+    destination_vswitch_id: str | None = None
+    amount: int = 1
+    min_amount: int | None = None
+    include_instance_data: bool = False
+    keep_images: bool = True
+    stop_source_for_consistency: bool = False
+    instance_name: str | None = None
+    host_name: str | None = None
+    tags: dict[str, str] | None = None
+    allow_similar_instance_type: bool = True
+    context_file: Path | None = None
+
+    @field_validator("destination_region")
+    @classmethod
+    def _region_shape(cls, value: str | None) -> str | None:
+        return _shaped(value, _REGION, "a region ID", "cn-shanghai")
+
+    @field_validator("destination_vpc_id")
+    @classmethod
+    def _vpc_shape(cls, value: str | None) -> str | None:
+        return _shaped(value, _VPC_ID, "a VPC ID", "vpc-uf6f7l4fg90oxcpwe8kkx")
+
+    @field_validator("destination_vswitch_id")
+    @classmethod
+    def _vswitch_shape(cls, value: str | None) -> str | None:
+        return _shaped(value, _VSWITCH_ID, "a vSwitch ID", "vsw-uf6f7l4fg90oxcpwe8kkx")
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount_range(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and not 1 <= value <= MAX_AMOUNT:
+            raise ValueError(f"must be between 1 and {MAX_AMOUNT} (clones per source)")
+        return value
+
+    @field_validator("destination_zone_id")
+    @classmethod
+    def _zone_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z]{2,}(-[a-z0-9]+)+", value):
+            raise ValueError("is not a zone ID (expected something like 'cn-shanghai-b')")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CloneOptions:
+        if (self.destination_vpc_id is None) != (self.destination_vswitch_id is None):
+            given, missing = (
+                ("destination_vpc_id", "destination_vswitch_id")
+                if self.destination_vpc_id
+                else ("destination_vswitch_id", "destination_vpc_id")
+            )
+            raise ValueError(
+                f"{given} is given without {missing}: give both (the vSwitch must be in that VPC), or neither"
+            )
+        if self.min_amount is not None and not 1 <= self.min_amount <= self.amount:
+            raise ValueError(f"min_amount={self.min_amount} must be between 1 and amount ({self.amount})")
+        if (
+            self.destination_zone_id is not None
+            and self.destination_region is not None
+            and not self.destination_zone_id.startswith(self.destination_region)
+        ):
+            raise ValueError(
+                f"destination_zone_id={self.destination_zone_id!r} is not a zone of destination_region="
+                f"{self.destination_region!r}"
+            )
+        return self
+
+    def options(self) -> dict[str, Any]:
+        """These options alone, as keyword arguments (what a clone task passes to each of its clones)."""
+        return {name: getattr(self, name) for name in CloneOptions.model_fields}
+
+
+class InstanceCloneProps(CloneOptions):
+    """Props of :class:`~cdk_clone.constructs.InstanceClone`: a source (by ID or snapshot) and the options."""
+
+    source_instance_id: str | None = None
+    source_region: str | None = None
+    source: SourceInstance | None = None
+
+    @field_validator("source_instance_id")
+    @classmethod
+    def _instance_shape(cls, value: str | None) -> str | None:
+        return _shaped(value, _INSTANCE_ID, "an instance ID", "i-bp1d3m0s0urce00001")
+
+    @field_validator("source_region")
+    @classmethod
+    def _source_region_shape(cls, value: str | None) -> str | None:
+        return _shaped(value, _REGION, "a region ID", "cn-hangzhou")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> InstanceCloneProps:
+        by_id = self.source_instance_id is not None or self.source_region is not None
+        if self.source is not None and by_id:
+            raise ValueError(
+                "give either source=SourceInstance(...) or source_instance_id with source_region, not both"
+            )
+        if self.source is None and (self.source_instance_id is None or self.source_region is None):
+            missing = "source_region" if self.source_instance_id else "source_instance_id"
+            raise ValueError(
+                f"{missing} is missing: give source_instance_id and source_region, or source=SourceInstance(...)"
+            )
+        _check_consistency_stop(self, self.source.region_id if self.source else self.source_region)
+        return self
+
+    @property
+    def source_region_id(self) -> str:
+        region = self.source.region_id if self.source is not None else self.source_region
+        assert region is not None  # guaranteed by _one_source
+        return region
+
+
+class CloneTaskProps(CloneOptions):
+    """Props of :class:`~cdk_clone.constructs.CloneTask`: 1 to 20 sources and the options for each clone."""
+
+    sources: tuple[str | SourceInstance, ...]
+    source_region: str | None = None
+
+    @field_validator("source_region")
+    @classmethod
+    def _source_region_shape(cls, value: str | None) -> str | None:
+        return _shaped(value, _REGION, "a region ID", "cn-hangzhou")
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _sources_count(cls, value: Any) -> Any:
+        if isinstance(value, str | SourceInstance):
+            # ValueError, not TypeError: pydantic reports only ValueError as a validation error.
+            raise ValueError("must be a list of instance IDs or SourceInstance snapshots")  # noqa: TRY004
+        items = list(value)
+        if not 1 <= len(items) <= MAX_SOURCES:
+            raise ValueError(f"has {len(items)} entries: a clone task takes 1 to {MAX_SOURCES} sources")
+        for item in items:
+            if isinstance(item, str):
+                _shaped(item, _INSTANCE_ID, "an instance ID", "i-bp1d3m0s0urce00001")
+        return tuple(items)
+
+    @model_validator(mode="after")
+    def _regions(self) -> CloneTaskProps:
+        ids = [s if isinstance(s, str) else s.instance_id for s in self.sources]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"sources lists {', '.join(twice)} more than once: give each source once")
+        if any(isinstance(s, str) for s in self.sources) and self.source_region is None:
+            raise ValueError("source_region is missing: sources given by ID need the region they are in")
+        regions = {s.region_id for s in self.sources if isinstance(s, SourceInstance)}
+        if self.source_region is not None:
+            regions.add(self.source_region)
+        if len(regions) > 1:
+            raise ValueError(
+                f"the sources are in several regions ({', '.join(sorted(regions))}): one task, one source region"
+            )
+        _check_consistency_stop(self, next(iter(regions)))
+        return self
+
+
+def _check_consistency_stop(props: CloneOptions, source_region: str | None) -> None:
+    destination = props.destination_region or source_region
+    makes_image = props.include_instance_data or destination != source_region
+    if props.stop_source_for_consistency and not makes_image:
+        raise ValueError(
+            "stop_source_for_consistency=True needs an image of the source: set include_instance_data=True "
+            "(a same-region clone without instance data boots from the source's own image)"
+        )
+
+
+_Props = TypeVar("_Props", bound=BaseModel)
+
+
+def _render_value(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def validate(model: type[_Props], owner: str, values: Mapping[str, Any]) -> _Props:
+    """Build ``model`` from ``values`` or raise one CloneConfigurationError listing every problem."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            message = str(item["msg"]).removeprefix("Value error, ")
+            field = ".".join(str(part) for part in item["loc"])
+            if field:
+                problems.append(f"{field}={_render_value(item['input'])}: {message}")
+            else:  # a rule across several fields names them itself
+                problems.append(message)
+        raise CloneConfigurationError(f"{owner}: " + "; ".join(problems)) from None
