@@ -1,0 +1,87 @@
+"""Real Terraform runs (no provider: terraform_data only) with the system Terraform and the bundled engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdk_clone.engine import Terraform, TerraformError
+
+CONFIG = """
+resource "terraform_data" "greeting" {
+  input = var.name
+}
+
+variable "name" {
+  type    = string
+  default = "world"
+}
+
+output "greeting" {
+  value = "hello ${terraform_data.greeting.output}"
+}
+"""
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    directory = tmp_path / "stack"
+    directory.mkdir()
+    (directory / "main.tf").write_text(CONFIG)
+    return directory
+
+
+def test_init_plan_apply_outputs_destroy(workdir: Path, engine_environ: dict[str, str]) -> None:
+    terraform = Terraform(workdir, environ=engine_environ)
+    terraform.init()
+
+    plan = terraform.plan()
+    assert plan.changes
+    assert plan.summary["add"] == 1
+    assert "terraform_data.greeting: Plan to create" in plan.output
+
+    events: list[dict[str, Any]] = []
+    applied = terraform.apply(on_event=events.append)
+    kinds = [event["type"] for event in events]
+    assert "apply_start" in kinds and "apply_complete" in kinds
+    assert kinds.index("apply_start") < kinds.index("apply_complete")
+    assert applied.summary["add"] == 1
+    assert terraform.output_json()["greeting"]["value"] == "hello world"
+    resources = terraform.show_json()["values"]["root_module"]["resources"]
+    assert [resource["address"] for resource in resources] == ["terraform_data.greeting"]
+
+    assert not terraform.plan().changes
+
+    destroyed = terraform.destroy()
+    assert destroyed.summary["remove"] == 1
+    assert "values" not in terraform.show_json()
+
+
+def test_errors_carry_terraform_diagnostics(workdir: Path, engine_environ: dict[str, str]) -> None:
+    (workdir / "broken.tf").write_text('resource "terraform_data" "broken" {\n  input = var.missing\n}\n')
+    terraform = Terraform(workdir, environ=engine_environ)
+    terraform.init()
+    with pytest.raises(TerraformError) as caught:
+        terraform.apply()
+    error = caught.value
+    assert error.returncode == 1
+    assert [diagnostic.summary for diagnostic in error.errors] == ["Reference to undeclared input variable"]
+    assert 'An input variable with the name "missing" has not been declared' in error.errors[0].detail
+    assert str(error).startswith("terraform apply failed (exit 1):\n  Error: Reference to undeclared input variable")
+
+
+def test_errors_from_commands_without_json_output(workdir: Path, engine_environ: dict[str, str]) -> None:
+    terraform = Terraform(workdir, environ=engine_environ)
+    terraform.init()
+    with pytest.raises(TerraformError) as caught:
+        terraform.import_("terraform_data.absent", "some-id")
+    assert caught.value.errors, caught.value.output
+    assert "terraform import failed" in str(caught.value)
+    assert "terraform_data.absent" in str(caught.value)
+
+
+def test_missing_workdir_is_refused(tmp_path: Path, base_environ: dict[str, str]) -> None:
+    with pytest.raises(FileNotFoundError, match="Terraform working directory .*nowhere does not exist"):
+        Terraform(tmp_path / "nowhere", environ=base_environ)
