@@ -112,7 +112,12 @@ def test_same_size_wins_over_same_family() -> None:
 
 def test_same_family_letter_then_nearest_newer_generation() -> None:
     wanted = spec("ecs.g7.large", 2, 8)
-    stock = [spec("ecs.r7.large", 2, 8), spec("ecs.g5.large", 2, 8), spec("ecs.g8.large", 2, 8), spec("ecs.g6.large", 2, 8)]
+    stock = [
+        spec("ecs.r7.large", 2, 8),
+        spec("ecs.g5.large", 2, 8),
+        spec("ecs.g8.large", 2, 8),
+        spec("ecs.g6.large", 2, 8),
+    ]
     assert choose_similar(wanted, stock).name == "ecs.g8.large"  # type: ignore[union-attr]
 
 
@@ -150,7 +155,11 @@ def test_stock_status_reads_the_zone_asked_for() -> None:
                                 "Type": "InstanceType",
                                 "SupportedResources": {
                                     "SupportedResource": [
-                                        {"Value": "ecs.g7.large", "Status": "SoldOut", "StatusCategory": "WithoutStock"},
+                                        {
+                                            "Value": "ecs.g7.large",
+                                            "Status": "SoldOut",
+                                            "StatusCategory": "WithoutStock",
+                                        },
                                         {"Value": "ecs.g6.large", "Status": "Available", "StatusCategory": "WithStock"},
                                         {"Value": "ecs.c6.large", "Status": "Available"},
                                     ]
@@ -286,7 +295,9 @@ def test_unknown_values_are_not_judged_at_plan_time() -> None:
 
 def test_valid_group_config_passes() -> None:
     diags = Diagnostics()
-    config = group_config(amount=5, min_amount=2, private_ip="172.16.1.10", delete_images_after_launch=["cn-hangzhou:m-abc1", "m-def2"])
+    config = group_config(
+        amount=5, min_amount=2, private_ip="172.16.1.10", delete_images_after_launch=["cn-hangzhou:m-abc1", "m-def2"]
+    )
     InstanceGroupResource(EcsClonePlugin()).validate(diags, "ecsclone_instance_group", config)
     assert not diags.diagnostics
 
