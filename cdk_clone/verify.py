@@ -212,6 +212,8 @@ def verify_clone(
         lineage_ok = image.get("instance_id") == source.instance_id
     else:
         lineage = f"{clone.image_id} (not made by this stack)"
+    if not clone.images_kept and not lineage.endswith("(the source's own image)"):
+        lineage += " [deleted after launch]"
     if wrong_image:
         row("image", source.image_id, lineage, "DIFFERS", f"instances boot from {', '.join(wrong_image)}")
     else:

@@ -32,6 +32,7 @@ class CloneOutput:
     effective_instance_type: str
     created_amount: int
     requested_amount: int | None
+    images_kept: bool = True
 
     @classmethod
     def from_value(cls, name: str, value: dict[str, Any]) -> CloneOutput:
@@ -55,6 +56,7 @@ class CloneOutput:
             effective_instance_type=text("effective_instance_type"),
             created_amount=int(created) if created not in (None, "") else len(instance_ids),
             requested_amount=int(amount) if amount not in (None, "") else None,
+            images_kept=value.get("images_kept") not in (False, "false"),
         )
 
 

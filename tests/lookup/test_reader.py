@@ -1,0 +1,115 @@
+"""Reading a source instance over the API: the snapshot says what the cloud says."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from typing import Any
+
+import pytest
+
+from cdk_clone.api import AlibabaCloudClient
+from cdk_clone.lookup import SourceInstanceNotFound, read_source_instance, read_zone_ids
+from fake_api.seeds import DEMO_SOURCE_INSTANCE_ID
+
+SOURCE_REGION = "cn-hangzhou"
+
+
+def test_snapshot_equals_the_instance_as_the_api_describes_it(client: AlibabaCloudClient) -> None:
+    source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
+
+    attribute = client.ecs("DescribeInstanceAttribute", {"InstanceId": DEMO_SOURCE_INSTANCE_ID})
+    assert source.instance_id == DEMO_SOURCE_INSTANCE_ID
+    assert source.region_id == SOURCE_REGION
+    assert source.zone_id == attribute["ZoneId"]
+    assert source.instance_type == attribute["InstanceType"]
+    assert (source.cpu, source.memory_mib) == (attribute["Cpu"], attribute["Memory"])
+    assert source.image_id == attribute["ImageId"]
+    assert source.instance_charge_type == attribute["InstanceChargeType"]
+    assert source.vpc_id == attribute["VpcAttributes"]["VpcId"]
+    assert source.vswitch_id == attribute["VpcAttributes"]["VSwitchId"]
+    assert source.private_ip == attribute["VpcAttributes"]["PrivateIpAddress"]["IpAddress"][0]
+    assert list(source.security_group_ids) == attribute["SecurityGroupIds"]["SecurityGroupId"]
+    assert source.network_type == "vpc"
+    assert source.image_visible is True  # the demo source boots from a public image
+
+    vpc = client.vpc("DescribeVpcs", {"VpcId": source.vpc_id})["Vpcs"]["Vpc"][0]
+    vswitch = client.vpc("DescribeVSwitches", {"VSwitchId": source.vswitch_id})["VSwitches"]["VSwitch"][0]
+    assert source.vpc_cidr_block == vpc["CidrBlock"]
+    assert source.vswitch_cidr_block == vswitch["CidrBlock"]
+    assert ipaddress.ip_network(source.vswitch_cidr_block).subnet_of(ipaddress.ip_network(source.vpc_cidr_block))
+
+    disks = client.ecs("DescribeDisks", {"InstanceId": DEMO_SOURCE_INSTANCE_ID})["Disks"]["Disk"]
+    assert {d.disk_id for d in source.disks} == {d["DiskId"] for d in disks}
+    assert source.system_disk is not None and source.disks[0].kind == "system"
+
+
+def _api_rules(client: AlibabaCloudClient, group_id: str) -> set[tuple[Any, ...]]:
+    answer = client.ecs("DescribeSecurityGroupAttribute", {"SecurityGroupId": group_id})
+    rules = set()
+    for p in answer["Permissions"]["Permission"]:
+        egress = p["Direction"] == "egress"
+        rules.add((
+            p["Direction"], p["IpProtocol"].lower(), p["PortRange"],
+            (p.get("DestCidrIp") if egress else p.get("SourceCidrIp")) or None,
+            p["Policy"].lower(), int(p["Priority"]),
+        ))
+    return rules
+
+
+def test_rules_are_the_groups_rules_normalised_to_lowercase(client: AlibabaCloudClient) -> None:
+    source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
+    group = source.security_groups[0]
+    directions = {r.direction for r in group.rules}
+    assert directions == {"ingress", "egress"}  # the demo group has both
+    snapshot_rules = {
+        (r.direction, r.ip_protocol, r.port_range, r.cidr_ip, r.policy, r.priority) for r in group.rules
+    }
+    assert snapshot_rules == _api_rules(client, group.security_group_id)
+    assert all(r.ip_protocol == r.ip_protocol.lower() for r in group.rules)
+
+
+def test_an_unknown_instance_names_itself_and_the_region(client: AlibabaCloudClient) -> None:
+    with pytest.raises(SourceInstanceNotFound) as caught:
+        read_source_instance(client, SOURCE_REGION, "i-bp1doesnotexist0")
+    assert "i-bp1doesnotexist0" in str(caught.value) and "cn-hangzhou" in str(caught.value)
+
+
+def test_an_instance_of_another_region_is_not_found_there(client: AlibabaCloudClient) -> None:
+    with pytest.raises(SourceInstanceNotFound, match="cn-shanghai"):
+        read_source_instance(client, "cn-shanghai", DEMO_SOURCE_INSTANCE_ID)
+
+
+def test_an_instance_whose_image_is_gone_is_marked_invisible(client: AlibabaCloudClient) -> None:
+    # Boot an instance from a custom image of the source, then delete that image: a same-region clone
+    # without data could no longer boot from it, and the snapshot must say so.
+    source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
+    image_id = client.ecs("CreateImage", {"InstanceId": source.instance_id, "ImageName": "TemplateScratch-t1"})["ImageId"]
+    run = client.ecs(
+        "RunInstances",
+        {
+            "ImageId": image_id,
+            "InstanceType": source.instance_type,
+            "VSwitchId": source.vswitch_id,
+            "SecurityGroupIds.1": source.security_group_ids[0],
+        },
+    )
+    instance_id = run["InstanceIdSets"]["InstanceIdSet"][0]
+    client.ecs("DeleteImage", {"ImageId": image_id, "Force": "true"})
+
+    orphan = read_source_instance(client, SOURCE_REGION, instance_id)
+    assert orphan.image_id == image_id
+    assert orphan.image_visible is False
+
+
+def test_zones_of_a_region(client: AlibabaCloudClient) -> None:
+    zones = read_zone_ids(client, "cn-shanghai")
+    answer = client.ecs("DescribeZones", {"RegionId": "cn-shanghai"}, region_id="cn-shanghai")
+    assert zones == sorted(z["ZoneId"] for z in answer["Zones"]["Zone"])
+    assert all(z.startswith("cn-shanghai-") for z in zones)
+
+
+def test_the_snapshot_survives_a_json_round_trip(client: AlibabaCloudClient) -> None:
+    source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
+    again = type(source).model_validate(json.loads(source.model_dump_json()))
+    assert again == source
