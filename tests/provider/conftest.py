@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cdk_clone.engine import terraform_environment
+from cdk_clone.engine import ApplyResult, Terraform
 from cdk_clone.engine._locate import bundled_engine_path
 
 SYSTEM_TERRAFORM = Path("/usr/local/bin/terraform")
 
 
-class TerraformFailed(AssertionError):
-    def __init__(self, args: list[str], result: subprocess.CompletedProcess[str]) -> None:
-        super().__init__(f"terraform {' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
-        self.output = result.stdout + result.stderr
-
-
 class TerraformRun:
-    """A Terraform working directory wired to the fake: write a configuration, then init/apply/plan/..."""
+    """A Terraform working directory wired to the fake, driven through :class:`cdk_clone.engine.Terraform`."""
 
-    def __init__(self, workdir: Path, env: dict[str, str], region: str = "cn-hangzhou") -> None:
+    def __init__(self, workdir: Path, base_env: dict[str, str], region: str = "cn-hangzhou") -> None:
         self.workdir = workdir
-        self.env = env
-        self.binary = env["TERRAFORM_BINARY_NAME"]
+        self.engine = Terraform(workdir, environ=base_env)
         self.region = region
         self._initialised = False
+
+    @property
+    def env(self) -> dict[str, str]:
+        return self.engine.environ
 
     def write(self, body: str, *, provider: str | None = None) -> None:
         provider_block = provider or f'provider "ecsclone" {{\n  region = "{self.region}"\n}}\n'
@@ -42,54 +37,51 @@ class TerraformRun:
             + body
         )
 
-    def run(self, *args: str, check: bool = True, codes: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
-        argv = [self.binary, *args]
-        result = subprocess.run(argv, cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=300)
-        if check and result.returncode not in codes:
-            raise TerraformFailed(list(args), result)
-        return result
-
     def init(self) -> None:
         if not self._initialised:
-            self.run("init", "-input=false", "-no-color")
+            self.engine.init()
             self._initialised = True
 
-    def apply(self, *extra: str) -> str:
+    def apply(self) -> ApplyResult:
         self.init()
-        result = self.run("apply", "-auto-approve", "-input=false", "-no-color", *extra)
-        return result.stdout + result.stderr
+        return self.engine.apply()
+
+    def warnings(self, result: ApplyResult) -> list[str]:
+        """The summaries of the warning diagnostics an apply reported."""
+        return [
+            str(event["diagnostic"].get("summary"))
+            for event in result.events
+            if event.get("type") == "diagnostic" and event.get("diagnostic", {}).get("severity") == "warning"
+        ]
 
     def apply_fails(self) -> str:
+        """Run an apply that must fail; return Terraform's human output, which quotes the offending line."""
         self.init()
-        result = self.run("apply", "-auto-approve", "-input=false", "-no-color", check=False)
+        result = self.engine.run("apply", "-auto-approve", "-input=false", "-no-color", check=False)
         assert result.returncode != 0, result.stdout
         return result.stdout + result.stderr
 
     def plan_has_changes(self) -> bool:
         self.init()
-        result = self.run("plan", "-input=false", "-no-color", "-detailed-exitcode", codes=(0, 2))
-        return result.returncode == 2
+        return self.engine.plan().changes
 
     def plan_text(self) -> str:
         self.init()
-        result = self.run("plan", "-input=false", "-no-color", codes=(0, 2), check=True)
-        return result.stdout
+        return self.engine.run("plan", "-input=false", "-no-color").stdout
 
-    def destroy(self) -> str:
-        result = self.run("destroy", "-auto-approve", "-input=false", "-no-color")
-        return result.stdout + result.stderr
+    def destroy(self) -> ApplyResult:
+        return self.engine.destroy()
 
-    def import_(self, address: str, object_id: str) -> str:
+    def import_(self, address: str, object_id: str) -> None:
         self.init()
-        result = self.run("import", "-input=false", "-no-color", address, object_id)
-        return result.stdout + result.stderr
+        self.engine.import_(address, object_id)
 
     def state_rm(self, address: str) -> None:
-        self.run("state", "rm", address)
+        self.engine.run("state", "rm", address)
 
     def resources(self) -> dict[str, dict[str, Any]]:
         """address -> attribute values, from ``terraform show -json``."""
-        shown = json.loads(self.run("show", "-json", "-no-color").stdout)
+        shown = self.engine.show_json()
         found: dict[str, dict[str, Any]] = {}
         for resource in shown.get("values", {}).get("root_module", {}).get("resources", []):
             found[resource["address"]] = resource["values"]
@@ -116,10 +108,7 @@ def make_run(tmp_path: Path, fake: Any, engine: str) -> TerraformRun:
         CDK_CLONE_POLL_INTERVAL="0.05",
         TERRAFORM_BIN=_engine_binary(engine),
     )
-    env = terraform_environment(base)
-    # Plugin cache and data dirs stay inside the test's directory.
-    env["TF_DATA_DIR"] = str(tmp_path / ".terraform")
-    return TerraformRun(tmp_path, env)
+    return TerraformRun(tmp_path, base)
 
 
 @pytest.fixture
@@ -127,6 +116,7 @@ def terraform(tmp_path: Path, fake_cloud: Any) -> Iterator[TerraformRun]:
     """Terraform (the system one when present, else the bundled engine) against the demo fake."""
     engine = "system" if SYSTEM_TERRAFORM.exists() else "bundled"
     yield make_run(tmp_path, fake_cloud, engine)
+    # The provider binaries Terraform copied for this test need not outlive it.
     shutil.rmtree(tmp_path / ".terraform", ignore_errors=True)
 
 
