@@ -26,8 +26,10 @@ unused nonce) to a :class:`SignedRequest` and raises the real error codes.
 from __future__ import annotations
 
 import base64
+import calendar
 import hashlib
 import hmac
+import re
 import threading
 import time
 import uuid
@@ -72,12 +74,17 @@ V3_ALGORITHM = "ACS3-HMAC-SHA256"
 # Alibaba refuses timestamps more than 15 minutes away from its clock; nonces only need remembering that long.
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z")
 _EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
 _MISMATCH_MESSAGE = "Specified signature is not matched with our calculation. server string to sign is:"
 
 
 def percent_encode(value: str) -> str:
     """RFC 3986 encoding as Alibaba signs it: only ``A-Za-z0-9-_.~`` stay, space is ``%20``, hex is uppercase."""
+    # Most names and values need no encoding; the check is several times cheaper than quote() on the hot path.
+    if _UNRESERVED.fullmatch(value):
+        return value
     return quote(value, safe="~")
 
 
@@ -229,14 +236,16 @@ def parse_v3_authorization(value: str) -> V3Authorization:
 
 def parse_timestamp(value: str) -> float:
     """Seconds since the epoch of a ``YYYY-MM-DDThh:mm:ssZ`` UTC timestamp; InvalidTimeStamp.Format otherwise."""
-    try:
-        parsed = datetime.strptime(value, _TIMESTAMP_FORMAT)
-    except ValueError:
+    # A regular expression and timegm instead of strptime: this runs on every request.
+    match = _TIMESTAMP.fullmatch(value)
+    fields = tuple(int(group) for group in match.groups()) if match else ()
+    if not fields or not (1 <= fields[1] <= 12 and 1 <= fields[2] <= 31 and fields[3] < 24 and fields[4] < 60
+                          and fields[5] < 61):
         raise InvalidTimeStampFormat(
             f"Specified time stamp or date value is not well formatted: {value!r} (expected UTC, e.g. "
             "2016-02-23T12:46:24Z)."
-        ) from None
-    return parsed.replace(tzinfo=timezone.utc).timestamp()
+        )
+    return float(calendar.timegm(fields))
 
 
 class NonceMemory:
