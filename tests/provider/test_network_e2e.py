@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from .cloud import client, objects
 from .conftest import TerraformRun
 
 pytestmark = pytest.mark.e2e
@@ -34,17 +35,12 @@ resource "ecsclone_vswitch" "b" {
 """
 
 
-def region_state(fake: Any, region: str = "cn-hangzhou") -> dict[str, Any]:
-    regions: dict[str, Any] = fake.cloud.dump()["accounts"][fake.access_key_id]["regions"]
-    return regions.get(region, {})
-
-
 def vpcs(fake: Any, cidr: str = "10.20.0.0/16") -> list[dict[str, Any]]:
-    return [v for v in region_state(fake).get("vpcs", []) if v["cidr_block"] == cidr]
+    return [v for v in objects(fake, "vpcs") if v["cidr_block"] == cidr]
 
 
 def vswitches(fake: Any, vpc_id: str) -> list[dict[str, Any]]:
-    return [v for v in region_state(fake).get("vswitches", []) if v["vpc_id"] == vpc_id]
+    return [v for v in objects(fake, "vswitches") if v["vpc_id"] == vpc_id]
 
 
 def test_network_lifecycle(terraform_any_engine: TerraformRun, fake_cloud: Any) -> None:
@@ -82,14 +78,7 @@ def test_deleted_vswitch_is_recreated_and_import_adopts_a_vpc(terraform: Terrafo
     vswitch_b = tf.resources()["ecsclone_vswitch.b"]["id"]
 
     # Drift: the vSwitch is deleted behind Terraform's back.
-    from cdk_clone.api import AlibabaCloudClient, Credentials
-
-    client = AlibabaCloudClient(
-        "cn-hangzhou",
-        credentials=Credentials(fake_cloud.access_key_id, fake_cloud.access_key_secret),
-        endpoint=fake_cloud.url,
-    )
-    client.vpc("DeleteVSwitch", {"VSwitchId": vswitch_b})
+    client(fake_cloud).vpc("DeleteVSwitch", {"VSwitchId": vswitch_b})
     assert "ecsclone_vswitch.b will be created" in tf.plan_text()
     tf.apply()
     assert tf.resources()["ecsclone_vswitch.b"]["id"] != vswitch_b

@@ -1,0 +1,192 @@
+"""ecsclone_instance_group with real Terraform against the fake cloud: launching, growing, shrinking, drift,
+stock, quota, throttling and the source's private IP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fake_api.seeds import (
+    DEMO_IMAGE_ID,
+    DEMO_SECURITY_GROUP_ID,
+    DEMO_SOURCE_PRIVATE_IP,
+    DEMO_VSWITCH_ID,
+    DEMO_ZONE_ID,
+)
+
+from .cloud import client, objects
+from .conftest import TerraformRun
+
+pytestmark = pytest.mark.e2e
+
+
+def group(amount: int, *, extra: str = "", instance_type: str = "ecs.g7.large") -> str:
+    return f"""
+resource "ecsclone_instance_group" "clones" {{
+  image_id           = "{DEMO_IMAGE_ID}"
+  instance_type      = "{instance_type}"
+  vswitch_id         = "{DEMO_VSWITCH_ID}"
+  security_group_ids = ["{DEMO_SECURITY_GROUP_ID}"]
+  amount             = {amount}
+{extra}
+}}
+"""
+
+
+def instance_ids(fake: Any) -> set[str]:
+    return {i["instance_id"] for i in objects(fake, "instances")}
+
+
+def test_group_lifecycle(terraform: TerraformRun, fake_cloud: Any) -> None:
+    tf = terraform
+    seeded = instance_ids(fake_cloud)
+    tf.write(group(2, extra='  instance_name = "clone-[1,2]"\n  tags = { env = "test" }'))
+    tf.apply()
+    state = tf.resources()["ecsclone_instance_group.clones"]
+    assert len(state["instance_ids"]) == 2 and state["created_amount"] == 2
+    assert instance_ids(fake_cloud) - seeded == set(state["instance_ids"])
+    assert state["zone_id"] == DEMO_ZONE_ID  # from the vSwitch
+    assert state["effective_instance_type"] == "ecs.g7.large"
+    assert all(ip.startswith("192.168.1.") for ip in state["private_ips"])
+    assert len(fake_cloud.calls("RunInstances")) == 1
+    assert not tf.plan_has_changes()
+
+    # Grow in place: one more RunInstances for the difference only.
+    tf.write(group(3, extra='  instance_name = "clone-[1,2]"\n  tags = { env = "test" }'))
+    tf.apply()
+    grown = tf.resources()["ecsclone_instance_group.clones"]
+    assert grown["id"] == state["id"] and grown["instance_ids"][:2] == state["instance_ids"]
+    assert fake_cloud.calls("RunInstances")[-1]["params"]["Amount"] == "1"
+    assert not tf.plan_has_changes()
+
+    # Shrink in place: the last instance is released; rename the rest.
+    tf.write(group(2, extra='  instance_name = "renamed"\n  tags = { env = "test" }'))
+    tf.apply()
+    shrunk = tf.resources()["ecsclone_instance_group.clones"]
+    assert shrunk["instance_ids"] == state["instance_ids"]
+    assert instance_ids(fake_cloud) - seeded == set(state["instance_ids"])
+    names = {i["instance_id"]: i.get("instance_name") or i.get("name") for i in objects(fake_cloud, "instances")}
+    assert {names[i] for i in state["instance_ids"]} == {"renamed"}
+    assert not tf.plan_has_changes()
+
+    # Drift: an instance released behind Terraform's back is launched again.
+    client(fake_cloud).ecs("DeleteInstance", {"InstanceId": state["instance_ids"][0], "Force": True})
+    assert tf.plan_has_changes()
+    tf.apply()
+    healed = tf.resources()["ecsclone_instance_group.clones"]
+    assert len(healed["instance_ids"]) == 2 and state["instance_ids"][1] in healed["instance_ids"]
+    assert not tf.plan_has_changes()
+
+    # Import by instance IDs.
+    tf.state_rm("ecsclone_instance_group.clones")
+    tf.import_("ecsclone_instance_group.clones", ",".join(healed["instance_ids"]))
+    assert tf.resources()["ecsclone_instance_group.clones"]["instance_ids"] == healed["instance_ids"]
+
+    tf.destroy()
+    assert instance_ids(fake_cloud) == seeded
+
+
+def test_all_instances_gone_means_the_group_is_recreated(terraform: TerraformRun, fake_cloud: Any) -> None:
+    terraform.write(group(1))
+    terraform.apply()
+    [instance] = terraform.resources()["ecsclone_instance_group.clones"]["instance_ids"]
+    client(fake_cloud).ecs("DeleteInstance", {"InstanceId": instance, "Force": True})
+    assert "will be created" in terraform.plan_text()
+    terraform.apply()
+    assert terraform.resources()["ecsclone_instance_group.clones"]["instance_ids"] != [instance]
+    terraform.destroy()
+
+
+def test_sold_out_type_launches_a_similar_one_and_says_so(terraform: TerraformRun, fake_cloud: Any) -> None:
+    fake_cloud.cloud.set_stock("cn-hangzhou", DEMO_ZONE_ID, "ecs.g7.large", "WithoutStock")
+    terraform.write(group(1, extra="  allow_similar_instance_type = true"))
+    result = terraform.apply()
+    state = terraform.resources()["ecsclone_instance_group.clones"]
+    chosen = state["effective_instance_type"]
+    assert chosen != "ecs.g7.large"
+    assert f"ecs.g7.large is out of stock in {DEMO_ZONE_ID}; launched the similar {chosen}" in terraform.warnings(
+        result
+    )
+    assert fake_cloud.calls("RunInstances")[0]["params"]["InstanceType"] == chosen
+    assert not terraform.plan_has_changes()
+    terraform.destroy()
+
+
+def test_sold_out_type_without_permission_names_the_type_and_zone(terraform: TerraformRun, fake_cloud: Any) -> None:
+    fake_cloud.cloud.set_stock("cn-hangzhou", DEMO_ZONE_ID, "ecs.g7.large", "ClosedWithoutStock")
+    terraform.write(group(1))
+    output = terraform.apply_fails()
+    assert f"ecs.g7.large is out of stock in {DEMO_ZONE_ID}" in output
+    assert "ClosedWithoutStock" in output and "allow_similar_instance_type" in output
+    assert fake_cloud.calls("RunInstances") == []
+
+
+def test_quota_gives_a_partial_group_and_a_warning(terraform: TerraformRun, fake_cloud: Any) -> None:
+    fake_cloud.cloud.set_quota("cn-hangzhou", len(objects(fake_cloud, "instances")) + 3)
+    terraform.write(group(5))
+    result = terraform.apply()
+    state = terraform.resources()["ecsclone_instance_group.clones"]
+    assert "3 of 5 instances created" in terraform.warnings(result)
+    assert state["created_amount"] == 3 and len(state["instance_ids"]) == 3
+    # The shortfall came from the quota: it is not retried on every plan.
+    assert not terraform.plan_has_changes()
+    terraform.destroy()
+
+
+def test_private_ip_is_kept_only_when_free(terraform: TerraformRun, fake_cloud: Any) -> None:
+    extra = '  private_ip = "%s"'
+    terraform.write(group(1, extra=extra % "192.168.1.77"))
+    terraform.apply()
+    assert terraform.resources()["ecsclone_instance_group.clones"]["private_ips"] == ["192.168.1.77"]
+    terraform.destroy()
+    # The source's own address is taken (the source still runs): the API picks another.
+    terraform.write(group(1, extra=extra % DEMO_SOURCE_PRIVATE_IP))
+    terraform.apply()
+    [address] = terraform.resources()["ecsclone_instance_group.clones"]["private_ips"]
+    assert address != DEMO_SOURCE_PRIVATE_IP and address.startswith("192.168.1.")
+    assert "PrivateIpAddress" not in fake_cloud.calls("RunInstances")[-1]["params"]
+    terraform.destroy()
+
+
+def test_throttling_does_not_break_or_duplicate(terraform: TerraformRun, fake_cloud: Any) -> None:
+    seeded = instance_ids(fake_cloud)
+    groups_before = len(objects(fake_cloud, "security_groups"))
+    fake_cloud.faults.add_spec({"action": "*", "error": "Throttling", "probability": 0.3, "seed": 1})
+    terraform.write(
+        group(4, extra="  security_group_ids = [ecsclone_security_group.g.id]").replace(
+            f'  security_group_ids = ["{DEMO_SECURITY_GROUP_ID}"]\n', ""
+        )
+        + f"""
+resource "ecsclone_security_group" "g" {{
+  vpc_id = "{objects(fake_cloud, "vpcs")[0]["vpc_id"]}"
+  ingress {{
+    ip_protocol = "tcp"
+    port_range  = "22/22"
+    cidr_ip     = "0.0.0.0/0"
+  }}
+}}
+"""
+    )
+    terraform.apply()
+    assert any(c["code"] == "Throttling" for c in fake_cloud.calls())
+    assert len(instance_ids(fake_cloud) - seeded) == 4
+    assert len(objects(fake_cloud, "security_groups")) == groups_before + 1
+    fake_cloud.faults.clear()
+    terraform.destroy()
+    assert instance_ids(fake_cloud) == seeded
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("", "amount"),
+        ('  min_amount = 5\n  instance_charge_type = "Monthly"', "instance_charge_type"),
+    ],
+)
+def test_bad_input_points_at_the_attribute(terraform: TerraformRun, fake_cloud: Any, extra: str, message: str) -> None:
+    terraform.write(group(0 if not extra else 2, extra=extra))
+    output = terraform.apply_fails()
+    assert f"Invalid {message}" in output
+    assert f"{message} " in output  # the quoted configuration line
+    assert fake_cloud.calls("RunInstances") == []
