@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cdk_clone.cli._errors import ConfigurationError, DeployFailed
+from cdk_clone.cli._image_progress import ImageProgressWatcher, stack_regions
 from cdk_clone.cli._outputs import CloneOutput, clone_outputs, render_clone_outputs
 from cdk_clone.cli._progress import ApplyProgress, Diagnostic
 
@@ -107,7 +108,8 @@ def deploy_stack(stack: SynthesizedStack, out: TextIO) -> DeployReport:
     out.flush()
     try:
         terraform.init()
-        terraform.apply(auto_approve=True, on_event=progress)
+        with ImageProgressWatcher(stack_regions(stack.config_file), out):
+            terraform.apply(auto_approve=True, on_event=progress)
         outputs = terraform.output_json()
     except TerraformError as exc:
         raise _failed("deploy", exc, progress.diagnostics) from None
