@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ._environment import env_exports, terraform_environment
 from ._installation import ProviderInstallation, cache_directory, terraform_platform
-from ._locate import TerraformLocation, TerraformNotFound, find_terraform
+from ._locate import TerraformLocation, TerraformNotFound, bundled_engine_path, find_terraform
 from ._runner import ApplyResult, Diagnostic, EventCallback, PlanResult, Terraform, TerraformError
 from .bundled import BundledEngineUnavailable
 
@@ -30,6 +30,7 @@ __all__ = [
     "TerraformError",
     "TerraformLocation",
     "TerraformNotFound",
+    "bundled_engine_path",
     "cache_directory",
     "env_exports",
     "find_terraform",

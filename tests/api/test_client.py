@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 from collections.abc import Callable
 
@@ -246,3 +247,15 @@ def test_paginate_single_answer_and_missing_list(scripted: ScriptedApi, client_f
     client = client_for()
     assert len(list(client.paginate("ecs", "DescribeRegions", None, items="Regions.Region"))) == 1
     assert list(client.paginate("ecs", "DescribeRegions", None, items="Regions.Region")) == []
+
+
+def test_calls_are_logged_at_debug_without_secrets(
+    scripted: ScriptedApi, client_for: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    scripted.replies = [error(400, "Throttling"), ok({})]
+    with caplog.at_level(logging.DEBUG, logger="cdk_clone.api"):
+        client_for(credentials=Credentials("testid", "testsecret", "sts-token")).ecs("DescribeRegions")
+    text = caplog.text
+    assert "ecs.DescribeRegions region=cn-hangzhou attempt=1 -> Throttling, retrying" in text
+    assert "ecs.DescribeRegions region=cn-hangzhou attempt=2 -> OK" in text
+    assert "testsecret" not in text and "sts-token" not in text
