@@ -53,8 +53,10 @@ STEPS = [
     ),
     (
         "ecsclone_vswitch",
-        'resource "ecsclone_vswitch" "s" {\n  vpc_id = ecsclone_vpc.v.id\n  zone_id = "cn-hangzhou-h"\n'
-        '  cidr_block = "10.30.1.0/24"\n}\n',
+        (
+            'resource "ecsclone_vswitch" "s" {\n  vpc_id = ecsclone_vpc.v.id\n  zone_id = "cn-hangzhou-h"\n'
+            '  cidr_block = "10.30.1.0/24"\n}\n'
+        ),
         2,
         "CreateVSwitch + 1 DescribeVSwitches (Available)",
     ),
@@ -77,16 +79,20 @@ STEPS = [
     ),
     (
         "ecsclone_image_copy",
-        'resource "ecsclone_image_copy" "c" {\n  provider = ecsclone.shanghai\n  source_image_id = ecsclone_image.i.id\n'
-        '  source_region_id = "cn-hangzhou"\n}\n',
+        (
+            'resource "ecsclone_image_copy" "c" {\n  provider = ecsclone.shanghai\n  source_image_id = ecsclone_image.i.id\n'
+            '  source_region_id = "cn-hangzhou"\n}\n'
+        ),
         4,
         "DescribeImages (source name) + DescribeImages (name free?) + CopyImage + 1 DescribeImages (Available)",
     ),
     (
         "ecsclone_instance_group",
-        f'resource "ecsclone_instance_group" "g" {{\n  image_id = "{DEMO_IMAGE_ID}"\n'
-        f'  instance_type = "ecs.g7.large"\n  vswitch_id = "{DEMO_VSWITCH_ID}"\n'
-        f'  security_group_ids = ["{DEMO_SECURITY_GROUP_ID}"]\n  amount = 100\n}}\n',
+        (
+            f'resource "ecsclone_instance_group" "g" {{\n  image_id = "{DEMO_IMAGE_ID}"\n'
+            f'  instance_type = "ecs.g7.large"\n  vswitch_id = "{DEMO_VSWITCH_ID}"\n'
+            f'  security_group_ids = ["{DEMO_SECURITY_GROUP_ID}"]\n  amount = 100\n}}\n'
+        ),
         4,
         "DescribeVSwitches (zone) + DescribeAvailableResource (stock) + RunInstances + 1 DescribeInstances (Running)",
     ),

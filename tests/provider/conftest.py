@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from cdk_clone.engine import ApplyResult, Terraform
-from cdk_clone.engine._locate import bundled_engine_path
+from cdk_clone.engine import ApplyResult, Terraform, bundled_engine_path
 
 SYSTEM_TERRAFORM = Path("/usr/local/bin/terraform")
 
