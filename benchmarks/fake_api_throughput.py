@@ -30,8 +30,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from fake_api.app import create_app  # noqa: E402
-from fake_api.signature import sign_v1  # noqa: E402
+from fake_api.app import create_app
+from fake_api.signature import sign_v1
 
 REGION = "cn-hangzhou"
 ECS = "2014-05-26"
@@ -75,9 +75,13 @@ def grow_region(caller: Caller, target: int) -> int:
     while count < target:
         amount = min(100, target - count)
         caller(
-            "RunInstances", RegionId=REGION, ImageId=source["ImageId"], InstanceType=source["InstanceType"],
+            "RunInstances",
+            RegionId=REGION,
+            ImageId=source["ImageId"],
+            InstanceType=source["InstanceType"],
             VSwitchId=source["VpcAttributes"]["VSwitchId"],
-            SecurityGroupId=source["SecurityGroupIds"]["SecurityGroupId"][0], Amount=amount,
+            SecurityGroupId=source["SecurityGroupIds"]["SecurityGroupId"][0],
+            Amount=amount,
         )
         count += amount
     total: int = caller("DescribeInstances", RegionId=REGION, MaxResults=1)["TotalCount"]
@@ -126,21 +130,27 @@ def main() -> int:
         few = caller("DescribeInstances", RegionId=REGION, MaxResults=1)["TotalCount"]
         small_rate = rate(describe_page(caller), args.seconds)
         results.append(small_rate >= 2000)
-        print(f"1. in process, {few} instances in the region: {small_rate:,.0f} req/s (target >= 2,000) "
-              f"{verdict(results[-1])}")
+        print(
+            f"1. in process, {few} instances in the region: {small_rate:,.0f} req/s (target >= 2,000) "
+            f"{verdict(results[-1])}"
+        )
         grown = grow_region(caller, 2000)
         large_rate = rate(describe_page(caller), args.seconds)
         ratio = large_rate / small_rate
         results.append(ratio >= 0.8)
-        print(f"3. in process, {grown:,} instances in the region: {large_rate:,.0f} req/s = {ratio:.0%} of the "
-              f"small region (target >= 80%) {verdict(results[-1])}")
+        print(
+            f"3. in process, {grown:,} instances in the region: {large_rate:,.0f} req/s = {ratio:.0%} of the "
+            f"small region (target >= 80%) {verdict(results[-1])}"
+        )
 
     with server_process() as (url, pid), httpx.Client(base_url=url) as http:
         caller = Caller(http)
         loopback_rate = rate(describe_page(caller), args.seconds)
         results.append(loopback_rate >= 400)
-        print(f"2. over loopback, one keep-alive client: {loopback_rate:,.0f} req/s (target >= 400) "
-              f"{verdict(results[-1])}")
+        print(
+            f"2. over loopback, one keep-alive client: {loopback_rate:,.0f} req/s (target >= 400) "
+            f"{verdict(results[-1])}"
+        )
         idle = rss_mb(pid)
         http.post("/_fake/quota", json={"region": REGION, "instances": 20_000})
         started = time.perf_counter()
@@ -148,8 +158,10 @@ def main() -> int:
         seeding = time.perf_counter() - started
         memory = rss_mb(pid)
         results.append(memory < 200)
-        print(f"4. server RSS with {grown:,} instances in {REGION}: {memory:.0f} MB (idle {idle:.0f} MB; seeded "
-              f"over the API in {seeding:.1f} s) (target < 200 MB) {verdict(results[-1])}")
+        print(
+            f"4. server RSS with {grown:,} instances in {REGION}: {memory:.0f} MB (idle {idle:.0f} MB; seeded "
+            f"over the API in {seeding:.1f} s) (target < 200 MB) {verdict(results[-1])}"
+        )
         page_rate = rate(describe_page(caller), min(args.seconds, 2))
         print(f"   over loopback with {grown:,} instances: {page_rate:,.0f} req/s for a page of 10")
 

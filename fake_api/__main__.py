@@ -21,7 +21,9 @@ def _seed(value: str) -> str | dict[str, Any]:
         return value
     path = Path(value)
     if not path.is_file():
-        raise argparse.ArgumentTypeError(f"--seed takes demo, empty or the path of a world JSON file; {value!r} is none")
+        raise argparse.ArgumentTypeError(
+            f"--seed takes demo, empty or the path of a world JSON file; {value!r} is none"
+        )
     try:
         world = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:

@@ -93,7 +93,7 @@ class FakeEndpoint:
 def endpoint_of(app: Flask) -> FakeEndpoint:
     endpoint = app.extensions.get(_EXTENSION_KEY)
     if not isinstance(endpoint, FakeEndpoint):
-        raise LookupError("this Flask app was not made by fake_api.create_app()")
+        raise TypeError("this Flask app was not made by fake_api.create_app(): it has no fake endpoint")
     return endpoint
 
 
@@ -148,13 +148,13 @@ def _handle_rpc() -> Response:
             result = dispatch(endpoint.cloud, access_key_id, version, action, operation_params)
     except FakeApiError as error:
         return _error_response(endpoint, error, request_id, action, version, region, params, wants_json)
-    except Exception as unexpected:  # a bug in the fake: answer like the real 500, say what broke, keep serving
+    except Exception as unexpected:  # noqa: BLE001 -- a bug in the fake: answer like the real 500, say what broke, keep serving
         traceback.print_exc()
-        error = InternalError(
+        crash = InternalError(
             "The request processing has failed due to some unknown error, exception or failure. "
             f"(fake_api: {type(unexpected).__name__}: {unexpected})"
         )
-        return _error_response(endpoint, error, request_id, action, version, region, params, wants_json)
+        return _error_response(endpoint, crash, request_id, action, version, region, params, wants_json)
 
     endpoint.call_log.record(action=action, version=version, region=region, params=params, code=OK, http_status=200)
     answer = {"RequestId": request_id, **result}
@@ -178,7 +178,9 @@ def _apply_fault(
         time.sleep(fault.latency_ms / 1000)
         return None
     if fault.kind == "drop":
-        endpoint.call_log.record(action=action, version=version, region=region, params=params, code="drop", http_status=0)
+        endpoint.call_log.record(
+            action=action, version=version, region=region, params=params, code="drop", http_status=0
+        )
         return _drop_connection()
     if fault.kind == "Throttling":
         raise Throttling("Request was denied due to request throttling. (injected fault)")

@@ -13,10 +13,10 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["CallLog", "SECRET_PARAMETERS", "OK"]
+__all__ = ["OK", "SECRET_PARAMETERS", "CallLog"]
 
 OK = "OK"
 # Never kept in the log: they identify or authenticate the caller and say nothing about the call itself.
@@ -47,7 +47,7 @@ class CallLog:
             "params": {name: value for name, value in params.items() if name not in SECRET_PARAMETERS},
             "code": code,
             "http_status": http_status,
-            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         }
         with self._lock:
             self._entries.append(entry)

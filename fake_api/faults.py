@@ -66,7 +66,9 @@ class FaultRule:
         known = {"action", "error", "probability", "seed", "schedule", "latency_ms"}
         unknown = sorted(set(spec) - known)
         if unknown:
-            raise FaultSpecError(f"unknown field(s) {', '.join(unknown)}; a fault rule accepts {', '.join(sorted(known))}")
+            raise FaultSpecError(
+                f"unknown field(s) {', '.join(unknown)}; a fault rule accepts {', '.join(sorted(known))}"
+            )
         action = spec.get("action")
         if not isinstance(action, str) or not action:
             raise FaultSpecError('"action" is required: an action name such as "RunInstances", or "*" for every action')

@@ -36,7 +36,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -124,7 +124,14 @@ def v3_canonical_request(
         f"{name}:{','.join(sorted(value.strip() for value in headers.get(name, ())))}\n" for name in signed_headers
     )
     return "\n".join(
-        [method.upper(), path or "/", canonical_query_string(query), header_lines, ";".join(signed_headers), hashed_payload]
+        [
+            method.upper(),
+            path or "/",
+            canonical_query_string(query),
+            header_lines,
+            ";".join(signed_headers),
+            hashed_payload,
+        ]
     )
 
 
@@ -138,7 +145,7 @@ def v3_signature(secret: str, string_to_sign: str) -> str:
 
 
 def _utc_now() -> str:
-    return datetime.now(timezone.utc).strftime(_TIMESTAMP_FORMAT)
+    return datetime.now(UTC).strftime(_TIMESTAMP_FORMAT)
 
 
 def sign_v1(
@@ -239,8 +246,9 @@ def parse_timestamp(value: str) -> float:
     # A regular expression and timegm instead of strptime: this runs on every request.
     match = _TIMESTAMP.fullmatch(value)
     fields = tuple(int(group) for group in match.groups()) if match else ()
-    if not fields or not (1 <= fields[1] <= 12 and 1 <= fields[2] <= 31 and fields[3] < 24 and fields[4] < 60
-                          and fields[5] < 61):
+    if not fields or not (
+        1 <= fields[1] <= 12 and 1 <= fields[2] <= 31 and fields[3] < 24 and fields[4] < 60 and fields[5] < 61
+    ):
         raise InvalidTimeStampFormat(
             f"Specified time stamp or date value is not well formatted: {value!r} (expected UTC, e.g. "
             "2016-02-23T12:46:24Z)."
@@ -347,7 +355,7 @@ class SignatureVerifier:
             raise InvalidTimeStampExpired(
                 f"Specified time stamp or date value is expired: {timestamp} is more than "
                 f"{int(self._max_skew // 60)} minutes away from the server time "
-                f"{datetime.fromtimestamp(now, timezone.utc).strftime(_TIMESTAMP_FORMAT)}; check the client's clock."
+                f"{datetime.fromtimestamp(now, UTC).strftime(_TIMESTAMP_FORMAT)}; check the client's clock."
             )
         # Only a correctly signed, fresh request consumes its nonce, so a rejected request can be re-sent.
         if not self.nonces.remember(access_key_id, nonce, now):
@@ -364,11 +372,7 @@ class SignatureVerifier:
 
     def _verify_v1(self, request: SignedRequest) -> tuple[str, str, str]:
         params = {**request.query, **request.form}
-        missing = [
-            name
-            for name in ("AccessKeyId", "Signature", "SignatureNonce", "Timestamp")
-            if not params.get(name)
-        ]
+        missing = [name for name in ("AccessKeyId", "Signature", "SignatureNonce", "Timestamp") if not params.get(name)]
         if missing:
             raise IncompleteSignature(
                 "The request signature does not conform to Aliyun standards: missing "
@@ -414,7 +418,5 @@ class SignatureVerifier:
         )
         string_to_sign = v3_string_to_sign(canonical)
         if not hmac.compare_digest(v3_signature(secret, string_to_sign), authorization.signature.lower()):
-            raise SignatureDoesNotMatch(
-                f"{_MISMATCH_MESSAGE}{string_to_sign} (canonical request: {canonical!r})"
-            )
+            raise SignatureDoesNotMatch(f"{_MISMATCH_MESSAGE}{string_to_sign} (canonical request: {canonical!r})")
         return authorization.access_key_id, nonce, date

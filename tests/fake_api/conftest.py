@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import httpx
 import pytest
 from flask import Flask
@@ -21,11 +22,15 @@ class SignedClient:
         self.access_key_id = access_key_id
         self.secret = secret
 
-    def get(self, action: str, version: str = ECS_VERSION, answer_format: str | None = "JSON", **params: str) -> httpx.Response:
+    def get(
+        self, action: str, version: str = ECS_VERSION, answer_format: str | None = "JSON", **params: str
+    ) -> httpx.Response:
         query = self._common(action, version, answer_format, params)
         return self.http.get("/", params=sign_v1("GET", query, self.access_key_id, self.secret))
 
-    def post(self, action: str, version: str = ECS_VERSION, answer_format: str | None = "JSON", **params: str) -> httpx.Response:
+    def post(
+        self, action: str, version: str = ECS_VERSION, answer_format: str | None = "JSON", **params: str
+    ) -> httpx.Response:
         form = sign_v1("POST", self._common(action, version, answer_format, params), self.access_key_id, self.secret)
         return self.http.post("/", data=form)
 

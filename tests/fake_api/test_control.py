@@ -28,7 +28,9 @@ def test_reset_to_empty_and_back_to_demo(wire: SignedClient, wire_http: httpx.Cl
     assert instance_ids(wire)
 
 
-def test_reset_without_a_body_means_demo_and_clears_faults_and_calls(wire: SignedClient, wire_http: httpx.Client) -> None:
+def test_reset_without_a_body_means_demo_and_clears_faults_and_calls(
+    wire: SignedClient, wire_http: httpx.Client
+) -> None:
     wire_http.post("/_fake/faults", json={"action": "*", "error": "Throttling"})
     wire.get("DescribeRegions")
     assert wire_http.post("/_fake/reset").json()["seed"] == "demo"
@@ -62,7 +64,10 @@ def test_faults_are_added_listed_applied_and_removed(wire: SignedClient, wire_ht
     assert wire.get("DescribeRegions").status_code == 200
     (listed,) = wire_http.get("/_fake/faults").json()["faults"]
     assert listed["action"] == "DescribeRegions" and listed["calls"] == 2
-    assert wire_http.delete("/_fake/faults", params={"action": "DescribeRegions"}).json() == {"ok": True, "removed": True}
+    assert wire_http.delete("/_fake/faults", params={"action": "DescribeRegions"}).json() == {
+        "ok": True,
+        "removed": True,
+    }
     wire_http.post("/_fake/faults", json={"action": "*", "error": "InternalError", "probability": 1, "seed": 1})
     assert wire.get("DescribeZones", RegionId="cn-hangzhou").status_code == 500
     wire_http.delete("/_fake/faults")
@@ -101,13 +106,20 @@ def test_stock_shows_in_describe_available_resource(wire: SignedClient, wire_htt
     source = source_instance(wire)
     response = wire_http.post(
         "/_fake/stock",
-        json={"region": "cn-hangzhou", "zone": source["ZoneId"], "instance_type": source["InstanceType"],
-              "status_category": "WithoutStock"},
+        json={
+            "region": "cn-hangzhou",
+            "zone": source["ZoneId"],
+            "instance_type": source["InstanceType"],
+            "status_category": "WithoutStock",
+        },
     )
     assert response.json() == {"ok": True}
     answer = wire.get(
-        "DescribeAvailableResource", RegionId="cn-hangzhou", DestinationResource="InstanceType",
-        ZoneId=source["ZoneId"], InstanceType=source["InstanceType"],
+        "DescribeAvailableResource",
+        RegionId="cn-hangzhou",
+        DestinationResource="InstanceType",
+        ZoneId=source["ZoneId"],
+        InstanceType=source["InstanceType"],
     ).json()
     assert "WithoutStock" in str(answer)
 
@@ -116,18 +128,30 @@ def test_quota_limits_how_many_instances_run(wire: SignedClient, wire_http: http
     assert wire_http.post("/_fake/quota", json={"region": "cn-hangzhou", "instances": 0}).json() == {"ok": True}
     source = source_instance(wire)
     answer = wire.get(
-        "RunInstances", RegionId="cn-hangzhou", ImageId=source["ImageId"], InstanceType=source["InstanceType"],
-        VSwitchId=source["VpcAttributes"]["VSwitchId"], SecurityGroupId=source["SecurityGroupIds"]["SecurityGroupId"][0],
+        "RunInstances",
+        RegionId="cn-hangzhou",
+        ImageId=source["ImageId"],
+        InstanceType=source["InstanceType"],
+        VSwitchId=source["VpcAttributes"]["VSwitchId"],
+        SecurityGroupId=source["SecurityGroupIds"]["SecurityGroupId"][0],
     )
     assert answer.status_code == 403, answer.text
     assert answer.json()["Code"] == "QuotaExceed.ElasticQuota"
 
 
-def test_transitions_make_new_vpcs_pending_for_a_number_of_describes(wire: SignedClient, wire_http: httpx.Client) -> None:
-    assert wire_http.post("/_fake/transitions", json={"kind": "vpc", "mode": "describes", "value": 2}).json() == {"ok": True}
-    vpc_id = wire.get("CreateVpc", version="2016-04-28", RegionId="cn-shanghai", CidrBlock="10.0.0.0/16").json()["VpcId"]
+def test_transitions_make_new_vpcs_pending_for_a_number_of_describes(
+    wire: SignedClient, wire_http: httpx.Client
+) -> None:
+    assert wire_http.post("/_fake/transitions", json={"kind": "vpc", "mode": "describes", "value": 2}).json() == {
+        "ok": True
+    }
+    vpc_id = wire.get("CreateVpc", version="2016-04-28", RegionId="cn-shanghai", CidrBlock="10.0.0.0/16").json()[
+        "VpcId"
+    ]
     statuses = [
-        wire.get("DescribeVpcs", version="2016-04-28", RegionId="cn-shanghai", VpcId=vpc_id).json()["Vpcs"]["Vpc"][0]["Status"]
+        wire.get("DescribeVpcs", version="2016-04-28", RegionId="cn-shanghai", VpcId=vpc_id).json()["Vpcs"]["Vpc"][0][
+            "Status"
+        ]
         for _ in range(3)
     ]
     assert statuses[0] == "Pending" and statuses[-1] == "Available"
@@ -157,7 +181,6 @@ def test_calls_are_listed_filtered_and_cleared(wire: SignedClient, wire_http: ht
 def test_control_calls_are_not_in_the_call_log(wire_http: httpx.Client) -> None:
     wire_http.get("/_fake/state")
     assert wire_http.get("/_fake/calls").json() == {"calls": []}
-
 
 
 def source_instance(wire: SignedClient) -> dict[str, Any]:

@@ -75,46 +75,68 @@ def test_a_whole_clone_flow_through_the_official_sdks(fake_cloud: RunningFake) -
 
     # Image from the source, copied to the destination region.
     image_id = ecs_source.create_image(
-        ecs_models.CreateImageRequest(region_id=SOURCE_REGION, instance_id=source.instance_id, image_name="TemplateScratch-sdk")
+        ecs_models.CreateImageRequest(
+            region_id=SOURCE_REGION, instance_id=source.instance_id, image_name="TemplateScratch-sdk"
+        )
     ).body.image_id
     wait_for("the image", lambda: image_status(ecs_source, SOURCE_REGION, image_id), lambda s: s == "Available")
     copy_id = ecs_source.copy_image(
         ecs_models.CopyImageRequest(
-            region_id=SOURCE_REGION, image_id=image_id, destination_region_id=DESTINATION_REGION,
+            region_id=SOURCE_REGION,
+            image_id=image_id,
+            destination_region_id=DESTINATION_REGION,
             destination_image_name="TemplateScratch-sdk-copy",
         )
     ).body.image_id
     wait_for("the image copy", lambda: image_status(ecs, DESTINATION_REGION, copy_id), lambda s: s == "Available")
 
     # Network and security group in the destination region, from the source's.
-    zone_id = ecs.describe_zones(ecs_models.DescribeZonesRequest(region_id=DESTINATION_REGION)).body.zones.zone[0].zone_id
+    zone_id = (
+        ecs.describe_zones(ecs_models.DescribeZonesRequest(region_id=DESTINATION_REGION)).body.zones.zone[0].zone_id
+    )
     vpc_id = vpc.create_vpc(
-        vpc_models.CreateVpcRequest(region_id=DESTINATION_REGION, cidr_block=source_vpc.cidr_block, vpc_name="clone-vpc")
+        vpc_models.CreateVpcRequest(
+            region_id=DESTINATION_REGION, cidr_block=source_vpc.cidr_block, vpc_name="clone-vpc"
+        )
     ).body.vpc_id
     wait_for(
         "the VPC",
-        lambda: vpc.describe_vpcs(vpc_models.DescribeVpcsRequest(region_id=DESTINATION_REGION, vpc_id=vpc_id)).body.vpcs.vpc[0].status,
+        lambda: (
+            vpc.describe_vpcs(vpc_models.DescribeVpcsRequest(region_id=DESTINATION_REGION, vpc_id=vpc_id))
+            .body.vpcs.vpc[0]
+            .status
+        ),
         lambda status: status == "Available",
     )
     vswitch_id = vpc.create_vswitch(
         vpc_models.CreateVSwitchRequest(
-            region_id=DESTINATION_REGION, vpc_id=vpc_id, zone_id=zone_id, cidr_block=source_vswitch.cidr_block,
+            region_id=DESTINATION_REGION,
+            vpc_id=vpc_id,
+            zone_id=zone_id,
+            cidr_block=source_vswitch.cidr_block,
             v_switch_name="clone-vswitch",
         )
     ).body.v_switch_id
     wait_for(
         "the vSwitch",
-        lambda: vpc.describe_vswitches(
-            vpc_models.DescribeVSwitchesRequest(region_id=DESTINATION_REGION, v_switch_id=vswitch_id)
-        ).body.v_switches.v_switch[0].status,
+        lambda: (
+            vpc.describe_vswitches(
+                vpc_models.DescribeVSwitchesRequest(region_id=DESTINATION_REGION, v_switch_id=vswitch_id)
+            )
+            .body.v_switches.v_switch[0]
+            .status
+        ),
         lambda status: status == "Available",
     )
     group_id = ecs.create_security_group(
-        ecs_models.CreateSecurityGroupRequest(region_id=DESTINATION_REGION, vpc_id=vpc_id, security_group_name="clone-sg")
+        ecs_models.CreateSecurityGroupRequest(
+            region_id=DESTINATION_REGION, vpc_id=vpc_id, security_group_name="clone-sg"
+        )
     ).body.security_group_id
     ecs.authorize_security_group(
         ecs_models.AuthorizeSecurityGroupRequest(
-            region_id=DESTINATION_REGION, security_group_id=group_id,
+            region_id=DESTINATION_REGION,
+            security_group_id=group_id,
             permissions=[
                 ecs_models.AuthorizeSecurityGroupRequestPermissions(
                     ip_protocol="TCP", port_range="22/22", source_cidr_ip="0.0.0.0/0", policy="accept", priority="1"
@@ -127,7 +149,8 @@ def test_a_whole_clone_flow_through_the_official_sdks(fake_cloud: RunningFake) -
     )
     ecs.authorize_security_group_egress(
         ecs_models.AuthorizeSecurityGroupEgressRequest(
-            region_id=DESTINATION_REGION, security_group_id=group_id,
+            region_id=DESTINATION_REGION,
+            security_group_id=group_id,
             permissions=[
                 ecs_models.AuthorizeSecurityGroupEgressRequestPermissions(
                     ip_protocol="ALL", port_range="-1/-1", dest_cidr_ip="0.0.0.0/0", policy="accept"
@@ -147,8 +170,13 @@ def test_a_whole_clone_flow_through_the_official_sdks(fake_cloud: RunningFake) -
     # Two clones from the copied image.
     launched = ecs.run_instances(
         ecs_models.RunInstancesRequest(
-            region_id=DESTINATION_REGION, image_id=copy_id, instance_type=source.instance_type,
-            v_switch_id=vswitch_id, security_group_id=group_id, amount=2, instance_name="clone-[1,2]",
+            region_id=DESTINATION_REGION,
+            image_id=copy_id,
+            instance_type=source.instance_type,
+            v_switch_id=vswitch_id,
+            security_group_id=group_id,
+            amount=2,
+            instance_name="clone-[1,2]",
         )
     ).body.instance_id_sets.instance_id_set
     assert len(launched) == 2
@@ -164,7 +192,10 @@ def test_a_whole_clone_flow_through_the_official_sdks(fake_cloud: RunningFake) -
     attribute = ecs.describe_instance_attribute(
         ecs_models.DescribeInstanceAttributeRequest(instance_id=launched[0])
     ).body
-    assert (attribute.instance_type, attribute.security_group_ids.security_group_id) == (source.instance_type, [group_id])
+    assert (attribute.instance_type, attribute.security_group_ids.security_group_id) == (
+        source.instance_type,
+        [group_id],
+    )
 
     # Tear down in dependency order.
     for instance_id in launched:
@@ -172,13 +203,17 @@ def test_a_whole_clone_flow_through_the_official_sdks(fake_cloud: RunningFake) -
     wait_for(
         "the clones to go", lambda: ecs.describe_instances(request).body.instances.instance, lambda found: not found
     )
-    ecs.delete_security_group(ecs_models.DeleteSecurityGroupRequest(region_id=DESTINATION_REGION, security_group_id=group_id))
+    ecs.delete_security_group(
+        ecs_models.DeleteSecurityGroupRequest(region_id=DESTINATION_REGION, security_group_id=group_id)
+    )
     vpc.delete_vswitch(vpc_models.DeleteVSwitchRequest(region_id=DESTINATION_REGION, v_switch_id=vswitch_id))
     wait_for(
         "the vSwitch to go",
-        lambda: vpc.describe_vswitches(
-            vpc_models.DescribeVSwitchesRequest(region_id=DESTINATION_REGION, vpc_id=vpc_id)
-        ).body.v_switches.v_switch,
+        lambda: (
+            vpc.describe_vswitches(
+                vpc_models.DescribeVSwitchesRequest(region_id=DESTINATION_REGION, vpc_id=vpc_id)
+            ).body.v_switches.v_switch
+        ),
         lambda found: not found,
     )
     vpc.delete_vpc(vpc_models.DeleteVpcRequest(region_id=DESTINATION_REGION, vpc_id=vpc_id))
@@ -230,8 +265,13 @@ def test_raw_v1_post(fake_cloud: RunningFake) -> None:
 def test_raw_v3(fake_cloud: RunningFake) -> None:
     query = {"RegionId": SOURCE_REGION}
     headers = sign_v3(
-        "POST", "DescribeZones", "2014-05-26", query, f"{fake_cloud.host}:{fake_cloud.port}",
-        fake_cloud.access_key_id, fake_cloud.access_key_secret,
+        "POST",
+        "DescribeZones",
+        "2014-05-26",
+        query,
+        f"{fake_cloud.host}:{fake_cloud.port}",
+        fake_cloud.access_key_id,
+        fake_cloud.access_key_secret,
     )
     response = httpx.post(fake_cloud.url, params=query, headers=headers)
     assert response.status_code == 200, response.text

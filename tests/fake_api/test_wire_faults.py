@@ -99,8 +99,14 @@ def test_rules_count_their_calls_under_concurrency() -> None:
 def test_the_call_log_keeps_calls_in_order_without_secrets_and_filters_by_action() -> None:
     log = CallLog()
     secret_params = {"RegionId": "cn-hangzhou", "AccessKeyId": "testid", "Signature": "s", "SecurityToken": "t"}
-    log.record(action="RunInstances", version="2014-05-26", region="cn-hangzhou", params=secret_params,
-               code="Throttling", http_status=400)
+    log.record(
+        action="RunInstances",
+        version="2014-05-26",
+        region="cn-hangzhou",
+        params=secret_params,
+        code="Throttling",
+        http_status=400,
+    )
     log.record(action="DescribeRegions", version="2014-05-26", region=None, params={}, code="OK", http_status=200)
     log.record(action="RunInstances", version="2014-05-26", region="cn-hangzhou", params={}, code="OK", http_status=200)
     entries = log.entries(action="RunInstances")

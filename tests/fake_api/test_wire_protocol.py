@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -39,7 +39,9 @@ def test_v1_post_form_body(wire: SignedClient) -> None:
 
 
 def test_post_merges_query_and_form_parameters(wire_http: httpx.Client) -> None:
-    params = sign_v1("POST", {"Action": "DescribeRegions", "Version": "2014-05-26", "Format": "JSON"}, "testid", "testsecret")
+    params = sign_v1(
+        "POST", {"Action": "DescribeRegions", "Version": "2014-05-26", "Format": "JSON"}, "testid", "testsecret"
+    )
     in_query = {name: params.pop(name) for name in ("Action", "Version", "Signature")}
     response = wire_http.post("/", params=in_query, data=params)
     assert response.status_code == 200, response.text
@@ -118,7 +120,9 @@ def test_unsigned_request_is_an_incomplete_signature(wire_http: httpx.Client) ->
 
 
 def test_a_replayed_request_is_refused_for_its_nonce(wire_http: httpx.Client) -> None:
-    params = sign_v1("GET", {"Action": "DescribeRegions", "Version": "2014-05-26", "Format": "JSON"}, "testid", "testsecret")
+    params = sign_v1(
+        "GET", {"Action": "DescribeRegions", "Version": "2014-05-26", "Format": "JSON"}, "testid", "testsecret"
+    )
     assert wire_http.get("/", params=params).status_code == 200
     replay = wire_http.get("/", params=params)
     assert (replay.status_code, replay.json()["Code"]) == (400, "SignatureNonceUsed")
@@ -126,7 +130,10 @@ def test_a_replayed_request_is_refused_for_its_nonce(wire_http: httpx.Client) ->
 
 def test_a_stale_timestamp_is_expired(wire_http: httpx.Client) -> None:
     params = sign_v1(
-        "GET", {"Action": "DescribeRegions", "Version": "2014-05-26", "Format": "JSON"}, "testid", "testsecret",
+        "GET",
+        {"Action": "DescribeRegions", "Version": "2014-05-26", "Format": "JSON"},
+        "testid",
+        "testsecret",
         timestamp="2016-02-23T12:46:24Z",
     )
     response = wire_http.get("/", params=params)
@@ -151,9 +158,7 @@ def test_the_call_log_records_outcomes_including_signature_failures(wire_http: h
     assert calls[1]["region"] == "cn-hangzhou" and calls[1]["version"] == "2014-05-26"
 
 
-@pytest.mark.parametrize(
-    ("kind", "status"), [("Throttling", 400), ("ServiceUnavailable", 503), ("InternalError", 500)]
-)
+@pytest.mark.parametrize(("kind", "status"), [("Throttling", 400), ("ServiceUnavailable", 503), ("InternalError", 500)])
 def test_injected_errors_have_their_real_status(wire: SignedClient, wire_app: Flask, kind: str, status: int) -> None:
     endpoint_of(wire_app).faults.add_spec({"action": "DescribeRegions", "schedule": [kind]})
     failed = wire.get("DescribeRegions")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 from fake_api.rendering import error_body, new_request_id, render_json, render_xml
 
@@ -19,7 +19,9 @@ def test_xml_renders_lists_as_repeated_singular_elements_under_the_action_respon
     body = {
         "RequestId": "R",
         "TotalCount": 2,
-        "Instances": {"Instance": [{"InstanceId": "i-1", "IoOptimized": True}, {"InstanceId": "i-2", "IoOptimized": False}]},
+        "Instances": {
+            "Instance": [{"InstanceId": "i-1", "IoOptimized": True}, {"InstanceId": "i-2", "IoOptimized": False}]
+        },
     }
     root = ElementTree.fromstring(render_xml("DescribeInstancesResponse", body))
     assert root.tag == "DescribeInstancesResponse"
@@ -45,7 +47,9 @@ def test_json_keeps_unicode_and_shape() -> None:
 
 
 def test_error_body_has_the_real_fields_and_a_troubleshooting_link() -> None:
-    body = error_body("RID", "ecs.aliyuncs.com", "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.", "Ecs")
+    body = error_body(
+        "RID", "ecs.aliyuncs.com", "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.", "Ecs"
+    )
     assert list(body) == ["RequestId", "HostId", "Code", "Message", "Recommend"]
     assert body["Recommend"] == (
         "https://api.aliyun.com/troubleshoot?q=InvalidInstanceId.NotFound&product=Ecs&requestId=RID"

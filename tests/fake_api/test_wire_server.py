@@ -24,10 +24,14 @@ def test_serve_runs_a_loopback_server_with_the_default_credentials() -> None:
     with fake_api.serve(seed="empty") as fake:
         assert fake.host == "127.0.0.1" and fake.port > 0
         assert fake.url == fake.endpoint == f"http://127.0.0.1:{fake.port}"
-        assert (fake.access_key_id, fake.access_key_secret) == (
-            fake_api.DEFAULT_ACCESS_KEY_ID,
-            fake_api.DEFAULT_ACCESS_KEY_SECRET,
-        ) == ("testid", "testsecret")
+        assert (
+            (fake.access_key_id, fake.access_key_secret)
+            == (
+                fake_api.DEFAULT_ACCESS_KEY_ID,
+                fake_api.DEFAULT_ACCESS_KEY_SECRET,
+            )
+            == ("testid", "testsecret")
+        )
         assert isinstance(fake.cloud, fake_api.FakeCloud)
         with httpx.Client(base_url=fake.url) as http:
             assert SignedClient(http).get("DescribeRegions").status_code == 200
@@ -87,7 +91,10 @@ def test_python_m_fake_api_prints_where_it_listens_first_and_stops_on_sigterm() 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
         [sys.executable, "-m", "fake_api", "--port", "0", "--seed", "empty", "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         assert process.stdout is not None
@@ -108,7 +115,11 @@ def test_python_m_fake_api_prints_where_it_listens_first_and_stops_on_sigterm() 
 def test_python_m_fake_api_refuses_a_bad_seed_naming_it() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "fake_api", "--seed", "nowhere.json"],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     assert "--seed takes demo, empty or the path of a world JSON file; 'nowhere.json' is none" in result.stderr

@@ -4,7 +4,7 @@ and the server-side checks (unknown key, mismatch, nonce reuse, clock skew)."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -81,10 +81,14 @@ def test_v3_matches_the_official_sdk_computation() -> None:
     from alibabacloud_tea_openapi.utils import Utils  # the SDK's own signer, unmodified
 
     class SdkRequest:
-        method = "POST"
-        pathname = "/"
-        query = {"RegionId": "cn-hangzhou", "InstanceIds": '["i-1"]', "SecurityGroupIds.1": "sg 1"}
-        headers = {
+        method: ClassVar[str] = "POST"
+        pathname: ClassVar[str] = "/"
+        query: ClassVar[dict[str, str]] = {
+            "RegionId": "cn-hangzhou",
+            "InstanceIds": '["i-1"]',
+            "SecurityGroupIds.1": "sg 1",
+        }
+        headers: ClassVar[dict[str, str]] = {
             "host": "127.0.0.1:8080",
             "x-acs-action": "DescribeInstances",
             "x-acs-version": "2014-05-26",
@@ -221,7 +225,9 @@ def v3_request(secret: str = "testsecret", body: bytes = b"", **header_overrides
     canonical = v3_canonical_request("POST", "/", query, headers, signed, hashlib.sha256(body).hexdigest())
     signature = v3_signature(secret, v3_string_to_sign(canonical))
     headers.update({name: [value] for name, value in header_overrides.items()})
-    headers["authorization"] = [f"ACS3-HMAC-SHA256 Credential=testid,SignedHeaders={';'.join(signed)},Signature={signature}"]
+    headers["authorization"] = [
+        f"ACS3-HMAC-SHA256 Credential=testid,SignedHeaders={';'.join(signed)},Signature={signature}"
+    ]
     return SignedRequest("POST", "/", query=query, headers=headers, body=body)
 
 
