@@ -32,9 +32,7 @@ def describe_image(client: AlibabaCloudClient, image_id: str, region_id: str | N
     from cdk_clone.api import ApiError
 
     try:
-        answer = client.ecs(
-            "DescribeImages", {"ImageId": image_id, "Status": ALL_IMAGE_STATUSES}, region_id=region_id
-        )
+        answer = client.ecs("DescribeImages", {"ImageId": image_id, "Status": ALL_IMAGE_STATUSES}, region_id=region_id)
     except ApiError as error:
         if error.is_not_found:
             return None

@@ -19,9 +19,7 @@ def describe_instances(client: AlibabaCloudClient, instance_ids: Sequence[str]) 
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(instance_ids), MAX_IDS_PER_CALL):
         chunk = list(instance_ids[start : start + MAX_IDS_PER_CALL])
-        answer = client.ecs(
-            "DescribeInstances", {"InstanceIds": json.dumps(chunk), "MaxResults": MAX_IDS_PER_CALL}
-        )
+        answer = client.ecs("DescribeInstances", {"InstanceIds": json.dumps(chunk), "MaxResults": MAX_IDS_PER_CALL})
         for instance in answer.get("Instances", {}).get("Instance", []):
             if instance.get("InstanceId") in chunk:
                 found[instance["InstanceId"]] = instance

@@ -78,16 +78,14 @@ class EcsClonePlugin:
 
         region = config.get("region")
         if not isinstance(region, str) or not region:
-            diags.add_error("Missing region", "Set region in the ecsclone provider block, e.g. cn-hangzhou.", ["region"])
+            diags.add_error(
+                "Missing region", "Set region in the ecsclone provider block, e.g. cn-hangzhou.", ["region"]
+            )
             return
         access_key = _given(config.get("access_key")) or os.environ.get(_ACCESS_KEY_ENV)
         secret_key = _given(config.get("secret_key")) or os.environ.get(_SECRET_KEY_ENV)
         if not access_key or not secret_key:
-            missing = [
-                name
-                for name, value in (("access_key", access_key), ("secret_key", secret_key))
-                if not value
-            ]
+            missing = [name for name, value in (("access_key", access_key), ("secret_key", secret_key)) if not value]
             diags.add_error(
                 "Missing Alibaba Cloud credentials",
                 f"No {' or '.join(missing)} for the ecsclone provider: set {_ACCESS_KEY_ENV} and "
@@ -107,9 +105,7 @@ class EcsClonePlugin:
         credentials = Credentials(access_key, secret_key, os.environ.get(_TOKEN_ENV) or None)
         with self._lock:
             self._region = region
-            self._client = AlibabaCloudClient(
-                region, credentials=credentials, endpoint=_given(config.get("endpoint"))
-            )
+            self._client = AlibabaCloudClient(region, credentials=credentials, endpoint=_given(config.get("endpoint")))
 
     def get_resources(self) -> list[type[Resource]]:
         from .image import ImageResource

@@ -39,7 +39,16 @@ if TYPE_CHECKING:
 
     from ._provider import EcsClonePlugin
 
-__all__ = ["EcsCloneResource", "ResourceError", "error_path", "is_known", "known_values", "observed", "retrying", "vpc_lock"]
+__all__ = [
+    "EcsCloneResource",
+    "ResourceError",
+    "error_path",
+    "is_known",
+    "known_values",
+    "observed",
+    "retrying",
+    "vpc_lock",
+]
 
 T = TypeVar("T")
 
@@ -171,7 +180,7 @@ class EcsCloneResource:
 
     def create(self, ctx: CreateContext, planned: State) -> State | None:
         with self._reporting(ctx.diagnostics, "create"):
-            return complete_state(self.spec, self.create_object(ctx.diagnostics, planned))
+            return self._as_configured(planned, self.create_object(ctx.diagnostics, planned))
         return self._partial()
 
     def read(self, ctx: ReadContext, current: State) -> State | None:
@@ -182,7 +191,7 @@ class EcsCloneResource:
 
     def update(self, ctx: UpdateContext, current: State, planned: State) -> State | None:
         with self._reporting(ctx.diagnostics, "update"):
-            return complete_state(self.spec, self.update_object(ctx.diagnostics, current, planned))
+            return self._as_configured(planned, self.update_object(ctx.diagnostics, current, planned))
         return self._partial() or current
 
     def delete(self, ctx: DeleteContext, current: State) -> None:
@@ -244,6 +253,22 @@ class EcsCloneResource:
         return wait_for(
             probe, ready=ready, failed=failed, timeout=timeout, what=what, interval=self.provider.poll_interval
         )
+
+    def _as_configured(self, planned: State, values: dict[str, Any]) -> State:
+        """The state after a successful create or update: what the user configured, plus what the API computed.
+
+        Terraform insists that a configured (non-computed) attribute comes back exactly as planned; an API
+        that does not echo a value (or spells it differently) must not break the apply. Later reads are
+        what notice real drift.
+        """
+        state = complete_state(self.spec, values)
+        for f in self.spec.fields:
+            if not f.computed and f.name in planned:
+                state[f.name] = planned[f.name]
+        for b in self.spec.blocks:
+            if b.name in planned:
+                state[b.name] = planned[b.name]
+        return state
 
     def _partial(self) -> State | None:
         return None if self.partial_state is None else complete_state(self.spec, self.partial_state)

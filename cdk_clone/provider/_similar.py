@@ -64,8 +64,6 @@ def choose_similar(wanted: InstanceTypeSpec, in_stock: Iterable[InstanceTypeSpec
         )
 
     fitting = [
-        c
-        for c in in_stock
-        if c.name != wanted.name and c.cpu >= wanted.cpu and c.memory_gib >= wanted.memory_gib
+        c for c in in_stock if c.name != wanted.name and c.cpu >= wanted.cpu and c.memory_gib >= wanted.memory_gib
     ]
     return min(fitting, key=rank) if fitting else None

@@ -79,7 +79,9 @@ def _check_whole(diags: Diagnostics, config: Config, name: str, low: int, high: 
     if not is_known(value):
         return None
     if not (isinstance(value, int | float) and float(value).is_integer() and low <= value <= high):
-        diags.add_error(f"Invalid {name}", f"{name} = {value}: {what} must be a whole number from {low} to {high}.", [name])
+        diags.add_error(
+            f"Invalid {name}", f"{name} = {value}: {what} must be a whole number from {low} to {high}.", [name]
+        )
         return None
     return int(value)
 
@@ -441,9 +443,7 @@ class InstanceGroupResource(EcsCloneResource):
         for start in range(0, len(ids), 50):  # TagResources takes up to 50 resources a call
             chunk = ids[start : start + 50]
             if removed:
-                self.client.ecs(
-                    "UntagResources", {"ResourceType": "instance", "ResourceId": chunk, "TagKey": removed}
-                )
+                self.client.ecs("UntagResources", {"ResourceType": "instance", "ResourceId": chunk, "TagKey": removed})
             if changed:
                 self.client.ecs(
                     "TagResources",

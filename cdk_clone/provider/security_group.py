@@ -171,8 +171,8 @@ def _check_port_range(diags: Diagnostics, direction: str, where: str, protocol: 
         if not valid:
             diags.add_error(
                 "Invalid rule port range",
-                f"{where}: a {protocol} rule needs port_range \"from/to\" with 1 <= from <= to <= 65535, "
-                f"e.g. \"22/22\" or \"8000/8080\"; got {port_range!r}.",
+                f'{where}: a {protocol} rule needs port_range "from/to" with 1 <= from <= to <= 65535, '
+                f'e.g. "22/22" or "8000/8080"; got {port_range!r}.',
                 path=[direction],
             )
     elif port_range not in (None, "-1/-1"):

@@ -125,4 +125,3 @@ class VpcResource(EcsCloneResource):
             "route_table_id": vpc.get("RouteTableId") or prior.get("route_table_id"),
             "timeouts": prior.get("timeouts"),
         }
-
