@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from cdk_clone._cdktf import Token
 from cdk_clone.constructs.errors import CloneConfigurationError
 from cdk_clone.lookup.snapshot import SourceInstance
 
@@ -34,8 +35,16 @@ _VPC_ID = re.compile(r"^vpc-[a-z0-9]{4,}$")
 _VSWITCH_ID = re.compile(r"^vsw-[a-z0-9]{4,}$")
 
 
-def _shaped(value: str | None, pattern: re.Pattern[str], what: str, example: str) -> str | None:
-    if value is not None and not pattern.fullmatch(value):
+def _is_token(value: str) -> bool:
+    # A reference to another resource's attribute (e.g. a VPC declared in the same app) is resolved by
+    # Terraform; its shape cannot be checked at synth time.
+    return Token.is_unresolved(value)
+
+
+def _shaped(
+    value: str | None, pattern: re.Pattern[str], what: str, example: str, *, token_ok: bool = False
+) -> str | None:
+    if value is not None and not pattern.fullmatch(value) and not (token_ok and _is_token(value)):
         raise ValueError(f"is not {what} (expected something like {example!r})")
     return value
 
@@ -68,12 +77,12 @@ class CloneOptions(BaseModel):
     @field_validator("destination_vpc_id")
     @classmethod
     def _vpc_shape(cls, value: str | None) -> str | None:
-        return _shaped(value, _VPC_ID, "a VPC ID", "vpc-uf6f7l4fg90oxcpwe8kkx")
+        return _shaped(value, _VPC_ID, "a VPC ID", "vpc-uf6f7l4fg90oxcpwe8kkx", token_ok=True)
 
     @field_validator("destination_vswitch_id")
     @classmethod
     def _vswitch_shape(cls, value: str | None) -> str | None:
-        return _shaped(value, _VSWITCH_ID, "a vSwitch ID", "vsw-uf6f7l4fg90oxcpwe8kkx")
+        return _shaped(value, _VSWITCH_ID, "a vSwitch ID", "vsw-uf6f7l4fg90oxcpwe8kkx", token_ok=True)
 
     @field_validator("amount", mode="before")
     @classmethod
