@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -10,7 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdk_clone.schema import PROVIDER_SOURCE
+
 from ._environment import terraform_environment
+from ._installation import REGISTRY_HOST
 
 __all__ = ["ApplyResult", "Diagnostic", "EventCallback", "PlanResult", "Terraform", "TerraformError"]
 
@@ -200,8 +204,38 @@ class Terraform:
         return completed
 
     def init(self, upgrade: bool = False) -> subprocess.CompletedProcess[str]:
-        """``terraform init`` (offline for cdk-clone providers); ``upgrade`` re-reads the provider mirror."""
-        return self.run("init", "-input=false", "-no-color", *(["-upgrade"] if upgrade else []))
+        """``terraform init`` (offline for cdk-clone providers); ``upgrade`` re-reads the provider mirror.
+
+        The ecsclone launcher in the mirror names this Python interpreter, so a lock file written with
+        another virtual environment holds another checksum. Only in that case, and only for ecsclone, the
+        stale lock entry is dropped and init runs again; every other provider's lock entry is kept.
+        """
+        command = ["init", "-input=false", "-no-color", *(["-upgrade"] if upgrade else [])]
+        try:
+            return self.run(*command)
+        except TerraformError as error:
+            if not self._forget_stale_provider_lock(error):
+                raise
+        return self.run(*command)
+
+    def _forget_stale_provider_lock(self, error: TerraformError) -> bool:
+        text = " ".join(f"{error.output} {' '.join(map(str, error.diagnostics))}".split())
+        if PROVIDER_SOURCE not in text or "checksums previously recorded" not in text:
+            return False
+        lock = self.workdir / ".terraform.lock.hcl"
+        try:
+            content = lock.read_text()
+        except FileNotFoundError:
+            return False
+        entry = re.compile(
+            rf'^provider "{re.escape(REGISTRY_HOST)}/{re.escape(PROVIDER_SOURCE)}" {{\n.*?^}}\n?',
+            re.MULTILINE | re.DOTALL,
+        )
+        updated, removed = entry.subn("", content)
+        if not removed:
+            return False
+        lock.write_text(updated)
+        return True
 
     def plan(self, detailed_exitcode: bool = True, *extra: str) -> PlanResult:
         """``terraform plan``; ``changes`` is whether applying would change anything."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,23 @@ def test_init_finds_the_provider_offline_and_serves_its_schema(tmp_path: Path, e
     resources = schema["provider_schemas"][f"registry.terraform.io/{PROVIDER_SOURCE}"]["resource_schemas"]
     assert "ecsclone_instance_group" in resources
     assert set(RESOURCES) <= set(resources)
+
+
+def test_init_recovers_from_a_lock_written_with_another_interpreter(
+    tmp_path: Path, engine_environ: dict[str, str]
+) -> None:
+    workdir = tmp_path / "stack"
+    workdir.mkdir()
+    (workdir / "main.tf").write_text(CONFIG)
+    terraform = Terraform(workdir, environ=engine_environ)
+    terraform.init()
+    lock = workdir / ".terraform.lock.hcl"
+    good = lock.read_text()
+    # Another virtual environment's launcher has another checksum: what its lock file would record.
+    stale = re.sub(r'"h1:[^"]+"', '"h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="', good)
+    assert stale != good
+    lock.write_text(stale)
+
+    terraform.init()
+
+    assert lock.read_text() == good
