@@ -22,8 +22,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import InvalidAccessKeyIdNotFound, InvalidRegionIdNotFound
-from .catalogue import INSTANCE_TYPES, REGIONS, STOCK_CATEGORIES
+from .catalogue import INSTANCE_TYPES, PUBLIC_IMAGES, REGIONS, STOCK_CATEGORIES
 from .ids import IdFactory
+from .images import Image, public_image
 from .region import RegionBackend
 from .transitions import TransitionSetting
 
@@ -75,6 +76,7 @@ class FakeCloud:
         self.transitions: dict[str, TransitionSetting] = {}
         # Stock levels that differ from the default "WithStock": (region, zone, type) -> StatusCategory.
         self.stock: dict[tuple[str, str, str], str] = {}
+        self._public_images: dict[str, dict[str, Image]] = {}
         self.reset(seed)
 
     # Seeding ------------------------------------------------------------------------------------------
@@ -156,6 +158,47 @@ class FakeCloud:
                 )
             backend = account.regions[region_id] = RegionBackend(self, access_key_id, region)
         return backend
+
+    def public_images(self, region_id: str) -> dict[str, Image]:
+        """The system images of a region (the same for every account)."""
+        images = self._public_images.get(region_id)
+        if images is None:
+            images = self._public_images[region_id] = {i: public_image(info) for i, info in PUBLIC_IMAGES.items()}
+        return images
+
+    # Seeding single resources (each takes the record shape of dump(); missing IDs are generated) ------
+    def seed_vpc(self, region_id: str, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
+        """Add a VPC, e.g. ``seed_vpc("cn-hangzhou", cidr_block="10.0.0.0/8", name="old")``; returns its ID."""
+        with self.lock:
+            return self.backend(access_key_id, region_id).load_vpc(record).vpc_id
+
+    def seed_vswitch(self, region_id: str, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
+        """Add a vSwitch: ``vpc_id``, ``zone_id`` and ``cidr_block`` are needed."""
+        with self.lock:
+            return self.backend(access_key_id, region_id).load_vswitch(record).vswitch_id
+
+    def seed_security_group(self, region_id: str, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
+        """Add a security group (``vpc_id`` empty for a classic-network group) with ``rules`` records."""
+        with self.lock:
+            return self.backend(access_key_id, region_id).load_security_group(record).group_id
+
+    def seed_image(self, region_id: str, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
+        """Add a custom image of the account."""
+        with self.lock:
+            return self.backend(access_key_id, region_id).load_image(record).image_id
+
+    def seed_instance(self, region_id: str, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
+        """Add an instance as it already exists, bypassing RunInstances rules.
+
+        Classic-network instances (no ``vswitch_id``, ``network_type="classic"``), instances whose
+        ``image_id`` no longer exists, PrePaid instances (``charge_type``, ``period``, ``period_unit``,
+        ``expired_time``) and any ``status`` are accepted. Example::
+
+            cloud.seed_instance("cn-hangzhou", vswitch_id=DEMO_VSWITCH_ID, security_group_ids=[DEMO_SECURITY_GROUP_ID],
+                                image_id="m-gone", private_ip="192.168.1.50", charge_type="PrePaid", period=1)
+        """
+        with self.lock:
+            return self.backend(access_key_id, region_id).load_instance(record).instance_id
 
     # Knobs --------------------------------------------------------------------------------------------
     def transition_setting(self, kind: str) -> TransitionSetting:

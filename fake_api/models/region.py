@@ -4,14 +4,58 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..exceptions import InvalidParameter
+from .images import ImageRules
+from .instances import InstanceRules
+from .security_groups import SecurityGroupRules
+from .validation import MAX_TAGS, check_tags
 from .vpcs import VpcRules
 
-__all__ = ["RegionBackend"]
+__all__ = ["RegionBackend", "TAGGABLE_RESOURCE_TYPES"]
+
+TAGGABLE_RESOURCE_TYPES: tuple[str, ...] = ("instance", "image", "securitygroup")
 
 
-class RegionBackend(VpcRules):
-    """ECS and VPC state of one account in one region (moto style: one mixin per resource family)."""
+class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
+    """ECS and VPC state of one account in one region (moto style: one mixin per resource family).
 
+    Example::
+
+        backend = FakeCloud("demo").backend("testid", "cn-hangzhou")
+        vpc = backend.create_vpc("10.0.0.0/8", "replica")
+        backend.get_vpc(vpc.vpc_id).cidr_block      # '10.0.0.0/8'
+    """
+
+    # Tags (TagResources / UntagResources) -------------------------------------------------------------
+    def _tag_holder(self, resource_type: str, resource_id: str) -> dict[str, str]:
+        if resource_type == "instance":
+            return self.get_instance(resource_id).tags
+        if resource_type == "image":
+            return self.get_own_image(resource_id).tags
+        if resource_type == "securitygroup":
+            return self.get_group(resource_id).tags
+        raise InvalidParameter(
+            f"ResourceType {resource_type[:30]!r} is not supported: use one of {', '.join(TAGGABLE_RESOURCE_TYPES)}."
+        )
+
+    def tag_resources(self, resource_type: str, resource_ids: list[str], tags: dict[str, str]) -> None:
+        check_tags(tags)
+        holders = [self._tag_holder(resource_type, r) for r in resource_ids]
+        for holder in holders:
+            if len(holder.keys() | tags.keys()) > MAX_TAGS:
+                raise InvalidParameter(f"A resource takes at most {MAX_TAGS} tags.")
+        for holder in holders:
+            holder.update(tags)
+
+    def untag_resources(self, resource_type: str, resource_ids: list[str], keys: list[str], remove_all: bool) -> None:
+        holders = [self._tag_holder(resource_type, r) for r in resource_ids]
+        for holder in holders:
+            if remove_all:
+                holder.clear()
+            for key in keys:
+                holder.pop(key, None)
+
+    # World records ------------------------------------------------------------------------------------
     def load(self, record: dict[str, Any]) -> None:
         """Add the resources of a region record (the shape :meth:`dump` returns)."""
         if "instance_quota" in record:
@@ -20,10 +64,25 @@ class RegionBackend(VpcRules):
             self.load_vpc(vpc)
         for vswitch in record.get("vswitches") or []:
             self.load_vswitch(vswitch)
+        for group in record.get("security_groups") or []:
+            self.load_security_group(group)
+        for image in record.get("images") or []:
+            self.load_image(image)
+        for instance in record.get("instances") or []:
+            self.load_instance(instance)
+        for entry in record.get("client_tokens") or []:
+            self.client_tokens[(entry["action"], entry["token"])] = (entry["fingerprint"], entry["result"])
 
     def dump(self) -> dict[str, Any]:
         return {
             "instance_quota": self.instance_quota,
             "vpcs": [v.to_record() for v in self.vpcs.values()],
             "vswitches": [v.to_record() for v in self.vswitches.values()],
+            "security_groups": [g.to_record() for g in self.security_groups.values()],
+            "images": [i.to_record() for i in self.images.values()],
+            "instances": [i.to_record() for i in self.instances.values()],
+            "client_tokens": [
+                {"action": action, "token": token, "fingerprint": fingerprint, "result": result}
+                for (action, token), (fingerprint, result) in self.client_tokens.items()
+            ],
         }

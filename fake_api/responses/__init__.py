@@ -5,7 +5,7 @@ Importing this package registers every handler in :data:`ACTIONS`.
 
 from __future__ import annotations
 
-from . import regions  # noqa: F401  (registers its actions)
+from . import catalogue, images, instances, regions, security_groups, vpcs  # noqa: F401  (register their actions)
 from .base import ACTIONS, ECS_VERSION, VPC_VERSION
 
 __all__ = ["ACTIONS", "IDEMPOTENT_ACTIONS", "ECS_VERSION", "VPC_VERSION"]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import InvalidParameter
+from ..exceptions import InvalidInstanceIdNotFound, InvalidParameter
 from .params import Params
 
 if TYPE_CHECKING:
@@ -41,6 +41,20 @@ class Request:
 
     def backend(self, region_param: str = "RegionId") -> RegionBackend:
         return self.cloud.backend(self.access_key_id, self.params.required(region_param))
+
+    def backend_for_instance(self) -> RegionBackend:
+        """The region of ``InstanceId``: actions such as StartInstance take no RegionId, the endpoint is regional.
+
+        The fake serves every region on one endpoint, so it looks the instance up in each region.
+        """
+        if "RegionId" in self.params:
+            return self.backend()
+        instance_id = self.params.required("InstanceId")
+        account = self.cloud.accounts.get(self.access_key_id)
+        for backend in (account.regions.values() if account else ()):
+            if instance_id in backend.instances:
+                return backend
+        raise InvalidInstanceIdNotFound(f"The instance {instance_id[:80]!r} does not exist.")
 
 
 Handler = Callable[[Request], dict[str, Any]]

@@ -1,0 +1,298 @@
+"""ECS instance actions: RunInstances, lifecycle, attributes, tags, DescribeInstances/InstanceAttribute/Disks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..exceptions import InvalidParameter, MissingParameter
+from ..models.instances import INSTANCE_STATUSES, Disk, Instance, LaunchRequest
+from ..models.region import RegionBackend
+from ..models.transitions import current_status, observe
+from .base import ECS_VERSION, Request, action, paged
+
+__all__ = ["render_instance"]
+
+
+def _ip_list(addresses: list[str]) -> dict[str, list[str]]:
+    return {"IpAddress": addresses}
+
+
+def render_instance(backend: RegionBackend, instance: Instance, now: float) -> dict[str, Any]:
+    """One instance as DescribeInstances shows it (DescribeInstanceAttribute shows the same fields)."""
+    status = current_status(instance, now)
+    in_vpc = instance.network_type == "vpc"
+    primary = instance.private_ips[0] if instance.private_ips else ""
+    info_cpu, info_memory = instance.cpu, instance.memory_mib
+    return {
+        "InstanceId": instance.instance_id,
+        "InstanceName": instance.name,
+        "Description": instance.description,
+        "HostName": instance.host_name,
+        "ImageId": instance.image_id,
+        "RegionId": backend.region_id,
+        "ZoneId": instance.zone_id,
+        "InstanceType": instance.instance_type,
+        "InstanceTypeFamily": instance.instance_type.rsplit(".", 1)[0],
+        "Cpu": info_cpu,
+        "Memory": info_memory,
+        "Status": status,
+        "InstanceNetworkType": instance.network_type,
+        "InstanceChargeType": instance.charge_type,
+        "InternetChargeType": instance.internet_charge_type,
+        "InternetMaxBandwidthOut": instance.internet_max_bandwidth_out,
+        "InternetMaxBandwidthIn": 200 if instance.internet_max_bandwidth_out else -1,
+        "CreationTime": instance.creation_time,
+        "ExpiredTime": instance.expired_time or "2099-12-31T15:59Z",
+        "StoppedMode": "KeepCharging" if status == "Stopped" else "Not-applicable",
+        "IoOptimized": True,
+        "DeletionProtection": False,
+        "OSType": "linux",
+        "VpcAttributes": {
+            "VpcId": instance.vpc_id,
+            "VSwitchId": instance.vswitch_id,
+            "PrivateIpAddress": _ip_list(instance.private_ips if in_vpc else []),
+            "NatIpAddress": "",
+        },
+        "InnerIpAddress": _ip_list([] if in_vpc else instance.private_ips),
+        "PublicIpAddress": _ip_list([instance.public_ip] if instance.public_ip else []),
+        "EipAddress": {"AllocationId": "", "IpAddress": "", "Bandwidth": 0},
+        "SecurityGroupIds": {"SecurityGroupId": list(instance.security_group_ids)},
+        "NetworkInterfaces": {
+            "NetworkInterface": (
+                [
+                    {
+                        "NetworkInterfaceId": "eni-" + instance.instance_id[2:],
+                        "PrimaryIpAddress": primary,
+                        "Type": "Primary",
+                        "MacAddress": _mac(instance.instance_id),
+                    }
+                ]
+                if in_vpc
+                else []
+            )
+        },
+        "Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in instance.tags.items()]},
+        "OperationLocks": {"LockReason": []},
+    }
+
+
+def _mac(instance_id: str) -> str:
+    digest = sum((i + 7) * ord(c) for i, c in enumerate(instance_id))
+    return "00:16:3e:" + ":".join(f"{(digest >> s) & 0xFF:02x}" for s in (0, 8, 16))
+
+
+def render_disk(backend: RegionBackend, instance: Instance, disk: Disk) -> dict[str, Any]:
+    return {
+        "DiskId": disk.disk_id,
+        "DiskName": "",
+        "InstanceId": instance.instance_id,
+        "RegionId": backend.region_id,
+        "ZoneId": instance.zone_id,
+        "Type": disk.disk_type,
+        "Category": disk.category,
+        "Size": disk.size,
+        "Device": disk.device,
+        "ImageId": instance.image_id if disk.disk_type == "system" else "",
+        "Status": "In_use",
+        "Portable": disk.disk_type == "data",
+        "DeleteWithInstance": True,
+        "Encrypted": False,
+        "DiskChargeType": instance.charge_type,
+        "CreationTime": disk.creation_time,
+        "AttachedTime": disk.creation_time,
+        "Tags": {"Tag": []},
+    }
+
+
+@action(ECS_VERSION, "DescribeInstances")
+def describe_instances(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend()
+    status = p.choice("Status", INSTANCE_STATUSES)
+    selection = backend.describe_instances(
+        instance_ids=p.json_list("InstanceIds"),
+        vpc_id=p.text("VpcId"),
+        vswitch_id=p.text("VSwitchId"),
+        security_group_id=p.text("SecurityGroupId"),
+        zone_id=p.text("ZoneId"),
+        name=p.text("InstanceName"),
+        status=status,
+        charge_type=p.choice("InstanceChargeType", ("PostPaid", "PrePaid")),
+        network_type=p.choice("InstanceNetworkType", ("vpc", "classic")),
+        instance_type=p.text("InstanceType"),
+        image_id=p.text("ImageId"),
+        private_ips=p.json_list("PrivateIpAddresses"),
+        tags=p.tags(),
+    )
+    now = backend.now()
+
+    def rows(offset: int, size: int) -> list[dict[str, Any]]:
+        page = selection.page(offset, size)
+        out = [render_instance(backend, i, now) for i in page]
+        for instance in page:
+            observe(instance)
+        return out
+
+    instances, paging = paged(p, selection.total, rows, max_size=100, allow_token=True)
+    return {"Instances": {"Instance": instances}, **paging}
+
+
+@action(ECS_VERSION, "DescribeInstanceAttribute")
+def describe_instance_attribute(request: Request) -> dict[str, Any]:
+    backend = request.backend_for_instance()
+    instance = backend.get_instance(request.params.required("InstanceId"))
+    body = render_instance(backend, instance, backend.now())
+    observe(instance)
+    del body["Tags"], body["NetworkInterfaces"]
+    return body
+
+
+@action(ECS_VERSION, "DescribeDisks")
+def describe_disks(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend()
+    selection = backend.describe_disks(
+        disk_ids=p.json_list("DiskIds"),
+        instance_id=p.text("InstanceId"),
+        disk_type=p.choice("DiskType", ("all", "system", "data")),
+        zone_id=p.text("ZoneId"),
+        category=p.text("Category"),
+    )
+
+    def rows(offset: int, size: int) -> list[dict[str, Any]]:
+        return [render_disk(backend, i, d) for i, d in selection.page(offset, size)]
+
+    disks, paging = paged(p, selection.total, rows, max_size=100, allow_token=True)
+    return {"Disks": {"Disk": disks}, **paging}
+
+
+def _launch_request(request: Request) -> LaunchRequest:
+    p = request.params
+    group_id = p.text("SecurityGroupId")
+    group_ids = p.indexed("SecurityGroupIds", high=16)
+    if group_id and group_ids:
+        raise InvalidParameter("Give SecurityGroupId or SecurityGroupIds.N, not both.")
+    if not group_id and not group_ids:
+        raise MissingParameter("RunInstances needs SecurityGroupId or SecurityGroupIds.N.")
+    vswitch_id = p.text("VSwitchId")
+    if vswitch_id is None:
+        raise MissingParameter("RunInstances needs VSwitchId: the fake launches instances into VPCs only.")
+    data_disks: list[tuple[str, int]] = []
+    for n, disk in enumerate(p.indexed_objects("DataDisk", high=16), start=1):
+        size_text = disk.get("Size", "")
+        if not size_text.isdigit() or not size_text.isascii() or not (20 <= int(size_text[:6]) <= 32768):
+            raise InvalidParameter(f"DataDisk.{n}.Size must be an integer from 20 to 32768 GiB, got {size_text[:20]!r}.")
+        data_disks.append((disk.get("Category") or "cloud_efficiency", int(size_text)))
+    amount = p.integer("Amount", 1, low=1, high=100)
+    assert amount is not None
+    charge = p.choice("InstanceChargeType", ("PostPaid", "PrePaid"), "PostPaid")
+    assert charge is not None
+    bandwidth = p.integer("InternetMaxBandwidthOut", 0, low=0, high=100)
+    return LaunchRequest(
+        image_id=p.required("ImageId"),
+        instance_type=p.required("InstanceType"),
+        vswitch_id=vswitch_id,
+        security_group_ids=[group_id] if group_id else group_ids,
+        amount=amount,
+        min_amount=p.integer("MinAmount", None, low=1, high=100),
+        zone_id=p.text("ZoneId"),
+        private_ip=p.text("PrivateIpAddress"),
+        instance_name=p.text("InstanceName"),
+        host_name=p.text("HostName"),
+        unique_suffix=p.boolean("UniqueSuffix"),
+        description=p.text("Description"),
+        charge_type=charge,
+        period=p.integer("Period", None, low=1, high=60),
+        period_unit=p.choice("PeriodUnit", ("Month", "Week"), "Month") or "Month",
+        system_disk_category=p.text("SystemDisk.Category"),
+        system_disk_size=p.integer("SystemDisk.Size", None, low=1, high=100000),
+        data_disks=data_disks,
+        internet_max_bandwidth_out=bandwidth or 0,
+        internet_charge_type=p.choice("InternetChargeType", ("PayByTraffic", "PayByBandwidth"), "PayByTraffic")
+        or "PayByTraffic",
+        tags=p.tags(),
+    )
+
+
+@action(ECS_VERSION, "RunInstances")
+def run_instances(request: Request) -> dict[str, Any]:
+    backend = request.backend()
+    launch = _launch_request(request)
+    created = backend.run_instances(launch, dry_run=request.params.boolean("DryRun"))
+    ids = [i.instance_id for i in created]
+    return {"InstanceIdSets": {"InstanceIdSet": ids}, "OrderId": "", "TradePrice": 0.0}
+
+
+@action(ECS_VERSION, "StartInstance")
+def start_instance(request: Request) -> dict[str, Any]:
+    backend = request.backend_for_instance()
+    backend.start_instance(request.params.required("InstanceId"), dry_run=request.params.boolean("DryRun"))
+    return {}
+
+
+@action(ECS_VERSION, "StopInstance")
+def stop_instance(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend_for_instance()
+    p.boolean("ForceStop")
+    p.choice("StoppedMode", ("StopCharging", "KeepCharging"))
+    backend.stop_instance(p.required("InstanceId"), dry_run=p.boolean("DryRun"))
+    return {}
+
+
+@action(ECS_VERSION, "DeleteInstance")
+def delete_instance(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend_for_instance()
+    backend.delete_instances([p.required("InstanceId")], force=p.boolean("Force"), dry_run=p.boolean("DryRun"))
+    return {}
+
+
+@action(ECS_VERSION, "DeleteInstances")
+def delete_instances(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend()
+    ids = p.indexed("InstanceId", high=100)
+    if not ids:
+        raise MissingParameter("DeleteInstances needs InstanceId.N (1 to 100 instances).")
+    backend.delete_instances(ids, force=p.boolean("Force"), dry_run=p.boolean("DryRun"))
+    return {}
+
+
+@action(ECS_VERSION, "ModifyInstanceAttribute")
+def modify_instance_attribute(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend_for_instance()
+    backend.modify_instance(p.required("InstanceId"), p.text("InstanceName"), p.text("HostName"), p.text("Description"))
+    return {}
+
+
+@action(ECS_VERSION, "TagResources")
+def tag_resources(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend()
+    resource_type = p.required("ResourceType")
+    ids = p.indexed("ResourceId", high=50)
+    if not ids:
+        raise MissingParameter("TagResources needs ResourceId.N.")
+    tags = p.tags()
+    if not tags:
+        raise MissingParameter("TagResources needs Tag.N.Key (and Tag.N.Value).")
+    backend.tag_resources(resource_type.lower(), ids, tags)
+    return {}
+
+
+@action(ECS_VERSION, "UntagResources")
+def untag_resources(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend()
+    resource_type = p.required("ResourceType")
+    ids = p.indexed("ResourceId", high=50)
+    if not ids:
+        raise MissingParameter("UntagResources needs ResourceId.N.")
+    keys = p.indexed("TagKey", high=20)
+    remove_all = p.boolean("All")
+    if not keys and not remove_all:
+        raise MissingParameter("UntagResources needs TagKey.N, or All=true.")
+    backend.untag_resources(resource_type.lower(), ids, keys, remove_all)
+    return {}
