@@ -42,6 +42,14 @@ SECURITY_TOKEN_ENV = "ALIBABA_CLOUD_SECURITY_TOKEN"
 
 _USER_AGENT = f"cdk-clone/0.1.0 httpx/{httpx.__version__}"
 
+# Listing actions whose documented page size is below the usual 100: a larger PageSize is refused with
+# InvalidParameter, so paginate() clamps to these.
+_PAGE_SIZE_LIMITS: Mapping[tuple[str, str], int] = {
+    ("vpc", "DescribeVpcs"): 50,
+    ("vpc", "DescribeVSwitches"): 50,
+    ("ecs", "DescribeSecurityGroups"): 50,
+}
+
 
 @dataclass(frozen=True)
 class Credentials:
@@ -352,6 +360,7 @@ class AlibabaCloudClient:
         """
         if page_size < 1:
             raise ValueError(f"page_size must be at least 1, got {page_size}")
+        page_size = min(page_size, _PAGE_SIZE_LIMITS.get((service, action), page_size))
         base = dict(params or {})
         first = dict(base)
         if "MaxResults" not in base and "PageSize" not in base:

@@ -258,3 +258,9 @@ def test_calls_are_logged_at_debug_without_secrets(
     assert "ecs.DescribeRegions region=cn-hangzhou attempt=1 -> Throttling, retrying" in text
     assert "ecs.DescribeRegions region=cn-hangzhou attempt=2 -> OK" in text
     assert "testsecret" not in text and "sts-token" not in text
+
+
+def test_paginate_keeps_page_size_within_the_documented_maximum(scripted: ScriptedApi, client_for: MakeClient) -> None:
+    scripted.default = lambda params: ok({"Vpcs": {"Vpc": []}, "TotalCount": 0, "PageNumber": 1, "PageSize": 50})
+    assert list(client_for().paginate("vpc", "DescribeVpcs", {}, items="Vpcs.Vpc")) == []
+    assert scripted.requests[0]["PageSize"] == "50"

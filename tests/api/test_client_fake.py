@@ -104,13 +104,21 @@ def test_dropped_connections_are_retried_over_loopback(fake_cloud: RunningFake) 
 def test_idempotent_create_under_throttling_creates_exactly_one(connect: MakeClient, fake_cloud: RunningFake) -> None:
     client = connect()
     with skip_unless_served("DescribeVpcs"):
-        before = {vpc["VpcId"] for vpc in client.paginate("vpc", "DescribeVpcs", {}, items="Vpcs.Vpc", page_size=50)}
+        before = {vpc["VpcId"] for vpc in client.paginate("vpc", "DescribeVpcs", {}, items="Vpcs.Vpc")}
     fake_cloud.faults.add_spec({"action": "*", "error": "Throttling", "probability": 0.3, "seed": 1})
     created = [
         client.vpc("CreateVpc", {"CidrBlock": "10.8.0.0/16", "VpcName": f"idem-{n}"}, idempotent=True)["VpcId"]
         for n in range(8)
     ]
-    after = {vpc["VpcId"] for vpc in client.paginate("vpc", "DescribeVpcs", {}, items="Vpcs.Vpc", page_size=50)}
+    after = {
+        vpc["VpcId"]
+        for vpc in client.paginate(
+            "vpc",
+            "DescribeVpcs",
+            {},
+            items="Vpcs.Vpc",
+        )
+    }
     assert after - before == set(created) and len(set(created)) == 8
     calls = fake_cloud.calls(action="CreateVpc")
     assert any(call["code"] == "Throttling" for call in calls)
