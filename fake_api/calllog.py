@@ -11,6 +11,7 @@ Example::
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -21,6 +22,10 @@ __all__ = ["OK", "SECRET_PARAMETERS", "CallLog"]
 OK = "OK"
 # Never kept in the log: they identify or authenticate the caller and say nothing about the call itself.
 SECRET_PARAMETERS = frozenset({"Signature", "AccessKeyId", "SecurityToken"})
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class CallLog:
@@ -39,7 +44,7 @@ class CallLog:
         params: Mapping[str, str],
         code: str,
         http_status: int,
-    ) -> dict[str, Any]:
+    ) -> None:
         entry: dict[str, Any] = {
             "action": action,
             "version": version,
@@ -47,17 +52,18 @@ class CallLog:
             "params": {name: value for name, value in params.items() if name not in SECRET_PARAMETERS},
             "code": code,
             "http_status": http_status,
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "time": time.time(),  # formatted when read: recording is on every request's path
         }
         with self._lock:
             self._entries.append(entry)
-        return entry
 
     def entries(self, action: str | None = None) -> list[dict[str, Any]]:
         """Copies of the entries, oldest first; only those of ``action`` when given."""
         with self._lock:
             snapshot = list(self._entries)
-        return [dict(entry) for entry in snapshot if action is None or entry["action"] == action]
+        return [
+            {**entry, "time": _iso(entry["time"])} for entry in snapshot if action is None or entry["action"] == action
+        ]
 
     def clear(self) -> None:
         with self._lock:

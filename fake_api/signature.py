@@ -97,7 +97,12 @@ def canonical_query_string(params: Mapping[str, str]) -> str:
 def v1_string_to_sign(method: str, params: Mapping[str, str]) -> str:
     """``METHOD&%2F&enc(canonical)`` over every parameter except ``Signature``."""
     signed = {name: value for name, value in params.items() if name != "Signature"}
-    return f"{method.upper()}&%2F&{percent_encode(canonical_query_string(signed))}"
+    # The canonical string is encoded a second time. After the first pass it holds only unreserved
+    # characters, "%XY" escapes and the "=" and "&" joiners, so three replacements give exactly what
+    # percent_encode() would, without quoting a long string character by character.
+    canonical = canonical_query_string(signed)
+    encoded = canonical.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
+    return f"{method.upper()}&%2F&{encoded}"
 
 
 def v1_signature(secret: str, string_to_sign: str) -> str:
