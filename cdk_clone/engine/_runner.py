@@ -327,8 +327,17 @@ class Terraform:
                 events.append(event)
                 if on_event is not None:
                     on_event(event)
+        except KeyboardInterrupt:
+            # Ctrl-C reached Terraform too (same process group): let it stop cleanly and save its state. A
+            # second Ctrl-C stops it at once.
+            try:
+                process.wait()
+            except KeyboardInterrupt:
+                process.kill()
+            raise
         except BaseException:
-            process.kill()
+            # A failing on_event callback: ask Terraform to stop as it would on an interrupt.
+            process.terminate()
             raise
         finally:
             returncode = process.wait()

@@ -85,3 +85,18 @@ def test_errors_from_commands_without_json_output(workdir: Path, engine_environ:
 def test_missing_workdir_is_refused(tmp_path: Path, base_environ: dict[str, str]) -> None:
     with pytest.raises(FileNotFoundError, match="Terraform working directory .*nowhere does not exist"):
         Terraform(tmp_path / "nowhere", environ=base_environ)
+
+
+def test_a_failing_progress_callback_stops_terraform_cleanly(workdir: Path, engine_environ: dict[str, str]) -> None:
+    terraform = Terraform(workdir, environ=engine_environ)
+    terraform.init()
+
+    def explode(event: dict[str, Any]) -> None:
+        if event["type"] == "apply_start":
+            raise RuntimeError("display failed")
+
+    with pytest.raises(RuntimeError, match="display failed"):
+        terraform.apply(on_event=explode)
+    # Terraform was stopped, not left running or holding the state lock: the next command works.
+    terraform.apply()
+    assert terraform.output_json()["greeting"]["value"] == "hello world"
