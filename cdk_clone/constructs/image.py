@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from cdk_clone._cdktf import Construct
+from cdk_clone._cdktf import Construct, TerraformStack
 from cdk_clone.bindings import EcscloneImage, EcscloneImageCopy
 from cdk_clone.constructs.providers import provider_for_region
 from cdk_clone.lookup.snapshot import SourceInstance
@@ -28,6 +28,7 @@ class CloneImage(Construct):
     ``image_id`` is the image the clones boot from: the copy when ``destination_region`` differs from the
     source's region, else the image itself. With ``keep_images=False`` both are marked transient and
     ``transient_image_refs`` lists them in the form ``delete_images_after_launch`` expects.
+    ``custom_image_id`` and ``copy_id`` (None without a copy) are the two images' ID tokens.
 
     Example::
 
@@ -48,34 +49,39 @@ class CloneImage(Construct):
         super().__init__(scope, id)
         destination = destination_region or source.region_id
         transient = None if keep_images else True
-        self.image_name = template_image_name(source.instance_id, self.node.path)
+        path = self.node.path  # read once: each read is a round trip to the jsii runtime
+        stack = TerraformStack.of(self)
+        self.image_name = template_image_name(source.instance_id, path)
         self.custom_image = EcscloneImage(
             self,
             "Image",
             instance_id=source.instance_id,
             image_name=self.image_name,
-            description=f"cdk-clone image of {source.instance_id} for {self.node.path}",
+            description=f"cdk-clone image of {source.instance_id} for {path}",
             stop_instance_for_consistency=stop_source_for_consistency or None,
             transient=transient,
-            provider=provider_for_region(self, source.region_id),
+            provider=provider_for_region(stack, source.region_id),
         )
+        self.custom_image_id: str = self.custom_image.id
         self.copy: EcscloneImageCopy | None = None
+        self.copy_id: str | None = None
         if destination != source.region_id:
             self.copy = EcscloneImageCopy(
                 self,
                 "Copy",
-                source_image_id=self.custom_image.id,
+                source_image_id=self.custom_image_id,
                 source_region_id=source.region_id,
                 image_name=self.image_name,
-                description=f"cdk-clone copy of {source.instance_id} ({source.region_id}) for {self.node.path}",
+                description=f"cdk-clone copy of {source.instance_id} ({source.region_id}) for {path}",
                 transient=transient,
-                provider=provider_for_region(self, destination),
+                provider=provider_for_region(stack, destination),
             )
-        self.image_id: str = self.copy.id if self.copy is not None else self.custom_image.id
+            self.copy_id = self.copy.id
+        self.image_id: str = self.copy_id if self.copy_id is not None else self.custom_image_id
         self.transient_image_refs: list[str] = []
         if not keep_images:
-            if self.copy is not None:
+            if self.copy_id is not None:
                 # The copy lives in the clones' region; the original is named with its region.
-                self.transient_image_refs = [self.copy.id, f"{source.region_id}:{self.custom_image.id}"]
+                self.transient_image_refs = [self.copy_id, f"{source.region_id}:{self.custom_image_id}"]
             else:
-                self.transient_image_refs = [self.custom_image.id]
+                self.transient_image_refs = [self.custom_image_id]

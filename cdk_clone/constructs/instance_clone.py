@@ -123,12 +123,13 @@ class InstanceClone(Construct):
     # -- composition --------------------------------------------------------------------------------------
 
     def _compose(self, owner: str, source: SourceInstance, props: InstanceCloneProps, pool: ReplicaPool) -> None:
+        self._stack = TerraformStack.of(self)
         self.destination_region: str = props.destination_region or source.region_id
         # Set only when the source's network is replicated (another region, no destination network given).
         self.vpc_replica: VpcReplica | None = None
         self.vswitch_replica: VSwitchReplica | None = None
         same_region = self.destination_region == source.region_id
-        provider = provider_for_region(self, self.destination_region)
+        provider = provider_for_region(self._stack, self.destination_region)
 
         self.image: CloneImage | None = None
         if same_region and not props.include_instance_data:
@@ -225,8 +226,8 @@ class InstanceClone(Construct):
             "instance_ids": self.instance_ids,
             "private_ips": self.private_ips,
             "image_id": self.image_id,
-            "custom_image_id": image.custom_image.id if image else "",
-            "copied_image_id": image.copy.id if image and image.copy else "",
+            "custom_image_id": image.custom_image_id if image else "",
+            "copied_image_id": (image.copy_id or "") if image else "",
             "images_kept": props.keep_images,
             "vpc_id": self.vpc_id,
             "vswitch_id": self.vswitch_id,
@@ -236,11 +237,21 @@ class InstanceClone(Construct):
             "amount": props.amount,
             "created_amount": self.created_amount,
         }
+        path = self.node.path
         output = TerraformOutput(
-            self, "Output", value=value, description=f"cdk-clone: clones of {source.instance_id} ({self.node.path})"
+            self, "Output", value=value, description=f"cdk-clone: clones of {source.instance_id} ({path})"
         )
-        output.override_logical_id(output_name(self.node.path, TerraformStack.of(self).node.path))
+        output.override_logical_id(output_name(path, _stack_path(self._stack)))
         return output
+
+
+def _stack_path(stack: TerraformStack) -> str:
+    # Cached on the stack object: one jsii round trip per stack instead of one per clone.
+    path: str | None = getattr(stack, "_cdk_clone_stack_path", None)
+    if path is None:
+        path = stack.node.path
+        setattr(stack, "_cdk_clone_stack_path", path)  # noqa: B010  (not an attribute mypy knows of the stack)
+    return path
 
 
 def _check_source(owner: str, source: SourceInstance, props: InstanceCloneProps) -> None:

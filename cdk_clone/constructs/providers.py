@@ -35,7 +35,7 @@ def provider_for_region(scope: Construct, region_id: str) -> EcsCloneProvider:
         shanghai = provider_for_region(stack, "cn-shanghai")   # EcsCloneProvider(alias="cn-shanghai")
         assert provider_for_region(stack, "cn-shanghai") is shanghai
     """
-    stack = TerraformStack.of(scope)
+    stack = scope if isinstance(scope, TerraformStack) else TerraformStack.of(scope)
     registry = _registry(stack)
     provider = registry.get(region_id)
     if provider is None:
