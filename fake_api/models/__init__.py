@@ -28,7 +28,7 @@ from .images import Image, public_image
 from .region import RegionBackend
 from .transitions import TransitionSetting
 
-__all__ = ["FakeCloud", "Account", "RegionBackend", "DEFAULT_ACCESS_KEY_ID", "DEFAULT_SECRET", "WORLD_FORMAT"]
+__all__ = ["DEFAULT_ACCESS_KEY_ID", "DEFAULT_SECRET", "WORLD_FORMAT", "Account", "FakeCloud", "RegionBackend"]
 
 DEFAULT_ACCESS_KEY_ID = "testid"
 DEFAULT_SECRET = "testsecret"
@@ -38,7 +38,7 @@ WORLD_FORMAT = 1
 class Account:
     """One AccessKeyId, its secret, and its per-region backends (created on first use)."""
 
-    __slots__ = ("access_key_id", "secret", "regions")
+    __slots__ = ("access_key_id", "regions", "secret")
 
     def __init__(self, access_key_id: str, secret: str) -> None:
         self.access_key_id = access_key_id
@@ -88,7 +88,7 @@ class FakeCloud:
             seed = "empty"
         world = world_named(seed) if isinstance(seed, str) else seed
         if not isinstance(world, dict):
-            raise ValueError(f"a seed is 'demo', 'empty' or a world dict, not {type(seed).__name__}")
+            raise TypeError(f"a seed is 'demo', 'empty' or a world dict, not {type(seed).__name__}")
         with self.lock:
             self.accounts = {}
             self.transitions = {}

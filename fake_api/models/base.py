@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from itertools import islice
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .catalogue import RegionInfo
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .security_groups import SecurityGroup
     from .vpcs import Vpc, VSwitch
 
-__all__ = ["RegionState", "Selection", "iso_time", "index_add", "index_remove", "DEFAULT_INSTANCE_QUOTA"]
+__all__ = ["DEFAULT_INSTANCE_QUOTA", "RegionState", "Selection", "index_add", "index_remove", "iso_time"]
 
 DEFAULT_INSTANCE_QUOTA = 500
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "RegionInfo",
-    "InstanceTypeInfo",
-    "PublicImageInfo",
-    "REGIONS",
     "INSTANCE_TYPES",
     "PUBLIC_IMAGES",
-    "SYSTEM_DISK_CATEGORIES",
+    "REGIONS",
     "STOCK_CATEGORIES",
+    "SYSTEM_DISK_CATEGORIES",
+    "InstanceTypeInfo",
+    "PublicImageInfo",
+    "RegionInfo",
     "region_info",
 ]
 

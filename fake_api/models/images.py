@@ -23,7 +23,7 @@ from .validation import check_description, check_image_name, check_tags
 if TYPE_CHECKING:
     from .instances import Instance
 
-__all__ = ["Image", "ImageRules", "public_image", "IMAGE_STATUSES"]
+__all__ = ["IMAGE_STATUSES", "Image", "ImageRules", "public_image"]
 
 IMAGE_STATUSES: tuple[str, ...] = ("Creating", "Waiting", "Available", "UnAvailable", "CreateFailed", "Deprecated")
 
@@ -250,7 +250,7 @@ class ImageRules(RegionState):
         if description is not None:
             check_description(description)
         check_tags(tags or {})
-        destination._check_unique_name(copy_name)  # noqa: SLF001 (same class, other region)
+        destination._check_unique_name(copy_name)
         now = self.now()
         copy_id = destination.new_id("m", destination.images)
         copy = Image(

@@ -32,10 +32,10 @@ from ..exceptions import (
 from .base import RegionState, Selection, index_add, index_remove, iso_time
 from .catalogue import INSTANCE_TYPES, SYSTEM_DISK_CATEGORIES
 from .transitions import Transition, current_status
-from .vpcs import VSwitch
 from .validation import MAX_TAGS, check_description, check_host_name, check_instance_name, check_tags
+from .vpcs import VSwitch
 
-__all__ = ["Disk", "Instance", "InstanceRules", "LaunchRequest", "expand_names", "INSTANCE_STATUSES"]
+__all__ = ["INSTANCE_STATUSES", "Disk", "Instance", "InstanceRules", "LaunchRequest", "expand_names"]
 
 INSTANCE_STATUSES: tuple[str, ...] = ("Pending", "Starting", "Running", "Stopping", "Stopped")
 _SOLD_OUT = ("WithoutStock", "ClosedWithoutStock")

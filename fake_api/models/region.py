@@ -11,7 +11,7 @@ from .security_groups import SecurityGroupRules
 from .validation import MAX_TAGS, check_tags
 from .vpcs import VpcRules
 
-__all__ = ["RegionBackend", "TAGGABLE_RESOURCE_TYPES"]
+__all__ = ["TAGGABLE_RESOURCE_TYPES", "RegionBackend"]
 
 TAGGABLE_RESOURCE_TYPES: tuple[str, ...] = ("instance", "image", "securitygroup")
 

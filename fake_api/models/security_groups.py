@@ -24,7 +24,7 @@ from ..exceptions import (
 from .base import RegionState, Selection, index_add, index_remove, iso_time
 from .validation import check_description, check_security_group_name, check_tags, parse_network
 
-__all__ = ["Rule", "RuleSpec", "SecurityGroup", "SecurityGroupRules", "MAX_RULES_PER_GROUP"]
+__all__ = ["MAX_RULES_PER_GROUP", "Rule", "RuleSpec", "SecurityGroup", "SecurityGroupRules"]
 
 MAX_RULES_PER_GROUP = 200
 _PROTOCOLS = {"tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "icmpv6": "ICMPv6", "gre": "GRE", "all": "ALL"}
@@ -375,7 +375,7 @@ class SecurityGroupRules(RegionState):
         unknown = wanted_ids - {r.rule_id for r in group.rules if r.direction == direction}
         if unknown:
             raise InvalidParameter(
-                f"The security group {group_id} has no {direction} rule {sorted(unknown)[0]!r}."
+                f"The security group {group_id} has no {direction} rule {min(unknown)!r}."
             )
         before = len(group.rules)
         group.rules = [

@@ -12,14 +12,15 @@ The mode is captured when an operation starts, so changing it later does not dis
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 __all__ = [
     "TRANSITION_KINDS",
     "TRANSITION_MODES",
-    "TransitionSetting",
     "Transition",
+    "TransitionSetting",
     "current_status",
     "observe",
     "progress_percent",
@@ -42,7 +43,7 @@ class TransitionSetting:
             raise ValueError(f"unknown transition kind {kind!r}: use one of {', '.join(TRANSITION_KINDS)}")
         if mode not in TRANSITION_MODES:
             raise ValueError(f"unknown transition mode {mode!r} for {kind}: use one of {', '.join(TRANSITION_MODES)}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value) or value < 0:
             raise ValueError(f"transition value for {kind} must be a number >= 0, got {value!r}")
         if mode == "describes" and int(value) != value:
             raise ValueError(f"'describes' counts whole describes: give an integer for {kind}, got {value!r}")

@@ -19,16 +19,16 @@ from ..exceptions import (
 )
 
 __all__ = [
+    "MAX_TAGS",
+    "check_description",
+    "check_host_name",
     "check_image_name",
     "check_instance_name",
-    "check_host_name",
-    "check_description",
     "check_security_group_name",
+    "check_tags",
     "check_vpc_name",
     "check_vswitch_name",
-    "check_tags",
     "parse_network",
-    "MAX_TAGS",
 ]
 
 MAX_TAGS = 20
@@ -40,7 +40,7 @@ _HOST_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z
 
 def _is_url(value: str) -> bool:
     lowered = value.lower()
-    return lowered.startswith("http://") or lowered.startswith("https://")
+    return lowered.startswith(("http://", "https://"))
 
 
 def _letter_name(value: str, what: str, error: type[FakeApiError], low: int = 2, high: int = 128) -> None:
@@ -98,7 +98,7 @@ def check_vswitch_name(name: str) -> None:
 
 def _reserved_tag_text(text: str) -> bool:
     lowered = text.lower()
-    return lowered.startswith("aliyun") or lowered.startswith("acs:")
+    return lowered.startswith(("aliyun", "acs:"))
 
 
 def check_tags(tags: dict[str, str]) -> None:

@@ -29,7 +29,7 @@ from .base import RegionState, Selection, index_add, index_remove, iso_time
 from .transitions import Transition, current_status
 from .validation import check_description, check_vpc_name, check_vswitch_name, parse_network
 
-__all__ = ["Vpc", "VSwitch", "VpcRules", "DEFAULT_VPC_CIDR"]
+__all__ = ["DEFAULT_VPC_CIDR", "VSwitch", "Vpc", "VpcRules"]
 
 DEFAULT_VPC_CIDR = "172.16.0.0/12"
 _PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))

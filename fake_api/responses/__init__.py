@@ -8,7 +8,7 @@ from __future__ import annotations
 from . import catalogue, images, instances, regions, security_groups, vpcs  # noqa: F401  (register their actions)
 from .base import ACTIONS, ECS_VERSION, VPC_VERSION
 
-__all__ = ["ACTIONS", "IDEMPOTENT_ACTIONS", "ECS_VERSION", "VPC_VERSION"]
+__all__ = ["ACTIONS", "ECS_VERSION", "IDEMPOTENT_ACTIONS", "VPC_VERSION"]
 
 #: Actions that honour ClientToken -> the parameter naming the region whose records hold the token.
 IDEMPOTENT_ACTIONS: dict[str, str] = {

@@ -14,16 +14,16 @@ if TYPE_CHECKING:
     from ..models.region import RegionBackend
 
 __all__ = [
-    "Request",
-    "Handler",
     "ACTIONS",
-    "action",
     "ECS_VERSION",
     "VPC_VERSION",
-    "page_window",
-    "token_window",
+    "Handler",
+    "Request",
+    "action",
     "encode_token",
+    "page_window",
     "paged",
+    "token_window",
 ]
 
 ECS_VERSION = "2014-05-26"

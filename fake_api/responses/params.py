@@ -25,7 +25,7 @@ from ..exceptions import (
     MissingParameter,
 )
 
-__all__ = ["Params", "COMMON_PARAMETERS"]
+__all__ = ["COMMON_PARAMETERS", "Params"]
 
 # Protocol-level parameters: never part of an operation's meaning (nor of a ClientToken fingerprint).
 COMMON_PARAMETERS = frozenset(
@@ -56,7 +56,7 @@ _MAX_INDEX = 1000  # Name.N with N beyond this is not a list any API takes
 class Params:
     """All parameters of one request as strings; see the module docstring."""
 
-    __slots__ = ("raw", "_lists", "_objects")
+    __slots__ = ("_lists", "_objects", "raw")
 
     def __init__(self, raw: Mapping[str, str]) -> None:
         self.raw: dict[str, str] = {str(k): str(v) for k, v in raw.items()}

@@ -19,21 +19,21 @@ import copy
 from typing import Any
 
 __all__ = [
-    "world_named",
-    "SEED_NAMES",
-    "DEMO_REGION_ID",
-    "DEMO_ZONE_ID",
-    "DEMO_VPC_ID",
-    "DEMO_VPC_CIDR",
-    "DEMO_VSWITCH_ID",
-    "DEMO_VSWITCH_CIDR",
-    "DEMO_SECURITY_GROUP_ID",
-    "DEMO_SOURCE_INSTANCE_ID",
-    "DEMO_SECOND_INSTANCE_ID",
-    "DEMO_SOURCE_PRIVATE_IP",
-    "DEMO_SECOND_PRIVATE_IP",
     "DEMO_IMAGE_ID",
     "DEMO_INSTANCE_TYPE",
+    "DEMO_REGION_ID",
+    "DEMO_SECOND_INSTANCE_ID",
+    "DEMO_SECOND_PRIVATE_IP",
+    "DEMO_SECURITY_GROUP_ID",
+    "DEMO_SOURCE_INSTANCE_ID",
+    "DEMO_SOURCE_PRIVATE_IP",
+    "DEMO_VPC_CIDR",
+    "DEMO_VPC_ID",
+    "DEMO_VSWITCH_CIDR",
+    "DEMO_VSWITCH_ID",
+    "DEMO_ZONE_ID",
+    "SEED_NAMES",
+    "world_named",
 ]
 
 DEMO_REGION_ID = "cn-hangzhou"
