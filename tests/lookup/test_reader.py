@@ -113,3 +113,27 @@ def test_the_snapshot_survives_a_json_round_trip(client: AlibabaCloudClient) -> 
     source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
     again = type(source).model_validate(json.loads(source.model_dump_json()))
     assert again == source
+
+
+def test_a_classic_network_instance_is_described_as_classic(client: AlibabaCloudClient, fake_cloud: Any) -> None:
+    world = fake_cloud.cloud.dump()
+    instances = world["accounts"]["testid"]["regions"][SOURCE_REGION]["instances"]
+    classic = dict(instances[0], instance_id="i-bp1c1ass1c000001", network_type="classic", vpc_id="",
+                   vswitch_id="", private_ips=["10.1.2.3"], security_group_ids=[], disks=[{}])
+    instances.append(classic)
+    fake_cloud.reset(seed=world)
+
+    source = read_source_instance(client, SOURCE_REGION, "i-bp1c1ass1c000001")
+    assert source.network_type == "classic"
+    assert (source.vpc_id, source.vswitch_id, source.vpc_cidr_block, source.vswitch_cidr_block) == (None,) * 4
+    assert source.private_ip == "10.1.2.3"
+
+
+def test_a_prepaid_instance_keeps_its_billing(client: AlibabaCloudClient, fake_cloud: Any) -> None:
+    world = fake_cloud.cloud.dump()
+    instances = world["accounts"]["testid"]["regions"][SOURCE_REGION]["instances"]
+    instances[0].update(charge_type="PrePaid", period=3, period_unit="Month")
+    fake_cloud.reset(seed=world)
+    source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
+    assert source.instance_charge_type == "PrePaid"
+    assert source.period is not None and source.period_unit == "Month"
