@@ -19,6 +19,7 @@ __all__ = ["ApplyProgress", "Diagnostic"]
 
 _PAST = {"create": "created", "update": "updated", "delete": "destroyed", "read": "read", "replace": "replaced"}
 _ONGOING = {"create": "creating", "update": "updating", "delete": "destroying", "read": "reading"}
+_INFINITIVE = {"create": "create", "update": "update", "delete": "destroy", "read": "read", "replace": "replace"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class ApplyProgress:
             action = str(hook.get("action"))
             elapsed = int(hook.get("elapsed_seconds", 0))
             if kind == "apply_errored":
-                self._line(f"{counter} FAILED {_PAST.get(action, action)} {_address(hook)} after {elapsed}s")
+                self._line(f"{counter} FAILED to {_INFINITIVE.get(action, action)} {_address(hook)} after {elapsed}s")
             else:
                 ident = f" ({hook['id_value']})" if hook.get("id_value") else ""
                 self._line(f"{counter} {_PAST.get(action, action)} {_address(hook)}{ident} in {elapsed}s")
