@@ -22,10 +22,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
+from flask import Flask
+from werkzeug.test import EnvironBuilder
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -34,7 +38,7 @@ from fake_api.app import create_app
 from fake_api.signature import sign_v1
 
 REGION = "cn-hangzhou"
-ECS = "2014-05-26"
+VPC = "2016-04-28"
 
 
 class Caller:
@@ -43,8 +47,8 @@ class Caller:
     def __init__(self, http: httpx.Client) -> None:
         self.http = http
 
-    def __call__(self, action: str, **params: Any) -> dict[str, Any]:
-        query = {"Action": action, "Version": ECS, "Format": "JSON", **{k: str(v) for k, v in params.items()}}
+    def __call__(self, action: str, version: str = "2014-05-26", **params: Any) -> dict[str, Any]:
+        query = {"Action": action, "Version": version, "Format": "JSON", **{k: str(v) for k, v in params.items()}}
         response = self.http.get("/", params=sign_v1("GET", query, "testid", "testsecret"))
         answer: dict[str, Any] = response.json()
         if response.status_code != 200:
@@ -52,16 +56,53 @@ class Caller:
         return answer
 
 
-def rate(call: Callable[[], object], seconds: float) -> float:
-    """Calls per second over about ``seconds`` (after a short warm-up)."""
+@dataclass(frozen=True)
+class Rate:
+    """Requests per wall-clock second, and per CPU second (the machine may be shared: CPU time shows the cost)."""
+
+    wall: float
+    per_cpu_second: float
+
+    def __str__(self) -> str:
+        return f"{self.wall:,.0f} req/s ({self.per_cpu_second:,.0f} per CPU-second)"
+
+
+def rate(call: Callable[[], object], seconds: float, server_pid: int | None = None) -> Rate:
+    """Calls per second over about ``seconds`` (after a short warm-up); CPU counts this process and the server."""
     for _ in range(20):
         call()
-    count, start = 0, time.perf_counter()
+    count, start, cpu_start = 0, time.perf_counter(), cpu_seconds(server_pid)
     while (elapsed := time.perf_counter() - start) < seconds:
         for _ in range(50):
             call()
         count += 50
-    return count / elapsed
+    return Rate(count / elapsed, count / max(cpu_seconds(server_pid) - cpu_start, 1e-9))
+
+
+def cpu_seconds(server_pid: int | None) -> float:
+    used = time.process_time()
+    if server_pid is not None:
+        fields = Path(f"/proc/{server_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return used
+
+
+def server_side_rate(app: Flask, seconds: float) -> Rate:
+    """The app alone, called as a WSGI application with requests signed beforehand (no HTTP client at all)."""
+    base = {
+        "Action": "DescribeInstances",
+        "Version": "2014-05-26",
+        "Format": "JSON",
+        "RegionId": REGION,
+        "MaxResults": "10",
+    }
+    queries = iter([urlencode(sign_v1("GET", base, "testid", "testsecret")) for _ in range(int(seconds * 4000))])
+
+    def call() -> None:
+        environ = EnvironBuilder(path="/", query_string=next(queries)).get_environ()
+        b"".join(app.wsgi_app(environ, lambda status, headers, exc_info=None: None))
+
+    return rate(call, seconds)
 
 
 def describe_page(caller: Caller) -> Callable[[], object]:
@@ -69,8 +110,13 @@ def describe_page(caller: Caller) -> Callable[[], object]:
 
 
 def grow_region(caller: Caller, target: int) -> int:
-    """RunInstances (100 at a time) cloned from the region's first instance until ``target`` instances exist."""
+    """RunInstances (100 at a time) like the region's first instance, in a /16 vSwitch, up to ``target`` instances."""
     source = caller("DescribeInstances", RegionId=REGION, MaxResults=1)["Instances"]["Instance"][0]
+    vpc_id = caller("CreateVpc", version=VPC, RegionId=REGION, CidrBlock="10.0.0.0/16")["VpcId"]
+    vswitch_id = caller(
+        "CreateVSwitch", version=VPC, RegionId=REGION, VpcId=vpc_id, ZoneId=source["ZoneId"], CidrBlock="10.0.0.0/16"
+    )["VSwitchId"]
+    group_id = caller("CreateSecurityGroup", RegionId=REGION, VpcId=vpc_id)["SecurityGroupId"]
     count = caller("DescribeInstances", RegionId=REGION, MaxResults=1)["TotalCount"]
     while count < target:
         amount = min(100, target - count)
@@ -79,13 +125,20 @@ def grow_region(caller: Caller, target: int) -> int:
             RegionId=REGION,
             ImageId=source["ImageId"],
             InstanceType=source["InstanceType"],
-            VSwitchId=source["VpcAttributes"]["VSwitchId"],
-            SecurityGroupId=source["SecurityGroupIds"]["SecurityGroupId"][0],
+            VSwitchId=vswitch_id,
+            SecurityGroupId=group_id,
             Amount=amount,
         )
         count += amount
     total: int = caller("DescribeInstances", RegionId=REGION, MaxResults=1)["TotalCount"]
     return total
+
+
+def prepare_for_bulk(http: httpx.Client) -> None:
+    """Room for thousands of instances, and resources ready at once (no waiting in a benchmark)."""
+    http.post("/_fake/quota", json={"region": REGION, "instances": 20_000}).raise_for_status()
+    for kind in ("vpc", "vswitch", "instance"):
+        http.post("/_fake/transitions", json={"kind": kind, "mode": "immediate"}).raise_for_status()
 
 
 @contextmanager
@@ -126,33 +179,36 @@ def main() -> int:
     app = create_app(seed="demo")
     with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://in-process") as http:
         caller = Caller(http)
-        http.post("/_fake/quota", json={"region": REGION, "instances": 20_000})
+        prepare_for_bulk(http)
         few = caller("DescribeInstances", RegionId=REGION, MaxResults=1)["TotalCount"]
-        small_rate = rate(describe_page(caller), args.seconds)
-        results.append(small_rate >= 2000)
+        in_process = rate(describe_page(caller), args.seconds)
+        results.append(in_process.wall >= 2000)
         print(
-            f"1. in process, {few} instances in the region: {small_rate:,.0f} req/s (target >= 2,000) "
-            f"{verdict(results[-1])}"
+            f"1. in process (httpx.WSGITransport), {few} instances in the region: {in_process} "
+            f"(target >= 2,000) {verdict(results[-1])}"
         )
+        print(f"   the same, server side only (WSGI call, no HTTP client): {server_side_rate(app, args.seconds)}")
+        one_page = grow_region(caller, 10)
+        full_page = rate(describe_page(caller), args.seconds)
         grown = grow_region(caller, 2000)
-        large_rate = rate(describe_page(caller), args.seconds)
-        ratio = large_rate / small_rate
+        large = rate(describe_page(caller), args.seconds)
+        ratio = large.per_cpu_second / full_page.per_cpu_second
         results.append(ratio >= 0.8)
         print(
-            f"3. in process, {grown:,} instances in the region: {large_rate:,.0f} req/s = {ratio:.0%} of the "
-            f"small region (target >= 80%) {verdict(results[-1])}"
+            f"3. in process, {grown:,} instances in the region: {large}; with {one_page} (one full page): "
+            f"{full_page}; ratio {ratio:.0%} per CPU-second (target >= 80%) {verdict(results[-1])}"
         )
 
     with server_process() as (url, pid), httpx.Client(base_url=url) as http:
         caller = Caller(http)
-        loopback_rate = rate(describe_page(caller), args.seconds)
-        results.append(loopback_rate >= 400)
+        loopback = rate(describe_page(caller), args.seconds, server_pid=pid)
+        results.append(loopback.wall >= 400)
         print(
-            f"2. over loopback, one keep-alive client: {loopback_rate:,.0f} req/s (target >= 400) "
-            f"{verdict(results[-1])}"
+            f"2. over loopback (server in its own process), one keep-alive client: {loopback}, CPU of client "
+            f"and server (target >= 400) {verdict(results[-1])}"
         )
         idle = rss_mb(pid)
-        http.post("/_fake/quota", json={"region": REGION, "instances": 20_000})
+        prepare_for_bulk(http)
         started = time.perf_counter()
         grown = grow_region(caller, 10_000)
         seeding = time.perf_counter() - started
@@ -162,9 +218,11 @@ def main() -> int:
             f"4. server RSS with {grown:,} instances in {REGION}: {memory:.0f} MB (idle {idle:.0f} MB; seeded "
             f"over the API in {seeding:.1f} s) (target < 200 MB) {verdict(results[-1])}"
         )
-        page_rate = rate(describe_page(caller), min(args.seconds, 2))
-        print(f"   over loopback with {grown:,} instances: {page_rate:,.0f} req/s for a page of 10")
+        page = rate(describe_page(caller), min(args.seconds, 2), server_pid=pid)
+        print(f"   over loopback with {grown:,} instances: {page} for a page of 10")
 
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} (a loaded machine lowers the wall-clock rates)")
     print(f"{sum(results)}/{len(results)} targets met")
     return 0 if all(results) else 1
 
