@@ -40,7 +40,7 @@ def dispatch(
         if token is None or request.params.boolean("DryRun"):
             return _run(handler, request)
         # Same ClientToken: same answer when the parameters are the same, refusal when they differ.
-        backend = request.backend(IDEMPOTENT_ACTIONS[action])
+        backend = request.backend()
         key = (action, token)
         fingerprint = request.params.fingerprint()
         previous = backend.client_tokens.get(key)

@@ -90,6 +90,8 @@ class Instance:
     public_ip: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     disks: list[Disk] = field(default_factory=list)
+    # The rendered, status-free view of the instance; whoever changes a field resets it to None.
+    view_cache: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def cpu(self) -> int:
@@ -448,6 +450,7 @@ class InstanceRules(RegionState):
             instance.host_name = host_name
         if description is not None:
             instance.description = description
+        instance.view_cache = None
 
     # Describes ----------------------------------------------------------------------------------------
     def describe_instances(

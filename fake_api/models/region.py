@@ -29,7 +29,9 @@ class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
     # Tags (TagResources / UntagResources) -------------------------------------------------------------
     def _tag_holder(self, resource_type: str, resource_id: str) -> dict[str, str]:
         if resource_type == "instance":
-            return self.get_instance(resource_id).tags
+            instance = self.get_instance(resource_id)
+            instance.view_cache = None  # its rendered view shows the tags
+            return instance.tags
         if resource_type == "image":
             return self.get_own_image(resource_id).tags
         if resource_type == "securitygroup":

@@ -10,14 +10,16 @@ from .base import ACTIONS, ECS_VERSION, VPC_VERSION
 
 __all__ = ["ACTIONS", "ECS_VERSION", "IDEMPOTENT_ACTIONS", "VPC_VERSION"]
 
-#: Actions that honour ClientToken -> the parameter naming the region whose records hold the token.
-IDEMPOTENT_ACTIONS: dict[str, str] = {
-    "RunInstances": "RegionId",
-    "CreateImage": "RegionId",
-    "CopyImage": "RegionId",
-    "CreateSecurityGroup": "RegionId",
-    "AuthorizeSecurityGroup": "RegionId",
-    "AuthorizeSecurityGroupEgress": "RegionId",
-    "CreateVpc": "RegionId",
-    "CreateVSwitch": "RegionId",
-}
+#: Actions that honour ClientToken; the token is remembered per account and RegionId.
+IDEMPOTENT_ACTIONS: frozenset[str] = frozenset(
+    {
+        "RunInstances",
+        "CreateImage",
+        "CopyImage",
+        "CreateSecurityGroup",
+        "AuthorizeSecurityGroup",
+        "AuthorizeSecurityGroupEgress",
+        "CreateVpc",
+        "CreateVSwitch",
+    }
+)

