@@ -35,21 +35,20 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from fake_api.app import create_app
+from fake_api.rpc_client import ECS_VERSION, VPC_VERSION, RpcClient
 from fake_api.signature import sign_v1
 
 REGION = "cn-hangzhou"
-VPC = "2016-04-28"
 
 
 class Caller:
     """Signed V1 GET calls with JSON answers; raises on any error answer."""
 
     def __init__(self, http: httpx.Client) -> None:
-        self.http = http
+        self.rpc = RpcClient(http)
 
-    def __call__(self, action: str, version: str = "2014-05-26", **params: Any) -> dict[str, Any]:
-        query = {"Action": action, "Version": version, "Format": "JSON", **{k: str(v) for k, v in params.items()}}
-        response = self.http.get("/", params=sign_v1("GET", query, "testid", "testsecret"))
+    def __call__(self, action: str, version: str = ECS_VERSION, **params: Any) -> dict[str, Any]:
+        response = self.rpc.get(action, version, **{name: str(value) for name, value in params.items()})
         answer: dict[str, Any] = response.json()
         if response.status_code != 200:
             raise RuntimeError(f"{action} failed: {response.status_code} {answer}")
@@ -87,6 +86,10 @@ def cpu_seconds(server_pid: int | None) -> float:
     return used
 
 
+def ignore_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+    return lambda data: None
+
+
 def server_side_rate(app: Flask, seconds: float) -> Rate:
     """The app alone, called as a WSGI application with requests signed beforehand (no HTTP client at all)."""
     base = {
@@ -100,7 +103,7 @@ def server_side_rate(app: Flask, seconds: float) -> Rate:
 
     def call() -> None:
         environ = EnvironBuilder(path="/", query_string=next(queries)).get_environ()
-        b"".join(app.wsgi_app(environ, lambda status, headers, exc_info=None: None))
+        b"".join(app.wsgi_app(environ, ignore_start_response))
 
     return rate(call, seconds)
 
@@ -112,9 +115,14 @@ def describe_page(caller: Caller) -> Callable[[], object]:
 def grow_region(caller: Caller, target: int) -> int:
     """RunInstances (100 at a time) like the region's first instance, in a /16 vSwitch, up to ``target`` instances."""
     source = caller("DescribeInstances", RegionId=REGION, MaxResults=1)["Instances"]["Instance"][0]
-    vpc_id = caller("CreateVpc", version=VPC, RegionId=REGION, CidrBlock="10.0.0.0/16")["VpcId"]
+    vpc_id = caller("CreateVpc", version=VPC_VERSION, RegionId=REGION, CidrBlock="10.0.0.0/16")["VpcId"]
     vswitch_id = caller(
-        "CreateVSwitch", version=VPC, RegionId=REGION, VpcId=vpc_id, ZoneId=source["ZoneId"], CidrBlock="10.0.0.0/16"
+        "CreateVSwitch",
+        version=VPC_VERSION,
+        RegionId=REGION,
+        VpcId=vpc_id,
+        ZoneId=source["ZoneId"],
+        CidrBlock="10.0.0.0/16",
     )["VSwitchId"]
     group_id = caller("CreateSecurityGroup", RegionId=REGION, VpcId=vpc_id)["SecurityGroupId"]
     count = caller("DescribeInstances", RegionId=REGION, MaxResults=1)["TotalCount"]

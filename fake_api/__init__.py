@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from fake_api.calllog import CallLog
     from fake_api.faults import Fault, FaultInjector, FaultRule, FaultSpecError
     from fake_api.models import FakeCloud
+    from fake_api.rpc_client import RpcClient
     from fake_api.server import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, RunningFake, serve
 
 # Names are imported on first use: the pytest plugin imports this package in every pytest run, and
@@ -41,6 +42,7 @@ _HOMES = {
     "FaultRule": "fake_api.faults",
     "FaultSpecError": "fake_api.faults",
     "FakeCloud": "fake_api.models",
+    "RpcClient": "fake_api.rpc_client",
     "DEFAULT_ACCESS_KEY_ID": "fake_api.server",
     "DEFAULT_ACCESS_KEY_SECRET": "fake_api.server",
     "RunningFake": "fake_api.server",
@@ -67,6 +69,7 @@ __all__ = [
     "FaultInjector",
     "FaultRule",
     "FaultSpecError",
+    "RpcClient",
     "RunningFake",
     "create_app",
     "endpoint_of",

@@ -7,10 +7,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fake_api.conftest import SignedClient
+from fake_api.rpc_client import RpcClient
 
 
-def instance_ids(wire: SignedClient, region: str = "cn-hangzhou") -> list[str]:
+def instance_ids(wire: RpcClient, region: str = "cn-hangzhou") -> list[str]:
     answer = wire.get("DescribeInstances", RegionId=region).json()
     return [instance["InstanceId"] for instance in answer["Instances"]["Instance"]]
 
@@ -20,7 +20,7 @@ def test_the_index_lists_the_endpoints(wire_http: httpx.Client) -> None:
     assert "POST /_fake/reset" in endpoints and "DELETE /_fake/calls" in endpoints
 
 
-def test_reset_to_empty_and_back_to_demo(wire: SignedClient, wire_http: httpx.Client) -> None:
+def test_reset_to_empty_and_back_to_demo(wire: RpcClient, wire_http: httpx.Client) -> None:
     assert instance_ids(wire)  # the demo has a source instance in cn-hangzhou
     assert wire_http.post("/_fake/reset", json={"seed": "empty"}).json() == {"ok": True, "seed": "empty"}
     assert instance_ids(wire) == []
@@ -28,9 +28,7 @@ def test_reset_to_empty_and_back_to_demo(wire: SignedClient, wire_http: httpx.Cl
     assert instance_ids(wire)
 
 
-def test_reset_without_a_body_means_demo_and_clears_faults_and_calls(
-    wire: SignedClient, wire_http: httpx.Client
-) -> None:
+def test_reset_without_a_body_means_demo_and_clears_faults_and_calls(wire: RpcClient, wire_http: httpx.Client) -> None:
     wire_http.post("/_fake/faults", json={"action": "*", "error": "Throttling"})
     wire.get("DescribeRegions")
     assert wire_http.post("/_fake/reset").json()["seed"] == "demo"
@@ -38,7 +36,7 @@ def test_reset_without_a_body_means_demo_and_clears_faults_and_calls(
     assert wire_http.get("/_fake/calls").json() == {"calls": []}
 
 
-def test_state_dump_round_trips_through_seed(wire: SignedClient, wire_http: httpx.Client) -> None:
+def test_state_dump_round_trips_through_seed(wire: RpcClient, wire_http: httpx.Client) -> None:
     world = wire_http.get("/_fake/state").json()
     before = instance_ids(wire)
     wire_http.post("/_fake/reset", json={"seed": "empty"})
@@ -47,7 +45,7 @@ def test_state_dump_round_trips_through_seed(wire: SignedClient, wire_http: http
     assert wire_http.get("/_fake/state").json() == world
 
 
-def test_seed_keeps_faults_and_calls_while_reset_clears_them(wire: SignedClient, wire_http: httpx.Client) -> None:
+def test_seed_keeps_faults_and_calls_while_reset_clears_them(wire: RpcClient, wire_http: httpx.Client) -> None:
     wire.get("DescribeRegions")
     wire_http.post("/_fake/faults", json={"action": "RunInstances", "error": "Throttling"})
     wire_http.post("/_fake/seed", json={"seed": "empty"})
@@ -55,7 +53,7 @@ def test_seed_keeps_faults_and_calls_while_reset_clears_them(wire: SignedClient,
     assert len(wire_http.get("/_fake/faults").json()["faults"]) == 1
 
 
-def test_faults_are_added_listed_applied_and_removed(wire: SignedClient, wire_http: httpx.Client) -> None:
+def test_faults_are_added_listed_applied_and_removed(wire: RpcClient, wire_http: httpx.Client) -> None:
     added = wire_http.post(
         "/_fake/faults", json={"action": "DescribeRegions", "schedule": ["ServiceUnavailable", None]}
     ).json()
@@ -102,7 +100,7 @@ def test_model_refusals_surface_as_400(wire_http: httpx.Client) -> None:
     assert "teleport" in response.json()["error"]
 
 
-def test_stock_shows_in_describe_available_resource(wire: SignedClient, wire_http: httpx.Client) -> None:
+def test_stock_shows_in_describe_available_resource(wire: RpcClient, wire_http: httpx.Client) -> None:
     source = source_instance(wire)
     response = wire_http.post(
         "/_fake/stock",
@@ -124,7 +122,7 @@ def test_stock_shows_in_describe_available_resource(wire: SignedClient, wire_htt
     assert "WithoutStock" in str(answer)
 
 
-def test_quota_limits_how_many_instances_run(wire: SignedClient, wire_http: httpx.Client) -> None:
+def test_quota_limits_how_many_instances_run(wire: RpcClient, wire_http: httpx.Client) -> None:
     assert wire_http.post("/_fake/quota", json={"region": "cn-hangzhou", "instances": 0}).json() == {"ok": True}
     source = source_instance(wire)
     answer = wire.get(
@@ -139,9 +137,7 @@ def test_quota_limits_how_many_instances_run(wire: SignedClient, wire_http: http
     assert answer.json()["Code"] == "QuotaExceed.ElasticQuota"
 
 
-def test_transitions_make_new_vpcs_pending_for_a_number_of_describes(
-    wire: SignedClient, wire_http: httpx.Client
-) -> None:
+def test_transitions_make_new_vpcs_pending_for_a_number_of_describes(wire: RpcClient, wire_http: httpx.Client) -> None:
     assert wire_http.post("/_fake/transitions", json={"kind": "vpc", "mode": "describes", "value": 2}).json() == {
         "ok": True
     }
@@ -158,15 +154,15 @@ def test_transitions_make_new_vpcs_pending_for_a_number_of_describes(
 
 
 def test_accounts_can_be_added_and_then_sign_requests(wire_http: httpx.Client) -> None:
-    assert SignedClient(wire_http, "otherid", "othersecret").get("DescribeRegions").json()["Code"] == (
+    assert RpcClient(wire_http, "otherid", "othersecret").get("DescribeRegions").json()["Code"] == (
         "InvalidAccessKeyId.NotFound"
     )
     response = wire_http.post("/_fake/accounts", json={"access_key_id": "otherid", "access_key_secret": "othersecret"})
     assert response.json() == {"ok": True, "access_key_id": "otherid"}
-    assert SignedClient(wire_http, "otherid", "othersecret").get("DescribeRegions").status_code == 200
+    assert RpcClient(wire_http, "otherid", "othersecret").get("DescribeRegions").status_code == 200
 
 
-def test_calls_are_listed_filtered_and_cleared(wire: SignedClient, wire_http: httpx.Client) -> None:
+def test_calls_are_listed_filtered_and_cleared(wire: RpcClient, wire_http: httpx.Client) -> None:
     wire.get("DescribeRegions")
     wire.get("DescribeZones", RegionId="cn-beijing")
     calls = wire_http.get("/_fake/calls").json()["calls"]
@@ -183,6 +179,9 @@ def test_control_calls_are_not_in_the_call_log(wire_http: httpx.Client) -> None:
     assert wire_http.get("/_fake/calls").json() == {"calls": []}
 
 
-def source_instance(wire: SignedClient) -> dict[str, Any]:
+def source_instance(wire: RpcClient) -> dict[str, Any]:
     """The demo's source instance in cn-hangzhou, as DescribeInstances shows it."""
-    return wire.get("DescribeInstances", RegionId="cn-hangzhou").json()["Instances"]["Instance"][0]
+    instances: list[dict[str, Any]] = wire.get("DescribeInstances", RegionId="cn-hangzhou").json()["Instances"][
+        "Instance"
+    ]
+    return instances[0]

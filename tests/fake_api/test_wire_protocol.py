@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from fake_api.app import VPC_VERSION, endpoint_of
+from fake_api.rpc_client import RpcClient
 from fake_api.signature import sign_v1
-from tests.fake_api.conftest import SignedClient
 
 REQUEST_ID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
 DEMO_REGIONS = {"cn-hangzhou", "cn-shanghai", "cn-beijing"}
@@ -23,7 +23,7 @@ def region_ids(answer: dict[str, object]) -> set[str]:
     return {region["RegionId"] for region in regions["Region"]}
 
 
-def test_v1_get_answers_json_with_an_uppercase_request_id(wire: SignedClient) -> None:
+def test_v1_get_answers_json_with_an_uppercase_request_id(wire: RpcClient) -> None:
     response = wire.get("DescribeRegions")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
@@ -32,7 +32,7 @@ def test_v1_get_answers_json_with_an_uppercase_request_id(wire: SignedClient) ->
     assert DEMO_REGIONS <= region_ids(answer)
 
 
-def test_v1_post_form_body(wire: SignedClient) -> None:
+def test_v1_post_form_body(wire: RpcClient) -> None:
     response = wire.post("DescribeRegions")
     assert response.status_code == 200, response.text
     assert DEMO_REGIONS <= region_ids(response.json())
@@ -47,19 +47,19 @@ def test_post_merges_query_and_form_parameters(wire_http: httpx.Client) -> None:
     assert response.status_code == 200, response.text
 
 
-def test_v3_takes_action_and_version_from_headers_and_answers_json(wire: SignedClient) -> None:
+def test_v3_takes_action_and_version_from_headers_and_answers_json(wire: RpcClient) -> None:
     response = wire.v3("DescribeRegions")
     assert response.status_code == 200, response.text
     assert DEMO_REGIONS <= region_ids(response.json())
 
 
-def test_vpc_and_ecs_share_the_endpoint(wire: SignedClient) -> None:
+def test_vpc_and_ecs_share_the_endpoint(wire: RpcClient) -> None:
     response = wire.get("DescribeVpcs", version=VPC_VERSION, RegionId="cn-hangzhou")
     assert response.status_code == 200, response.text
     assert "Vpcs" in response.json()
 
 
-def test_without_format_the_answer_is_xml_with_the_action_response_root(wire: SignedClient) -> None:
+def test_without_format_the_answer_is_xml_with_the_action_response_root(wire: RpcClient) -> None:
     response = wire.get("DescribeRegions", answer_format=None)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/xml")
@@ -69,7 +69,7 @@ def test_without_format_the_answer_is_xml_with_the_action_response_root(wire: Si
     assert DEMO_REGIONS <= {region.findtext("RegionId") for region in root.findall("Regions/Region")}
 
 
-def test_format_xml_errors_have_the_error_root(wire: SignedClient) -> None:
+def test_format_xml_errors_have_the_error_root(wire: RpcClient) -> None:
     response = wire.get("NoSuchAction", answer_format="XML")
     root = ElementTree.fromstring(response.content)
     assert root.tag == "Error"
@@ -78,7 +78,7 @@ def test_format_xml_errors_have_the_error_root(wire: SignedClient) -> None:
     assert response.status_code == 404
 
 
-def test_error_answers_have_the_real_shape(wire: SignedClient) -> None:
+def test_error_answers_have_the_real_shape(wire: RpcClient) -> None:
     response = wire.get("NoSuchAction")
     answer = response.json()
     assert set(answer) == {"RequestId", "HostId", "Code", "Message", "Recommend"}
@@ -87,12 +87,12 @@ def test_error_answers_have_the_real_shape(wire: SignedClient) -> None:
     assert REQUEST_ID.fullmatch(answer["RequestId"])
 
 
-def test_a_model_error_keeps_its_code_and_status(wire: SignedClient) -> None:
+def test_a_model_error_keeps_its_code_and_status(wire: RpcClient) -> None:
     response = wire.get("DescribeInstanceAttribute", InstanceId="i-doesnotexist")
     assert (response.status_code, response.json()["Code"]) == (404, "InvalidInstanceId.NotFound")
 
 
-def test_missing_action_is_a_missing_parameter(wire: SignedClient, wire_http: httpx.Client) -> None:
+def test_missing_action_is_a_missing_parameter(wire: RpcClient, wire_http: httpx.Client) -> None:
     params = sign_v1("GET", {"Version": "2014-05-26", "Format": "JSON"}, "testid", "testsecret")
     answer = wire_http.get("/", params=params)
     assert answer.status_code == 400
@@ -101,7 +101,7 @@ def test_missing_action_is_a_missing_parameter(wire: SignedClient, wire_http: ht
 
 
 def test_wrong_secret_is_signature_does_not_match_echoing_the_string_to_sign(wire_http: httpx.Client) -> None:
-    response = SignedClient(wire_http, secret="wrong").get("DescribeRegions")
+    response = RpcClient(wire_http, access_key_secret="wrong").get("DescribeRegions")
     answer = response.json()
     assert (response.status_code, answer["Code"]) == (400, "SignatureDoesNotMatch")
     assert answer["Message"].startswith(
@@ -110,7 +110,7 @@ def test_wrong_secret_is_signature_does_not_match_echoing_the_string_to_sign(wir
 
 
 def test_unknown_access_key_is_not_found(wire_http: httpx.Client) -> None:
-    response = SignedClient(wire_http, access_key_id="nobody").get("DescribeRegions")
+    response = RpcClient(wire_http, access_key_id="nobody").get("DescribeRegions")
     assert (response.status_code, response.json()["Code"]) == (400, "InvalidAccessKeyId.NotFound")
 
 
@@ -140,7 +140,7 @@ def test_a_stale_timestamp_is_expired(wire_http: httpx.Client) -> None:
     assert (response.status_code, response.json()["Code"]) == (400, "InvalidTimeStamp.Expired")
 
 
-def test_a_security_token_is_tolerated_and_kept_out_of_the_call_log(wire: SignedClient, wire_app: Flask) -> None:
+def test_a_security_token_is_tolerated_and_kept_out_of_the_call_log(wire: RpcClient, wire_app: Flask) -> None:
     assert wire.get("DescribeRegions", SecurityToken="sts-token").status_code == 200
     (call,) = endpoint_of(wire_app).call_log.entries(action="DescribeRegions")
     assert "SecurityToken" not in call["params"] and "Signature" not in call["params"]
@@ -148,8 +148,8 @@ def test_a_security_token_is_tolerated_and_kept_out_of_the_call_log(wire: Signed
 
 
 def test_the_call_log_records_outcomes_including_signature_failures(wire_http: httpx.Client, wire_app: Flask) -> None:
-    SignedClient(wire_http).get("DescribeRegions")
-    SignedClient(wire_http, secret="wrong").get("DescribeZones", RegionId="cn-hangzhou")
+    RpcClient(wire_http).get("DescribeRegions")
+    RpcClient(wire_http, access_key_secret="wrong").get("DescribeZones", RegionId="cn-hangzhou")
     calls = endpoint_of(wire_app).call_log.entries()
     assert [(call["action"], call["code"], call["http_status"]) for call in calls] == [
         ("DescribeRegions", "OK", 200),
@@ -159,20 +159,20 @@ def test_the_call_log_records_outcomes_including_signature_failures(wire_http: h
 
 
 @pytest.mark.parametrize(("kind", "status"), [("Throttling", 400), ("ServiceUnavailable", 503), ("InternalError", 500)])
-def test_injected_errors_have_their_real_status(wire: SignedClient, wire_app: Flask, kind: str, status: int) -> None:
+def test_injected_errors_have_their_real_status(wire: RpcClient, wire_app: Flask, kind: str, status: int) -> None:
     endpoint_of(wire_app).faults.add_spec({"action": "DescribeRegions", "schedule": [kind]})
     failed = wire.get("DescribeRegions")
     assert (failed.status_code, failed.json()["Code"]) == (status, kind)
     assert wire.get("DescribeRegions").status_code == 200
 
 
-def test_an_injected_drop_looks_like_a_server_disconnect_in_process(wire: SignedClient, wire_app: Flask) -> None:
+def test_an_injected_drop_looks_like_a_server_disconnect_in_process(wire: RpcClient, wire_app: Flask) -> None:
     endpoint_of(wire_app).faults.add_spec({"action": "DescribeRegions", "error": "drop"})
     with pytest.raises(httpx.RemoteProtocolError):
         wire.get("DescribeRegions")
     assert endpoint_of(wire_app).call_log.entries()[-1]["code"] == "drop"
 
 
-def test_injected_latency_still_answers(wire: SignedClient, wire_app: Flask) -> None:
+def test_injected_latency_still_answers(wire: RpcClient, wire_app: Flask) -> None:
     endpoint_of(wire_app).faults.add_spec({"action": "*", "latency_ms": 1})
     assert wire.get("DescribeRegions").status_code == 200

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 import fake_api
+from fake_api.rpc_client import RpcClient
 from fake_api.server import RunningFake
-from tests.fake_api.conftest import SignedClient
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ def test_serve_runs_a_loopback_server_with_the_default_credentials() -> None:
         )
         assert isinstance(fake.cloud, fake_api.FakeCloud)
         with httpx.Client(base_url=fake.url) as http:
-            assert SignedClient(http).get("DescribeRegions").status_code == 200
+            assert RpcClient(http).get("DescribeRegions").status_code == 200
         assert [call["code"] for call in fake.calls()] == ["OK"]
     with pytest.raises(httpx.ConnectError):
         httpx.get(fake.url + "/_fake/", timeout=2)
@@ -42,14 +42,14 @@ def test_serve_runs_a_loopback_server_with_the_default_credentials() -> None:
 
 def test_the_wsgi_transport_reaches_the_same_state_without_a_socket() -> None:
     with fake_api.serve() as fake, httpx.Client(transport=fake.wsgi_transport(), base_url="http://in-process") as http:
-        assert SignedClient(http).get("DescribeRegions").status_code == 200
+        assert RpcClient(http).get("DescribeRegions").status_code == 200
         assert fake.calls(action="DescribeRegions")
 
 
 def test_ten_concurrent_clients_are_all_answered(fake_cloud: RunningFake) -> None:
     def describe(_: int) -> int:
         with httpx.Client(base_url=fake_cloud.url) as http:
-            client = SignedClient(http)
+            client = RpcClient(http)
             return sum(client.get("DescribeInstances", RegionId="cn-hangzhou").status_code == 200 for _ in range(10))
 
     with ThreadPoolExecutor(max_workers=10) as pool:
@@ -60,7 +60,7 @@ def test_ten_concurrent_clients_are_all_answered(fake_cloud: RunningFake) -> Non
 def test_a_dropped_connection_over_the_socket_gets_no_answer(fake_cloud: RunningFake) -> None:
     fake_cloud.faults.add_spec({"action": "DescribeRegions", "schedule": ["drop"]})
     with httpx.Client(base_url=fake_cloud.url) as http:
-        client = SignedClient(http)
+        client = RpcClient(http)
         with pytest.raises(httpx.RemoteProtocolError):
             client.get("DescribeRegions")
         assert client.get("DescribeRegions").status_code == 200
@@ -72,19 +72,19 @@ def test_the_fixture_resets_between_tests_part_one(fake_cloud: RunningFake) -> N
     with fake_cloud.cloud.lock:
         fake_cloud.cloud.reset("empty")
     with httpx.Client(base_url=fake_cloud.url) as http:
-        assert SignedClient(http).get("DescribeRegions").status_code == 500
+        assert RpcClient(http).get("DescribeRegions").status_code == 500
 
 
 def test_the_fixture_resets_between_tests_part_two(fake_cloud: RunningFake) -> None:
     assert fake_cloud.faults.rules() == [] and fake_cloud.calls() == []
     with httpx.Client(base_url=fake_cloud.url) as http:
-        instances = SignedClient(http).get("DescribeInstances", RegionId="cn-hangzhou").json()
+        instances = RpcClient(http).get("DescribeInstances", RegionId="cn-hangzhou").json()
     assert instances["TotalCount"] >= 1
 
 
 def test_the_empty_fixture_has_no_resources(fake_cloud_empty: RunningFake) -> None:
     with httpx.Client(base_url=fake_cloud_empty.url) as http:
-        assert SignedClient(http).get("DescribeInstances", RegionId="cn-hangzhou").json()["TotalCount"] == 0
+        assert RpcClient(http).get("DescribeInstances", RegionId="cn-hangzhou").json()["TotalCount"] == 0
 
 
 def test_python_m_fake_api_prints_where_it_listens_first_and_stops_on_sigterm() -> None:
@@ -102,7 +102,7 @@ def test_python_m_fake_api_prints_where_it_listens_first_and_stops_on_sigterm() 
         match = re.fullmatch(r"fake_api listening on http://127\.0\.0\.1:(\d+)\n", first_line)
         assert match, first_line
         with httpx.Client(base_url=f"http://127.0.0.1:{match.group(1)}") as http:
-            answer = SignedClient(http).get("DescribeInstances", RegionId="cn-hangzhou").json()
+            answer = RpcClient(http).get("DescribeInstances", RegionId="cn-hangzhou").json()
         assert answer["TotalCount"] == 0
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
