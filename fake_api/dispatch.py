@@ -15,7 +15,7 @@ from typing import Any
 from .exceptions import FakeApiError, IdempotentParameterMismatch, InternalError, InvalidActionNotFound
 from .models import FakeCloud
 from .responses import ACTIONS, IDEMPOTENT_ACTIONS
-from .responses.base import Request
+from .responses.base import Handler, Request
 from .responses.params import Params
 
 __all__ = ["dispatch", "known_actions"]
@@ -56,7 +56,7 @@ def dispatch(
         return dict(result)
 
 
-def _run(handler: Any, request: Request) -> dict[str, Any]:
+def _run(handler: Handler, request: Request) -> dict[str, Any]:
     try:
         result: dict[str, Any] = handler(request)
     except FakeApiError:

@@ -136,7 +136,7 @@ class ImageRules(RegionState):
             )
         return image
 
-    def _check_unique_name(self, name: str, exclude: str = "") -> None:
+    def check_unique_image_name(self, name: str, exclude: str = "") -> None:
         for image in self.images.values():
             if image.name == name and image.image_id != exclude:
                 raise InvalidImageNameDuplicated(
@@ -154,7 +154,7 @@ class ImageRules(RegionState):
         instance = self._instance_to_image(instance_id)
         if name is not None:
             check_image_name(name)
-            self._check_unique_name(name)
+            self.check_unique_image_name(name)
         if description is not None:
             check_description(description)
         check_tags(tags or {})
@@ -219,7 +219,7 @@ class ImageRules(RegionState):
         image = self.get_own_image(image_id)
         if name is not None:
             check_image_name(name)
-            self._check_unique_name(name, exclude=image_id)
+            self.check_unique_image_name(name, exclude=image_id)
         if description is not None:
             check_description(description)
         if name is not None:
@@ -250,7 +250,7 @@ class ImageRules(RegionState):
         if description is not None:
             check_description(description)
         check_tags(tags or {})
-        destination._check_unique_name(copy_name)
+        destination.check_unique_image_name(copy_name)
         now = self.now()
         copy_id = destination.new_id("m", destination.images)
         copy = Image(

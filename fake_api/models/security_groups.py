@@ -230,7 +230,7 @@ class SecurityGroupRules(RegionState):
         tags: dict[str, str] | None = None,
     ) -> SecurityGroup:
         if vpc_id is not None:
-            self.get_vpc_for_group(vpc_id)
+            self._require_vpc(vpc_id)
         if name is not None:
             check_security_group_name(name)
         if description is not None:
@@ -248,7 +248,7 @@ class SecurityGroupRules(RegionState):
         self._add_group(group)
         return group
 
-    def get_vpc_for_group(self, vpc_id: str) -> None:
+    def _require_vpc(self, vpc_id: str) -> None:
         if vpc_id not in self.vpcs:
             raise InvalidVpcIdNotFound(f"The VPC {vpc_id[:80]!r} does not exist in {self.region_id}.")
 
