@@ -261,7 +261,8 @@ class EcsCloneResource:
         that does not echo a value (or spells it differently) must not break the apply. Later reads are
         what notice real drift.
         """
-        state = complete_state(self.spec, values)
+        # Nothing may stay unknown after an apply: a value the API did not give is null.
+        state = complete_state(self.spec, known_values(values))
         for f in self.spec.fields:
             if not f.computed and f.name in planned:
                 state[f.name] = planned[f.name]

@@ -58,7 +58,7 @@ class VpcResource(EcsCloneResource):
             "route_table_id": answer.get("RouteTableId"),
         }
         vpc = self._wait_available(vpc_id, self.timeout(planned, "create"))
-        return self._state(planned, vpc)
+        return self._state({**planned, "route_table_id": answer.get("RouteTableId")}, vpc)
 
     def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
         vpc = self._describe(current["id"])
@@ -122,6 +122,7 @@ class VpcResource(EcsCloneResource):
             "description": observed(prior.get("description"), vpc.get("Description"), importing=self.importing),
             "status": vpc.get("Status"),
             "router_id": vpc.get("VRouterId"),
-            "route_table_id": vpc.get("RouteTableId") or prior.get("route_table_id"),
+            # DescribeVpcs does not always name the route table; CreateVpc did, and it never changes.
+            "route_table_id": vpc.get("RouteTableId") or known_values(prior).get("route_table_id"),
             "timeouts": prior.get("timeouts"),
         }

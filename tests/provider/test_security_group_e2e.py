@@ -89,9 +89,13 @@ def test_group_lifecycle(terraform: TerraformRun, fake_cloud: Any) -> None:
     tf.apply()
     assert "53/53" not in [r["PortRange"] for r in group_rules(fake_cloud, group_id)]
 
-    # Import adopts the group with its rules; the plan is clean again.
+    # Import adopts the group with its rules, in the API's spelling ("tcp"). The configuration says "TCP":
+    # the one update that follows only records the user's spelling, with no rule authorized or revoked.
     tf.state_rm("ecsclone_security_group.web")
     tf.import_("ecsclone_security_group.web", group_id)
+    rule_calls = len(fake_cloud.calls("AuthorizeSecurityGroup")) + len(fake_cloud.calls("RevokeSecurityGroup"))
+    tf.apply()
+    assert len(fake_cloud.calls("AuthorizeSecurityGroup")) + len(fake_cloud.calls("RevokeSecurityGroup")) == rule_calls
     assert not tf.plan_has_changes()
 
     tf.destroy()
