@@ -28,6 +28,8 @@ from cdk_clone.cli._errors import EXIT_OK, EXIT_VERIFY_MISMATCH, ConfigurationEr
 
 __all__ = ["DEMO_APP", "run_demo", "write_demo_app"]
 
+_DEMO_TRANSITION_SECONDS = {"image": 3.0, "image_copy": 4.0, "instance": 2.0, "vpc": 0.5, "vswitch": 0.5}
+
 # The app the demo deploys: what a user would write to clone one instance to another region.
 DEMO_APP = textwrap.dedent(
     '''\
@@ -110,15 +112,20 @@ def run_demo(
     if not 1 <= amount <= 100:
         raise ConfigurationError(f"--amount must be between 1 and 100, got {amount}")
     # The demo is the one place outside tests where cdk_clone meets the fake in-process.
-    from fake_api.seeds import DEMO_REGION_ID, DEMO_SOURCE_INSTANCE_ID
-
     from cdk_clone.cli._project import CdktfProject, find_project
     from cdk_clone.cli._stack_runs import deploy_stack, destroy_stack, terraform_for
     from cdk_clone.verify import verify_stack
     from fake_api import serve
+    from fake_api.seeds import DEMO_REGION_ID, DEMO_SOURCE_INSTANCE_ID
 
     with serve(seed="demo") as fake, _work_directory(work_dir) as directory:
+        # A few seconds per image, copy and instance, as on a (very fast) real cloud, so the progress of
+        # the slow steps shows; the provider and the progress display poll often enough to see it.
+        for kind, seconds in _DEMO_TRANSITION_SECONDS.items():
+            fake.cloud.set_transition(kind, "seconds", seconds)
         environment = {
+            "CDK_CLONE_POLL_INTERVAL": os.environ.get("CDK_CLONE_POLL_INTERVAL", "0.5"),
+            "CDK_CLONE_PROGRESS_INTERVAL": os.environ.get("CDK_CLONE_PROGRESS_INTERVAL", "1"),
             "CDK_CLONE_ENDPOINT": fake.url,
             "ALIBABA_CLOUD_ACCESS_KEY_ID": fake.access_key_id,
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET": fake.access_key_secret,
