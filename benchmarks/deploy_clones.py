@@ -45,17 +45,19 @@ APP = textwrap.dedent(
 )
 
 
-def minimum_calls(regions: list[str], clones_per_region: list[int], rules: int) -> dict[str, int]:
-    """The fewest mutating calls the job needs: one of each per destination region (RunInstances takes
-    up to 100 instances and Authorize* up to 100 rules per call), one custom image of the source."""
+def minimum_calls(regions: list[str], clones_per_region: list[int], ingress: int, egress: int) -> dict[str, int]:
+    """The fewest mutating calls the job needs: one custom image of the source, and per destination region
+    one copy, VPC, vSwitch and security group, Authorize calls per direction (up to 100 rules each), and
+    RunInstances (up to 100 instances each)."""
     per_region = len(regions)
+    authorize = sum(-(-n // 100) for n in (ingress, egress) if n)
     return {
         "CreateImage": 1,
         "CopyImage": per_region,
         "CreateVpc": per_region,
         "CreateVSwitch": per_region,
         "CreateSecurityGroup": per_region,
-        "AuthorizeSecurityGroup/Egress": per_region * max(1, -(-rules // 100)) if rules else 0,
+        "AuthorizeSecurityGroup/Egress": per_region * authorize,
         "RunInstances": sum(-(-n // 100) for n in clones_per_region),
     }
 
@@ -98,10 +100,11 @@ def run(argv: list[str]) -> int:
             sys.stderr.write(out.getvalue() + err.getvalue())
             return code
         calls = collections.Counter(entry["action"] for entry in fake.calls())
-        source_rules = sum(
-            len((fake_group.get("Permissions") or {}).get("Permission") or [])
-            for fake_group in _source_groups(fake)
-        )
+        permissions = [
+            p for group in _source_groups(fake) for p in (group.get("Permissions") or {}).get("Permission") or []
+        ]
+        egress_rules = sum(1 for p in permissions if p.get("Direction") == "egress")
+        ingress_rules = len(permissions) - egress_rules
 
         started = time.perf_counter()
         code = cdk_clone(["destroy", "-C", str(directory)], out=io.StringIO(), err=err)
@@ -114,7 +117,7 @@ def run(argv: list[str]) -> int:
     print(f"  synth + deploy wall time: {deploy_seconds:6.1f} s")
     print(f"  destroy wall time:        {destroy_seconds:6.1f} s")
     print(f"  API calls during synth + deploy: {sum(calls.values())}")
-    minimum = minimum_calls(regions, [n for _, n in plan], source_rules)
+    minimum = minimum_calls(regions, [n for _, n in plan], ingress_rules, egress_rules)
     authorize = calls.get("AuthorizeSecurityGroup", 0) + calls.get("AuthorizeSecurityGroupEgress", 0)
     print(f"  {'action':<34}{'calls':>7}{'minimum':>9}")
     shown = set()
