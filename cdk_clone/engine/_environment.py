@@ -85,7 +85,14 @@ def env_exports(environ: Mapping[str, str] | None = None) -> str:
     source = dict(os.environ if environ is None else environ)
     installation = ProviderInstallation.default(source).install()
     location = find_terraform(source)
-    settings: dict[str, str] = {"TF_CLI_CONFIG_FILE": str(installation.cli_config_path), **FIXED_SETTINGS}
+    settings: dict[str, str] = {
+        "TF_CLI_CONFIG_FILE": str(installation.cli_config_path),
+        # `cdktf deploy` runs `terraform providers lock` before its first init; that command ignores the CLI
+        # configuration's provider_installation and asks the registry, which fails offline. Terraform reads
+        # extra arguments per subcommand from TF_CLI_ARGS_<subcommand>: point it at the same mirror.
+        "TF_CLI_ARGS_providers_lock": f"-fs-mirror={installation.mirror_path}",
+        **FIXED_SETTINGS,
+    }
     lines = ["# cdk-clone: find the ecsclone provider offline, with no calls home"]
     lines += [f"export {name}={shlex.quote(value)}" for name, value in settings.items()]
     if location.kind == "bundled":
