@@ -54,10 +54,17 @@ class CloneOutput:
             vswitch_id=text("vswitch_id"),
             security_group_ids=tuple(str(g) for g in value.get("security_group_ids") or ()),
             effective_instance_type=text("effective_instance_type"),
-            created_amount=int(created) if created not in (None, "") else len(instance_ids),
-            requested_amount=int(amount) if amount not in (None, "") else None,
+            created_amount=_whole(created, default=len(instance_ids)) or 0,
+            requested_amount=_whole(amount, default=None),
             images_kept=value.get("images_kept") not in (False, "false"),
         )
+
+
+def _whole(value: Any, *, default: int | None) -> int | None:
+    # Terraform numbers arrive as int or float (or as text from a JSON-encoded output).
+    if value is None or value == "":
+        return default
+    return int(float(value))
 
 
 def _decode(value: Any) -> Any:
