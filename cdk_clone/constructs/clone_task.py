@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cdk_clone._cdktf import Construct
 from cdk_clone.constructs._replicas import ReplicaPool
+from cdk_clone.constructs._tree import adopt
 from cdk_clone.constructs.instance_clone import InstanceClone
 from cdk_clone.constructs.props import CloneTaskProps, validate
 from cdk_clone.lookup.snapshot import SourceInstance
@@ -77,6 +78,7 @@ class CloneTask(Construct):
             for s in props.sources
         ]
         super().__init__(scope, id)
+        adopt(self, scope, id)
         self.props = props
         self.sources = snapshots
         # Found by each InstanceClone child through its scope: one pool, so replicas are shared.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from cdk_clone._cdktf import Construct, TerraformStack
+from cdk_clone._cdktf import Construct
 from cdk_clone.bindings import EcscloneImage, EcscloneImageCopy
+from cdk_clone.constructs._tree import adopt, path_of, stack_of
 from cdk_clone.constructs.providers import provider_for_region
 from cdk_clone.lookup.snapshot import SourceInstance
 
@@ -47,10 +48,11 @@ class CloneImage(Construct):
         keep_images: bool = True,
     ) -> None:
         super().__init__(scope, id)
+        adopt(self, scope, id)
         destination = destination_region or source.region_id
         transient = None if keep_images else True
-        path = self.node.path  # read once: each read is a round trip to the jsii runtime
-        stack = TerraformStack.of(self)
+        path = path_of(self)
+        stack = stack_of(self)
         self.image_name = template_image_name(source.instance_id, path)
         self.custom_image = EcscloneImage(
             self,

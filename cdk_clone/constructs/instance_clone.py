@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from cdk_clone._cdktf import Construct, TerraformOutput, TerraformStack
+from cdk_clone._cdktf import Construct, TerraformOutput
 from cdk_clone.bindings import EcscloneInstanceGroup, EcsCloneProvider
 from cdk_clone.constructs._replicas import ReplicaPool
+from cdk_clone.constructs._tree import adopt, path_of, stack_of
 from cdk_clone.constructs.errors import CloneConfigurationError
 from cdk_clone.constructs.image import CloneImage
 from cdk_clone.constructs.network import VpcReplica, VSwitchReplica
@@ -115,6 +117,7 @@ class InstanceClone(Construct):
             )
         _check_source(owner, resolved, props)
         super().__init__(scope, id)
+        adopt(self, scope, id)
         self.props = props
         self.source = resolved
         pool = getattr(scope, "replica_pool", None)
@@ -123,7 +126,7 @@ class InstanceClone(Construct):
     # -- composition --------------------------------------------------------------------------------------
 
     def _compose(self, owner: str, source: SourceInstance, props: InstanceCloneProps, pool: ReplicaPool) -> None:
-        self._stack = TerraformStack.of(self)
+        self._stack = stack_of(self)
         self.destination_region: str = props.destination_region or source.region_id
         # Set only when the source's network is replicated (another region, no destination network given).
         self.vpc_replica: VpcReplica | None = None
@@ -177,17 +180,35 @@ class InstanceClone(Construct):
             delete_images_after_launch=(self.image.transient_image_refs or None) if self.image else None,
             provider=provider,
         )
-        group = self.instance_group
-        self.instance_ids: list[str] = group.instance_ids
-        self.private_ips: list[str] = group.private_ips
-        self.effective_instance_type: str = group.effective_instance_type
-        self.created_amount: float = group.created_amount
         self.image_id: str = boot_image_id
         self.vpc_id: str = vpc_id
         self.vswitch_id: str = vswitch_id
         self.security_group_ids: list[str] = security_group_ids
         self.security_group_id: str = security_group_ids[0] if security_group_ids else ""
         self.output = self._output(source, props)
+
+    # The clones' own attributes are asked of the instance group on first use only: each is a round trip
+    # to the jsii runtime, and the output below does not need them (see _output).
+
+    @cached_property
+    def instance_ids(self) -> list[str]:
+        """The clones' instance IDs (a list token)."""
+        return self.instance_group.instance_ids
+
+    @cached_property
+    def private_ips(self) -> list[str]:
+        """The clones' private IP addresses, in the order of ``instance_ids`` (a list token)."""
+        return self.instance_group.private_ips
+
+    @cached_property
+    def effective_instance_type(self) -> str:
+        """The instance type the clones were created with: the source's, or a similar one (a token)."""
+        return self.instance_group.effective_instance_type
+
+    @cached_property
+    def created_amount(self) -> float:
+        """How many clones were created (between ``min_amount`` and ``amount``; a token)."""
+        return self.instance_group.created_amount
 
     def _network(
         self,
@@ -219,12 +240,17 @@ class InstanceClone(Construct):
 
     def _output(self, source: SourceInstance, props: InstanceCloneProps) -> TerraformOutput:
         image = self.image
+        # The instance group's attributes are written as the Terraform expressions their tokens resolve to
+        # ("${ecsclone_instance_group.<logical id>.instance_ids}"): the output is in the group's own stack,
+        # where a token would resolve to exactly that, and one read of the logical ID replaces four
+        # attribute round trips. (Reading the logical ID fixes it, as reading an attribute token does.)
+        group = f"{EcscloneInstanceGroup.SCHEMA.type_name}.{self.instance_group.friendly_unique_id}"
         value: dict[str, Any] = {
             "source_instance_id": source.instance_id,
             "source_region": source.region_id,
             "destination_region": self.destination_region,
-            "instance_ids": self.instance_ids,
-            "private_ips": self.private_ips,
+            "instance_ids": f"${{{group}.instance_ids}}",
+            "private_ips": f"${{{group}.private_ips}}",
             "image_id": self.image_id,
             "custom_image_id": image.custom_image_id if image else "",
             "copied_image_id": (image.copy_id or "") if image else "",
@@ -233,25 +259,16 @@ class InstanceClone(Construct):
             "vswitch_id": self.vswitch_id,
             "security_group_ids": self.security_group_ids,
             "instance_type": source.instance_type,
-            "effective_instance_type": self.effective_instance_type,
+            "effective_instance_type": f"${{{group}.effective_instance_type}}",
             "amount": props.amount,
-            "created_amount": self.created_amount,
+            "created_amount": f"${{{group}.created_amount}}",
         }
-        path = self.node.path
+        path = path_of(self)
         output = TerraformOutput(
             self, "Output", value=value, description=f"cdk-clone: clones of {source.instance_id} ({path})"
         )
-        output.override_logical_id(output_name(path, _stack_path(self._stack)))
+        output.override_logical_id(output_name(path, path_of(self._stack)))
         return output
-
-
-def _stack_path(stack: TerraformStack) -> str:
-    # Cached on the stack object: one jsii round trip per stack instead of one per clone.
-    path: str | None = getattr(stack, "_cdk_clone_stack_path", None)
-    if path is None:
-        path = stack.node.path
-        setattr(stack, "_cdk_clone_stack_path", path)  # noqa: B010  (not an attribute mypy knows of the stack)
-    return path
 
 
 def _check_source(owner: str, source: SourceInstance, props: InstanceCloneProps) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cdk_clone._cdktf import Construct, TerraformStack
 from cdk_clone.bindings import EcsCloneProvider
+from cdk_clone.constructs._tree import stack_of
 
 __all__ = ["provider_for_region"]
 
@@ -35,7 +36,7 @@ def provider_for_region(scope: Construct, region_id: str) -> EcsCloneProvider:
         shanghai = provider_for_region(stack, "cn-shanghai")   # EcsCloneProvider(alias="cn-shanghai")
         assert provider_for_region(stack, "cn-shanghai") is shanghai
     """
-    stack = scope if isinstance(scope, TerraformStack) else TerraformStack.of(scope)
+    stack = stack_of(scope)
     registry = _registry(stack)
     provider = registry.get(region_id)
     if provider is None:
