@@ -156,7 +156,13 @@ class EcsCloneResource:
                         parse_duration(text)
                     except ValueError as error:
                         diags.add_error("Invalid timeout", str(error), path=["timeouts", operation])
-        self.check_config(diags, config)
+        try:
+            self.check_config(diags, config)
+        except Exception as error:  # noqa: BLE001 - every failure must become a diagnostic
+            diags.add_error(
+                f"{type_name}: the configuration could not be checked",
+                f"{type(error).__name__}: {error}. This is a bug in the ecsclone provider; please report it.",
+            )
 
     def check_config(self, diags: Diagnostics, config: Config) -> None:
         """Resource-specific input checks; values may be None (unset) or Unknown (known only at apply)."""

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from msgpack import ext as msgpack_ext
 from tf import types as tft
 from tf.gen import tfplugin_pb2 as pb
 from tf.schema import Attribute, Block, NestedBlock, NestMode, Schema
+from tf import utils as tf_utils
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
@@ -31,6 +33,21 @@ __all__ = [
     "complete_state",
     "tf_schema",
 ]
+
+
+# Terraform encodes an unknown value as msgpack extension 0, and since 1.6 an unknown value that carries
+# refinements (e.g. "not null", a string prefix) as extension 12. `tf` 1.2 recognises only the first, so a
+# refined unknown inside a list reached validation as a raw ExtType. Both mean "known after apply".
+_UNKNOWN_EXTENSIONS = (0, 12)
+
+
+def _decode_msgpack_extension(code: int, data: bytes) -> Any:
+    if code in _UNKNOWN_EXTENSIONS:
+        return Unknown
+    return msgpack_ext.ExtType(code, data)
+
+
+tf_utils._msgpack_ext_hook = _decode_msgpack_extension  # read_dynamic_value looks the hook up at call time
 
 
 def _encode_element(block: NestedBlock, value: Any) -> Any:
