@@ -16,11 +16,21 @@ from __future__ import annotations
 import socket
 import time
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
-from flask import Flask, Response, request
+import werkzeug.urls  # noqa: F401 -- registers the "werkzeug.url_quote" codec error handler parse_query uses
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Request as WerkzeugRequest
+from werkzeug.wsgi import get_host
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 from fake_api.calllog import OK, CallLog
 from fake_api.dispatch import dispatch
@@ -37,7 +47,7 @@ from fake_api.rendering import (
 )
 from fake_api.signature import NonceMemory, SignatureVerifier, SignedRequest
 
-__all__ = ["ECS_VERSION", "VPC_VERSION", "FakeEndpoint", "create_app", "endpoint_of"]
+__all__ = ["ECS_VERSION", "VPC_VERSION", "FakeEndpoint", "create_app", "endpoint_of", "parse_query"]
 
 ECS_VERSION = "2014-05-26"
 VPC_VERSION = "2016-04-28"
@@ -104,32 +114,65 @@ def create_app(cloud: FakeCloud | None = None, *, seed: str | dict[str, Any] | N
     """
     from fake_api.control import control_api  # control imports this module's FakeEndpoint
 
-    app = Flask("fake_api")
+    app = _FakeApiFlask("fake_api")
     app.extensions[_EXTENSION_KEY] = FakeEndpoint(cloud if cloud is not None else FakeCloud(seed=seed))
-    app.add_url_rule("/", "rpc", _handle_rpc, methods=["GET", "POST"])
+    app.add_url_rule("/", "rpc", _rpc_view, methods=["GET", "POST"])
     app.register_blueprint(control_api)
     return app
 
 
-def _handle_rpc() -> Response:
-    from flask import current_app
+class _FakeApiFlask(Flask):
+    """Flask, with GET and POST on ``/`` (every RPC call) answered straight from the WSGI environ.
 
-    endpoint: FakeEndpoint = current_app.extensions[_EXTENSION_KEY]
+    The RPC endpoint needs nothing of Flask's per-request machinery (contexts, routing, hooks, response
+    objects), which costs more than parsing, verifying and answering a call; the control API and every
+    other request go through Flask as usual. ``_rpc_view`` is the same answer as a Flask view, for the
+    rest of the route's methods (HEAD).
+    """
+
+    def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/" and environ.get("REQUEST_METHOD") in _RPC_METHODS:
+            try:
+                status, headers, body = _answer_rpc(self.extensions[_EXTENSION_KEY], environ)
+            except HTTPException as refusal:  # e.g. a form body beyond werkzeug's limits: answered as Flask does
+                return refusal(environ, start_response)
+            start_response(status, headers)
+            return body
+        return super().wsgi_app(environ, start_response)
+
+
+_RPC_METHODS = frozenset({"GET", "POST"})
+_Answer = tuple[str, list[tuple[str, str]], Iterable[bytes]]
+
+
+def _rpc_view() -> Response:
+    status, headers, body = _answer_rpc(endpoint_of(current_app), request.environ)
+    return Response(body, status, headers)
+
+
+def _answer_rpc(endpoint: FakeEndpoint, environ: WSGIEnvironment) -> _Answer:
     request_id = new_request_id()
-    headers: dict[str, list[str]] = {}
-    for name, value in request.headers.items():
-        headers.setdefault(name.lower(), []).append(value)
-    authorization = headers.get("authorization", [""])[0]
-    # V3 signs the body's hash: read the raw body before form parsing consumes the stream.
-    body = request.get_data(cache=True) if authorization.startswith("ACS3-") else b""
-    query = request.args.to_dict()
-    form = request.form.to_dict() if request.method == "POST" else {}
-    params = {**query, **form}
-    action = params.get("Action") or request.headers.get("x-acs-action")
-    version = params.get("Version") or request.headers.get("x-acs-version")
-    signed = SignedRequest(request.method, request.path, query, form, headers, body)
+    method = environ.get("REQUEST_METHOD", "GET")
+    authorization = environ.get("HTTP_AUTHORIZATION", "")
+    is_v3 = authorization.startswith("ACS3-")
+    query = parse_query(environ.get("QUERY_STRING", ""))
+    form: dict[str, str] = {}
+    body = b""
+    if method == "POST" or is_v3:
+        # werkzeug's request reads the body and parses forms (urlencoded or multipart) as Flask would.
+        wrapped = WerkzeugRequest(environ)
+        if is_v3:  # V3 signs the body's hash: read the raw body before form parsing consumes the stream.
+            body = wrapped.get_data(cache=True)
+        if method == "POST":
+            form = wrapped.form.to_dict()
+    params = {**query, **form} if form else query
+    action = params.get("Action") or environ.get("HTTP_X_ACS_ACTION")
+    version = params.get("Version") or environ.get("HTTP_X_ACS_VERSION")
+    # V1 needs no header beyond Authorization (to tell it from V3); V3 signs some of them.
+    headers = _lowercase_headers(environ) if is_v3 else {"authorization": [authorization]} if authorization else {}
+    signed = SignedRequest(method, environ.get("PATH_INFO") or "/", query, form, headers, body)
     answer_format = params.get("Format")
-    wants_json = answer_format.upper() == "JSON" if answer_format else signed.is_v3
+    wants_json = answer_format.upper() == "JSON" if answer_format else is_v3
     region = params.get("RegionId")
 
     try:
@@ -140,27 +183,76 @@ def _handle_rpc() -> Response:
             raise MissingParameter(_missing_message("Version", "x-acs-version"))
         fault = endpoint.faults.decide(action)
         if fault is not None:
-            dropped = _apply_fault(fault, endpoint, action, version, region, params)
+            dropped = _apply_fault(fault, endpoint, environ, action, version, region, params)
             if dropped is not None:
                 return dropped
         operation_params = {name: value for name, value in params.items() if name not in PROTOCOL_PARAMETERS}
         with endpoint.cloud.lock:
             result = dispatch(endpoint.cloud, access_key_id, version, action, operation_params)
+        answer = {"RequestId": request_id, **result}
+        if wants_json:
+            rendered = _answer(200, JSON_CONTENT_TYPE, render_json(answer))
+        else:
+            rendered = _answer(200, XML_CONTENT_TYPE, render_xml(f"{action}Response", answer))
     except FakeApiError as error:
-        return _error_response(endpoint, error, request_id, action, version, region, params, wants_json)
+        return _error_answer(endpoint, environ, error, request_id, action, version, region, params, wants_json)
     except Exception as unexpected:  # noqa: BLE001 -- a bug in the fake: answer like the real 500, say what broke, keep serving
         traceback.print_exc()
         crash = InternalError(
             "The request processing has failed due to some unknown error, exception or failure. "
             f"(fake_api: {type(unexpected).__name__}: {unexpected})"
         )
-        return _error_response(endpoint, crash, request_id, action, version, region, params, wants_json)
+        return _error_answer(endpoint, environ, crash, request_id, action, version, region, params, wants_json)
 
     endpoint.call_log.record(action=action, version=version, region=region, params=params, code=OK, http_status=200)
-    answer = {"RequestId": request_id, **result}
-    if wants_json:
-        return Response(render_json(answer), 200, content_type=JSON_CONTENT_TYPE)
-    return Response(render_xml(f"{action}Response", answer), 200, content_type=XML_CONTENT_TYPE)
+    return rendered
+
+
+def parse_query(query_string: str) -> dict[str, str]:
+    """The parameters of a WSGI ``QUERY_STRING`` (or a urlencoded body), as Flask's ``request.args.to_dict()``.
+
+    Same rules as werkzeug's (``urllib.parse.parse_qsl`` keeping blank values, ``+`` is a space, the first
+    of repeated names wins), without building a MultiDict; pieces without ``%`` or ``+`` (most of them)
+    are taken as they are. Bytes that are not UTF-8 stay percent-encoded, as werkzeug leaves them.
+
+        >>> parse_query("Action=DescribeRegions&Timestamp=2016-02-23T12%3A46%3A24Z&Empty=&A=1&A=2")
+        {'Action': 'DescribeRegions', 'Timestamp': '2016-02-23T12:46:24Z', 'Empty': '', 'A': '1'}
+    """
+    if not query_string.isascii():  # WSGI passes the raw bytes as latin-1 characters
+        query_string = query_string.encode("latin-1").decode("utf-8", "werkzeug.url_quote")
+    params: dict[str, str] = {}
+    for piece in query_string.split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote(name.replace("+", " "), "utf-8", "werkzeug.url_quote")
+        if name in params:
+            continue
+        if "%" in value or "+" in value:
+            value = unquote(value.replace("+", " "), "utf-8", "werkzeug.url_quote")
+        params[name] = value
+    return params
+
+
+def _lowercase_headers(environ: WSGIEnvironment) -> dict[str, list[str]]:
+    """Header names in lowercase with their values, as werkzeug's EnvironHeaders lists them."""
+    headers: dict[str, list[str]] = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+            headers.setdefault(key[5:].replace("_", "-").lower(), []).append(value)
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            headers.setdefault(key.replace("_", "-").lower(), []).append(value)
+    return headers
+
+
+def _answer(status: int, content_type: str, body: bytes) -> _Answer:
+    return _status_line(status), [("Content-Type", content_type), ("Content-Length", str(len(body)))], [body]
+
+
+@lru_cache(maxsize=64)
+def _status_line(status: int) -> str:
+    return f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN').upper()}"  # as werkzeug's Response writes it
 
 
 def _missing_message(parameter: str, header: str) -> str:
@@ -171,9 +263,15 @@ def _missing_message(parameter: str, header: str) -> str:
 
 
 def _apply_fault(
-    fault: Fault, endpoint: FakeEndpoint, action: str, version: str, region: str | None, params: Mapping[str, str]
-) -> Response | None:
-    """Sleep, raise the injected error, or drop the connection (returning the response to hand back)."""
+    fault: Fault,
+    endpoint: FakeEndpoint,
+    environ: WSGIEnvironment,
+    action: str,
+    version: str,
+    region: str | None,
+    params: Mapping[str, str],
+) -> _Answer | None:
+    """Sleep, raise the injected error, or drop the connection (returning the answer to hand back)."""
     if fault.kind == "latency":
         time.sleep(fault.latency_ms / 1000)
         return None
@@ -181,7 +279,7 @@ def _apply_fault(
         endpoint.call_log.record(
             action=action, version=version, region=region, params=params, code="drop", http_status=0
         )
-        return _drop_connection()
+        return _drop_connection(environ)
     if fault.kind == "Throttling":
         raise Throttling("Request was denied due to request throttling. (injected fault)")
     if fault.kind == "ServiceUnavailable":
@@ -191,18 +289,18 @@ def _apply_fault(
     )
 
 
-def _drop_connection() -> Response:
-    connection = request.environ.get("werkzeug.socket")
+def _drop_connection(environ: WSGIEnvironment) -> _Answer:
+    connection = environ.get("werkzeug.socket")
     if isinstance(connection, socket.socket):
         # Over a real socket: close it under the server's feet; the client sees the connection end with no answer.
         try:
             connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-        return Response(b"", 200)
+        return _answer(200, "text/plain", b"")
     # In process (httpx.WSGITransport) there is no socket: fail while the body is read, with the error httpx
     # raises when a real server disconnects, so client code sees the same thing both ways.
-    return Response(_disconnected_body(), 200)
+    return _status_line(200), [("Content-Type", "text/plain")], _disconnected_body()
 
 
 def _disconnected_body() -> Iterator[bytes]:
@@ -212,8 +310,9 @@ def _disconnected_body() -> Iterator[bytes]:
     yield b""  # makes this a generator: the error surfaces when the transport reads the body
 
 
-def _error_response(
+def _error_answer(
     endpoint: FakeEndpoint,
+    environ: WSGIEnvironment,
     error: FakeApiError,
     request_id: str,
     action: str | None,
@@ -221,12 +320,12 @@ def _error_response(
     region: str | None,
     params: Mapping[str, str],
     wants_json: bool,
-) -> Response:
-    product, host_id = _PRODUCTS.get(version or "", ("Ecs", request.host))
+) -> _Answer:
+    product, host_id = _PRODUCTS.get(version or "") or ("Ecs", get_host(environ))
     body = error_body(request_id, host_id, error.code, error.message, product)
     endpoint.call_log.record(
         action=action, version=version, region=region, params=params, code=error.code, http_status=error.http_status
     )
     if wants_json:
-        return Response(render_json(body), error.http_status, content_type=JSON_CONTENT_TYPE)
-    return Response(render_xml("Error", body), error.http_status, content_type=XML_CONTENT_TYPE)
+        return _answer(error.http_status, JSON_CONTENT_TYPE, render_json(body))
+    return _answer(error.http_status, XML_CONTENT_TYPE, render_xml("Error", body))

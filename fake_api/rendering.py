@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 import json
-import uuid
+import os
 from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
@@ -35,8 +35,13 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
 def new_request_id() -> str:
-    """A request ID in the real form: an uppercase UUID."""
-    return str(uuid.uuid4()).upper()
+    """A request ID in the real form: an uppercase UUID (version 4, random)."""
+    # uuid.uuid4() does the same through UUID objects, at a few times the cost, on every request.
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+    digits = raw.hex().upper()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def recommend_url(code: str, product: str, request_id: str) -> str:
@@ -55,8 +60,14 @@ def error_body(request_id: str, host_id: str, code: str, message: str, product: 
     }
 
 
+# One encoder for every answer (json.dumps() with options builds a new one per call). Answers are trees
+# built afresh for each request, so the circular-reference check is skipped: it costs a fifth of the time.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def render_json(body: Mapping[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON, non-ASCII characters as they are (not ``\\u`` escapes)."""
+    return _JSON_ENCODER.encode(body).encode()
 
 
 def render_xml(root: str, body: Mapping[str, Any]) -> bytes:

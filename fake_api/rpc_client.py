@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import httpx
 
-from fake_api.signature import sign_v1, sign_v3
+from fake_api.signature import sign_v1_query, sign_v3
 
 __all__ = ["ECS_VERSION", "VPC_VERSION", "RpcClient"]
 
 ECS_VERSION = "2014-05-26"
 VPC_VERSION = "2016-04-28"
+_FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class RpcClient:
@@ -36,15 +37,17 @@ class RpcClient:
         self, action: str, version: str = ECS_VERSION, answer_format: str | None = "JSON", **params: str
     ) -> httpx.Response:
         """V1-signed GET with every parameter in the query string (``answer_format=None`` asks for the default XML)."""
-        query = sign_v1("GET", self._common(action, version, answer_format, params), *self._credentials)
-        return self.http.get("/", params=query)
+        query = sign_v1_query("GET", self._common(action, version, answer_format, params), *self._credentials)
+        # The signed query is already percent-encoded: the URL is given whole, so httpx neither encodes the
+        # parameters again nor merges a relative URL (both cost more than signing).
+        return self.http.get(f"{self.http.base_url}?{query}")
 
     def post(
         self, action: str, version: str = ECS_VERSION, answer_format: str | None = "JSON", **params: str
     ) -> httpx.Response:
         """V1-signed POST with every parameter in the form body."""
-        form = sign_v1("POST", self._common(action, version, answer_format, params), *self._credentials)
-        return self.http.post("/", data=form)
+        form = sign_v1_query("POST", self._common(action, version, answer_format, params), *self._credentials)
+        return self.http.post(str(self.http.base_url), content=form.encode("ascii"), headers=_FORM_HEADERS)
 
     def v3(self, action: str, version: str = ECS_VERSION, **query: str) -> httpx.Response:
         """V3-signed POST as the official SDKs send it: action and version in headers, parameters in the query."""

@@ -37,6 +37,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -62,6 +63,7 @@ __all__ = [
     "percent_encode",
     "sha256_hex",
     "sign_v1",
+    "sign_v1_query",
     "sign_v3",
     "v1_signature",
     "v1_string_to_sign",
@@ -88,26 +90,50 @@ def percent_encode(value: str) -> str:
     return quote(value, safe="~")
 
 
+@lru_cache(maxsize=1024)
+def _encoded_name(name: str) -> str:
+    # Parameter names come from a small set (an action's parameters and the protocol's): encode each once.
+    return percent_encode(name)
+
+
 def canonical_query_string(params: Mapping[str, str]) -> str:
     """``k=v`` pairs, names and values percent-encoded, sorted by encoded name, joined with ``&``."""
-    pairs = sorted((percent_encode(name), percent_encode(value)) for name, value in params.items())
-    return "&".join(f"{name}={value}" for name, value in pairs)
+    return _canonical(params, skip=None)
+
+
+def _canonical(params: Mapping[str, str], skip: str | None) -> str:
+    # Sorted by encoded name (names are unique in a mapping, so values never decide the order).
+    pairs = [
+        (_encoded_name(name), value if _UNRESERVED.fullmatch(value) else quote(value, safe="~"))
+        for name, value in params.items()
+        if name != skip
+    ]
+    pairs.sort()
+    return "&".join([f"{name}={value}" for name, value in pairs])
 
 
 def v1_string_to_sign(method: str, params: Mapping[str, str]) -> str:
     """``METHOD&%2F&enc(canonical)`` over every parameter except ``Signature``."""
-    signed = {name: value for name, value in params.items() if name != "Signature"}
+    return _v1_string_to_sign(method, _canonical(params, skip="Signature"))
+
+
+def _v1_string_to_sign(method: str, canonical: str) -> str:
     # The canonical string is encoded a second time. After the first pass it holds only unreserved
     # characters, "%XY" escapes and the "=" and "&" joiners, so three replacements give exactly what
     # percent_encode() would, without quoting a long string character by character.
-    canonical = canonical_query_string(signed)
     encoded = canonical.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
     return f"{method.upper()}&%2F&{encoded}"
 
 
+@lru_cache(maxsize=256)
+def _v1_key(secret: str) -> bytes:
+    return f"{secret}&".encode()
+
+
 def v1_signature(secret: str, string_to_sign: str) -> str:
     """``Base64(HMAC-SHA1(secret + "&", string_to_sign))``."""
-    digest = hmac.new(f"{secret}&".encode(), string_to_sign.encode(), hashlib.sha1).digest()
+    # hmac.digest() is OpenSSL's one-shot HMAC: no Python HMAC object per request.
+    digest = hmac.digest(_v1_key(secret), string_to_sign.encode(), "sha1")
     return base64.b64encode(digest).decode("ascii")
 
 
@@ -182,6 +208,36 @@ def sign_v1(
     return signed
 
 
+def sign_v1_query(
+    method: str,
+    params: Mapping[str, str],
+    access_key_id: str,
+    secret: str,
+    *,
+    nonce: str | None = None,
+    timestamp: str | None = None,
+) -> str:
+    """What :func:`sign_v1` signs, as a ready query string (or form body): percent-encoded, ``Signature`` last.
+
+    The canonical string the signature is computed over is itself a valid query string, so it is sent as
+    is, and the HTTP client has nothing left to encode::
+
+        query = sign_v1_query("GET", {"Action": "DescribeRegions", "Version": "2014-05-26"}, "testid", "testsecret")
+        httpx.get(f"{fake.url}/?{query}")
+    """
+    signed = {
+        "AccessKeyId": access_key_id,
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureVersion": "1.0",
+        "SignatureNonce": nonce or uuid.uuid4().hex,
+        "Timestamp": timestamp or _utc_now(),
+        **params,
+    }
+    canonical = _canonical(signed, skip="Signature")
+    signature = v1_signature(secret, _v1_string_to_sign(method, canonical))
+    return f"{canonical}&Signature={percent_encode(signature)}"
+
+
 def sign_v3(
     method: str,
     action: str,
@@ -246,8 +302,24 @@ def parse_v3_authorization(value: str) -> V3Authorization:
     return V3Authorization(fields["Credential"], signed, fields["Signature"])
 
 
+# The last timestamp parsed and its value: requests arriving within the same second carry the same one.
+_last_timestamp: tuple[str, float] = ("", 0.0)
+
+
 def parse_timestamp(value: str) -> float:
     """Seconds since the epoch of a ``YYYY-MM-DDThh:mm:ssZ`` UTC timestamp; InvalidTimeStamp.Format otherwise."""
+    global _last_timestamp
+    # Requests arriving within the same second carry the same timestamp: remember the last one parsed.
+    # (One tuple, replaced whole, so concurrent threads read either the old pair or the new one.)
+    last_value, last_seconds = _last_timestamp
+    if value == last_value:
+        return last_seconds
+    seconds = _parse_timestamp(value)
+    _last_timestamp = (value, seconds)
+    return seconds
+
+
+def _parse_timestamp(value: str) -> float:
     # A regular expression and timegm instead of strptime: this runs on every request.
     match = _TIMESTAMP.fullmatch(value)
     fields = tuple(int(group) for group in match.groups()) if match else ()
@@ -376,7 +448,7 @@ class SignatureVerifier:
         return secret
 
     def _verify_v1(self, request: SignedRequest) -> tuple[str, str, str]:
-        params = {**request.query, **request.form}
+        params = {**request.query, **request.form} if request.form else request.query
         missing = [name for name in ("AccessKeyId", "Signature", "SignatureNonce", "Timestamp") if not params.get(name)]
         if missing:
             raise IncompleteSignature(
