@@ -95,6 +95,9 @@ def plan_stack(stack: SynthesizedStack, out: TextIO) -> bool:
     except TerraformError as exc:
         raise _failed("plan", exc, []) from None
     out.write(result.output if result.output.endswith("\n") else result.output + "\n")
+    if not result.changes:
+        # Terraform's machine-readable stream counts actions but never says so in words.
+        out.write("No changes. The deployed resources match the configuration.\n")
     return bool(result.changes)
 
 
