@@ -22,9 +22,7 @@ __all__ = ["FULL_NAME", "EcsClonePlugin", "main"]
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the provider to Terraform over the plugin protocol until Terraform stops it."""
-    from tf.runner import run_provider
+    from ._runner import serve
+    from ._servicer import EcsCloneServicer
 
-    from ._servicer import install_servicer
-
-    install_servicer()
-    run_provider(EcsClonePlugin(), argv if argv is not None else sys.argv)
+    serve(EcsCloneServicer(EcsClonePlugin()), full_name=FULL_NAME, argv=argv if argv is not None else sys.argv)

@@ -29,15 +29,16 @@ _DEFAULT_POLL_INTERVAL = 2.0
 
 
 class EcsClonePlugin:
-    """The Terraform plugin serving ``ecsclone_*`` resources, run by ``tf.runner.run_provider``.
+    """The Terraform plugin serving ``ecsclone_*`` resources, behind ``tf``'s servicer (see ``main``).
 
     Terraform configures it once per process (``provider "ecsclone" { region = "cn-hangzhou" }``); every
     resource then reaches the API through :attr:`client`.
 
     Example::
 
-        from tf.runner import run_provider
-        run_provider(EcsClonePlugin())
+        from cdk_clone.provider._runner import serve
+        from cdk_clone.provider._servicer import EcsCloneServicer
+        serve(EcsCloneServicer(EcsClonePlugin()), full_name=FULL_NAME, argv=sys.argv)
     """
 
     def __init__(self) -> None:

@@ -5,8 +5,9 @@
 never be sent to PlanResourceChange", which makes every ``terraform destroy`` fail. The servicer below
 answers it the way the protocol expects: the planned state of a destroy is null.
 
-``tf.runner.run_provider`` builds ``tf.provider.ProviderServicer`` by name when it starts, so installing the
-subclass there is enough.
+:func:`cdk_clone.provider.main` serves :class:`EcsCloneServicer` directly. ``tf.runner.run_provider`` builds
+``tf.provider.ProviderServicer`` by name when it starts, so :func:`install_servicer` makes it serve the
+subclass too.
 """
 
 from __future__ import annotations
