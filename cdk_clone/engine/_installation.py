@@ -150,4 +150,18 @@ class ProviderInstallation:
                 f"cannot write cdk-clone's Terraform files under {self.root} ({error}); "
                 "make the directory writable or point XDG_CACHE_HOME at a writable directory"
             ) from error
+        _compile_package()
         return self
+
+
+def _compile_package() -> None:
+    """Compile cdk-clone's modules to bytecode now, so that each provider start loads it.
+
+    Terraform starts the provider about four times per apply. With PYTHONDONTWRITEBYTECODE set (common in
+    containers), an install without bytecode (editable, or unpacked without compiling) would compile the
+    provider's sources on every start, some 50 ms each time. Unchanged files cost one stat each; a package
+    that cannot be written only stays slower, so failures are silent.
+    """
+    import compileall
+
+    compileall.compile_dir(Path(__file__).resolve().parent.parent, quiet=2)
