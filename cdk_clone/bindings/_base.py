@@ -6,6 +6,7 @@ type of every value comes from :mod:`cdk_clone.schema` here, at synth time, so n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -135,7 +136,10 @@ class _Values:
         return rendered
 
 
+@functools.cache
 def _metadata() -> TerraformProviderGeneratorMetadata:
+    # One shared instance: jsii sends a struct by value on every call, and building it runs the generated
+    # wrapper's argument checks each time.
     return TerraformProviderGeneratorMetadata(
         provider_name=PROVIDER_LOCAL_NAME, provider_version_constraint=PROVIDER_VERSION
     )
@@ -251,6 +255,14 @@ class EcscloneProviderBase(TerraformProvider):
     @alias.setter
     def alias(self, value: str | None) -> None:
         self._alias_value = value
+
+    # What every resource given this provider synthesizes as its `provider` ("ecsclone" or "ecsclone.<alias>").
+    # cdktf's own getter would ask for `alias` twice, a call back into Python each time, for every resource
+    # on every synth pass; answering here is one call back instead of two.
+    @property
+    def fqn(self) -> str:
+        alias = self._alias_value
+        return PROVIDER_LOCAL_NAME if alias is None else f"{PROVIDER_LOCAL_NAME}.{alias}"
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
         rendered = self._values.to_json()

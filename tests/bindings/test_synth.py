@@ -57,6 +57,17 @@ def test_an_aliased_provider_is_referenced_as_ecsclone_dot_alias(stack: Terrafor
     assert shanghai.alias == "cn-shanghai"
 
 
+def test_an_alias_set_after_construction_reaches_the_provider_block_and_its_resources(stack: TerraformStack) -> None:
+    provider = EcsCloneProvider(stack, "sh", region="cn-shanghai")
+    EcscloneVpc(stack, "vpc", cidr_block="10.0.0.0/8", provider=provider)
+    assert provider.fqn == "ecsclone"
+    provider.alias = "later"
+    out = synth(stack)
+    assert out["provider"]["ecsclone"] == [{"region": "cn-shanghai", "alias": "later"}]
+    assert out["resource"]["ecsclone_vpc"]["vpc"]["provider"] == "ecsclone.later"
+    assert provider.fqn == "ecsclone.later"
+
+
 def test_attributes_blocks_and_references_synthesize(stack: TerraformStack) -> None:
     image = EcscloneImage(
         stack, "image", instance_id="i-1", stop_instance_for_consistency=True, timeouts=Timeouts(create="40m")
