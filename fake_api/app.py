@@ -27,7 +27,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request as WerkzeugRequest
-from werkzeug.wsgi import get_host
+from werkzeug.wsgi import get_host, get_input_stream
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -159,12 +159,7 @@ def _answer_rpc(endpoint: FakeEndpoint, environ: WSGIEnvironment) -> _Answer:
     form: dict[str, str] = {}
     body = b""
     if method == "POST" or is_v3:
-        # werkzeug's request reads the body and parses forms (urlencoded or multipart) as Flask would.
-        wrapped = WerkzeugRequest(environ)
-        if is_v3:  # V3 signs the body's hash: read the raw body before form parsing consumes the stream.
-            body = wrapped.get_data(cache=True)
-        if method == "POST":
-            form = wrapped.form.to_dict()
+        form, body = _read_body(environ, method)
     params = {**query, **form} if form else query
     action = params.get("Action") or environ.get("HTTP_X_ACS_ACTION")
     version = params.get("Version") or environ.get("HTTP_X_ACS_VERSION")
@@ -208,6 +203,23 @@ def _answer_rpc(endpoint: FakeEndpoint, environ: WSGIEnvironment) -> _Answer:
     return rendered
 
 
+def _read_body(environ: WSGIEnvironment, method: str) -> tuple[dict[str, str], bytes]:
+    """A POST's form parameters, and the raw body (V3 signs its hash), read as Flask's request would read them."""
+    mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+    if mimetype == "multipart/form-data":
+        wrapped = WerkzeugRequest(environ)
+        body = wrapped.get_data(cache=True)  # cached: the form is then parsed from these bytes
+        return (wrapped.form.to_dict() if method == "POST" else {}), body
+    body = get_input_stream(environ).read()
+    if method != "POST" or mimetype != "application/x-www-form-urlencoded":
+        return {}, body
+    try:
+        text = body.decode()
+    except UnicodeDecodeError:  # werkzeug's form parser gives no parameters for a body that is not UTF-8
+        return {}, body
+    return _parameters(text), body
+
+
 def parse_query(query_string: str) -> dict[str, str]:
     """The parameters of a WSGI ``QUERY_STRING`` (or a urlencoded body), as Flask's ``request.args.to_dict()``.
 
@@ -220,8 +232,12 @@ def parse_query(query_string: str) -> dict[str, str]:
     """
     if not query_string.isascii():  # WSGI passes the raw bytes as latin-1 characters
         query_string = query_string.encode("latin-1").decode("utf-8", "werkzeug.url_quote")
+    return _parameters(query_string)
+
+
+def _parameters(text: str) -> dict[str, str]:
     params: dict[str, str] = {}
-    for piece in query_string.split("&"):
+    for piece in text.split("&"):
         if not piece:
             continue
         name, _, value = piece.partition("=")

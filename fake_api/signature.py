@@ -29,10 +29,10 @@ import base64
 import calendar
 import hashlib
 import hmac
+import os
 import re
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -176,7 +176,16 @@ def v3_signature(secret: str, string_to_sign: str) -> str:
 
 
 def _utc_now() -> str:
-    return datetime.now(UTC).strftime(_TIMESTAMP_FORMAT)
+    return time.strftime(_TIMESTAMP_FORMAT, time.gmtime())
+
+
+def _new_nonce() -> str:
+    return os.urandom(16).hex()  # 128 random bits, as uuid4().hex but without building a UUID
+
+
+def _signature_parameter(signature: str) -> str:
+    # Base64 holds letters, digits and "+/=": exactly what percent_encode() would give, without quote().
+    return signature.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
 
 
 def sign_v1(
@@ -200,7 +209,7 @@ def sign_v1(
         "AccessKeyId": access_key_id,
         "SignatureMethod": "HMAC-SHA1",
         "SignatureVersion": "1.0",
-        "SignatureNonce": nonce or uuid.uuid4().hex,
+        "SignatureNonce": nonce or _new_nonce(),
         "Timestamp": timestamp or _utc_now(),
         **params,
     }
@@ -229,13 +238,13 @@ def sign_v1_query(
         "AccessKeyId": access_key_id,
         "SignatureMethod": "HMAC-SHA1",
         "SignatureVersion": "1.0",
-        "SignatureNonce": nonce or uuid.uuid4().hex,
+        "SignatureNonce": nonce or _new_nonce(),
         "Timestamp": timestamp or _utc_now(),
         **params,
     }
     canonical = _canonical(signed, skip="Signature")
     signature = v1_signature(secret, _v1_string_to_sign(method, canonical))
-    return f"{canonical}&Signature={percent_encode(signature)}"
+    return f"{canonical}&Signature={_signature_parameter(signature)}"
 
 
 def sign_v3(
@@ -260,7 +269,7 @@ def sign_v3(
         "x-acs-action": action,
         "x-acs-version": version,
         "x-acs-date": date or _utc_now(),
-        "x-acs-signature-nonce": nonce or uuid.uuid4().hex,
+        "x-acs-signature-nonce": nonce or _new_nonce(),
         "x-acs-content-sha256": sha256_hex(body),
     }
     signed_headers = sorted(headers)
