@@ -12,6 +12,7 @@ Example::
 from __future__ import annotations
 
 import io
+import re
 import signal
 import socket
 import sys
@@ -21,13 +22,18 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.parser import Parser
 from email.utils import formatdate
+from http import HTTPStatus
+from http.client import HTTPMessage
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask
 from werkzeug.exceptions import InternalServerError
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, connection_dropped_errors
+from werkzeug.http import parse_set_header
+from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler, connection_dropped_errors
 
 from fake_api.app import FakeEndpoint, create_app, endpoint_of
 from fake_api.calllog import CallLog
@@ -81,6 +87,102 @@ class _PersistentRequestHandler(WSGIRequestHandler):
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # an answer is one write: nothing to gain from Nagle, only delays
+    _header_items: list[tuple[str, str]]
+
+    def parse_request(self) -> bool:
+        """http.server's parsing, with the usual request (``METHOD /path HTTP/1.x``, plain header lines) read
+        without the email parser, which costs more than the rest of the request head.
+        Anything unusual is left to http.server, which also answers the malformed requests."""
+        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = requestline.split()
+        if len(words) != 3 or words[2] not in ("HTTP/1.1", "HTTP/1.0"):
+            return self._parse_request_by_http_server()
+        lines: list[bytes] = []
+        while True:
+            line = self.rfile.readline(_MAX_HEADER_LINE + 1)
+            if len(line) > _MAX_HEADER_LINE:
+                self.requestline, self.command, self.request_version = requestline, words[0], words[2]
+                self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Line too long")
+                return False
+            if line in (b"\r\n", b"\n", b""):
+                break
+            lines.append(line)
+            if len(lines) > _MAX_HEADERS:
+                self.requestline, self.command, self.request_version = requestline, words[0], words[2]
+                self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers")
+                return False
+        text = b"".join(lines).decode("iso-8859-1")
+        items = _HEADER_LINE.findall(text)
+        if len(items) != len(lines):  # folded or odd lines: the email parser's reading, as http.server does
+            items = Parser(_class=HTTPMessage).parsestr(text).items()
+        self._header_items = items
+        self.requestline = requestline
+        self.command, path, self.request_version = words
+        self.path = "/" + path.lstrip("/") if path.startswith("//") else path  # as http.server (gh-87389)
+        connection = next((value.lower() for name, value in items if name.lower() == "connection"), "")
+        self.close_connection = connection == "close" or (words[2] == "HTTP/1.0" and connection != "keep-alive")
+        expect = next((value.lower() for name, value in items if name.lower() == "expect"), "")
+        if expect == "100-continue" and words[2] == "HTTP/1.1":
+            return self.handle_expect_100()
+        return True
+
+    def _parse_request_by_http_server(self) -> bool:
+        parsed = super().parse_request()
+        if parsed:
+            self._header_items = list(self.headers.items())
+        return parsed
+
+    def make_environ(self) -> WSGIEnvironment:
+        """Werkzeug's environ (same keys, same rules), from the header lines read by ``parse_request``."""
+        if self.path.startswith("/"):
+            raw_path, _, query = self.path.partition("?")
+            raw_path = raw_path.partition("#")[0]
+            query = query.partition("#")[0]
+            path_info = unquote(raw_path) if "%" in raw_path else raw_path
+        else:  # an absolute URL (or "*"): werkzeug's reading of it
+            parts = urlsplit(self.path)
+            path_info = unquote(f"/{parts.netloc}{parts.path}" if not parts.scheme and parts.netloc else parts.path)
+            query = parts.query
+        environ: WSGIEnvironment = {
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": self.rfile,
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": self.server.multithread,
+            "wsgi.multiprocess": self.server.multiprocess,
+            "wsgi.run_once": False,
+            "werkzeug.socket": self.connection,
+            "SERVER_SOFTWARE": self.server_version,
+            "REQUEST_METHOD": self.command,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": _wsgi_string(path_info),
+            "QUERY_STRING": _wsgi_string(query),
+            "REQUEST_URI": _wsgi_string(self.path),
+            "RAW_URI": _wsgi_string(self.path),
+            "REMOTE_ADDR": self.address_string(),
+            "REMOTE_PORT": self.port_integer(),
+            "SERVER_NAME": self.server.server_address[0],
+            "SERVER_PORT": str(self.server.server_address[1]),
+            "SERVER_PROTOCOL": self.request_version,
+        }
+        for name, value in self._header_items:
+            if "_" in name:
+                continue  # as werkzeug: "X_Foo" would pass for "X-Foo"
+            key = name.upper().replace("-", "_")
+            value = value.replace("\r\n", "")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                key = f"HTTP_{key}"
+                if key in environ:
+                    value = f"{environ[key]},{value}"
+            environ[key] = value
+        if "chunked" in parse_set_header(environ.get("HTTP_TRANSFER_ENCODING")):
+            environ["wsgi.input_terminated"] = True
+            environ["wsgi.input"] = DechunkedInput(environ["wsgi.input"])
+        if not self.path.startswith("/"):
+            parts = urlsplit(self.path)
+            if parts.scheme and parts.netloc:
+                environ["HTTP_HOST"] = parts.netloc
+        return environ
 
     def run_wsgi(self) -> None:
         # (http.server has already answered "Expect: 100-continue" while parsing the request.)
@@ -175,6 +277,18 @@ class _QuietRequestHandler(_PersistentRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+
+# http.client's limits on a request's head, which http.server applies.
+_MAX_HEADER_LINE = 65536
+_MAX_HEADERS = 100
+# "Name: value" lines: a token, a colon, optional blanks, the value (trailing blanks kept, as email reads it).
+_HEADER_LINE = re.compile(r"^([!-9;-~]+):[ \t]*(.*?)\r?\n", re.MULTILINE)
+
+
+def _wsgi_string(text: str) -> str:
+    """WSGI's str of bytes (PEP 3333): the UTF-8 bytes as latin-1 characters."""
+    return text if text.isascii() else text.encode().decode("latin-1")
 
 
 # A body left unread beyond this is not drained: the connection is closed instead.

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
+from werkzeug.serving import WSGIRequestHandler
 
 import fake_api
 from fake_api.rpc_client import RpcClient
-from fake_api.server import RunningFake
+from fake_api.server import RunningFake, _PersistentRequestHandler
 from fake_api.signature import sign_v1_query
 
 REGIONS = {"Action": "DescribeRegions", "Version": "2014-05-26", "Format": "JSON"}
@@ -178,3 +180,34 @@ def test_stopping_the_server_closes_connections_kept_open() -> None:
         assert connection.closed_by_server()
     finally:
         connection.close()
+
+
+HEADS = [
+    b"GET /?a=1&b=%20x HTTP/1.1\r\nHost: h:1\r\nUser-Agent: t\r\n\r\n",
+    b"POST /p%C3%A9/q?x=%FF HTTP/1.0\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n",
+    b"GET / HTTP/1.1\r\nX-Dup: a\r\nx-dup: b\r\nX_Under: dropped\r\nConnection: close\r\nTrailing: blank  \r\n\r\n",
+    b"GET / HTTP/1.1\r\nX-Folded: first\r\n  second\r\nHost: h\r\n\r\n",
+    b"GET / HTTP/1.1\nBare-Newlines: yes\nHost: h\n\n",
+    b"GET //twice/slashed HTTP/1.1\r\nHost: h\r\n\r\n",
+    b"GET http://other:8/abs?q=1 HTTP/1.1\r\nHost: h\r\n\r\n",
+    b"GET /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+]
+
+
+@pytest.mark.parametrize("head", HEADS, ids=range(len(HEADS)))
+def test_the_environ_is_the_one_werkzeugs_handler_builds(head: bytes) -> None:
+    class Server:
+        multithread, multiprocess, server_address, _server_version = True, False, ("127.0.0.1", 8), "W"
+        ssl_context = None
+
+    environs = []
+    for handler_class in (WSGIRequestHandler, _PersistentRequestHandler):
+        handler = handler_class.__new__(handler_class)
+        handler.server, handler.client_address, handler.connection = Server(), ("127.0.0.1", 9), None  # type: ignore[assignment]
+        handler.rfile = io.BytesIO(head)
+        handler.raw_requestline = handler.rfile.readline(65537)
+        assert handler.parse_request()
+        environ = handler.make_environ()
+        environ.pop("wsgi.input")  # a different reader object in each
+        environs.append((environ, handler.path))
+    assert environs[0] == environs[1]
