@@ -66,14 +66,14 @@ def serve(servicer: Any, *, full_name: str, argv: Sequence[str]) -> None:
     from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
     from tf.gen import tfplugin_pb2_grpc as provider_rpc
 
-    stopper = _StopAfterLastCall()
+    stopper = _StopOnLastCall()
     server = grpc.server(thread_pool=ThreadPoolExecutor(max_workers=10), interceptors=[stopper])
     stopper.server = server
     provider_rpc.add_ProviderServicer_to_server(servicer, server)
 
     class Controller(controller_rpc.GRPCControllerServicer):  # type: ignore[misc]
         def Shutdown(self, request: Any, context: Any) -> Any:
-            # The interceptor stops the server once this answer is on its way.
+            # The interceptor stops the server on this call.
             return controller_pb.Empty()
 
     class Stdio(stdio_rpc.GRPCStdioServicer):  # type: ignore[misc]
@@ -111,7 +111,7 @@ def serve(servicer: Any, *, full_name: str, argv: Sequence[str]) -> None:
         sys.stdout.write(handshake + "\n\n")
         sys.stdout.flush()
         try:
-            # Short waits: stop() does not wake wait_for_termination, and Terraform waits for the exit.
+            # Polls for the stopping call, so the process exits soon after it: Terraform waits for the exit.
             while server.wait_for_termination(0.05):
                 if stopper.stopped:
                     break
@@ -137,8 +137,11 @@ def _serve_for_debugging(server: grpc.Server, address: str, socket_path: str, fu
     server.wait_for_termination()
 
 
-class _StopAfterLastCall:
-    """gRPC interceptor: stops the server once StopProvider or Shutdown has been answered."""
+class _StopOnLastCall:
+    """gRPC interceptor: stops the server as soon as StopProvider or Shutdown arrives, as tf's runner does.
+
+    The caller may see that call's answer cancelled; go-plugin ignores it and waits for the process to exit.
+    """
 
     def __init__(self) -> None:
         self.stopped = False

@@ -280,3 +280,14 @@ def test_unreadable_or_inconsistent_cache_is_replaced(tmp_path: Path, content: s
     fresh = server_certificate(str(cache))
     assert x509.load_pem_x509_certificate(fresh.cert_pem).public_bytes(serialization.Encoding.DER) == fresh.cert_der
     assert server_certificate(str(cache)) == fresh
+
+
+def test_importing_the_package_leaves_the_provider_to_main() -> None:
+    # `python -m cdk_clone.provider` imports the package before main() runs; main() loads the provider
+    # with garbage collection paused, so the package itself must not load it.
+    probe = "import sys, cdk_clone.provider as p; print(sorted(m for m in ('tf', 'grpc') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
+    probe = "import cdk_clone.provider as p; print(p.FULL_NAME, p.EcsClonePlugin().full_name())"
+    named = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True)
+    assert named.stdout.split() == [FULL_NAME, FULL_NAME]
