@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import re
 import subprocess
@@ -27,6 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,14 @@ from fake_api.rpc_client import ECS_VERSION, VPC_VERSION, RpcClient
 from fake_api.signature import sign_v1_query
 
 REGION = "cn-hangzhou"
+# The measured call: DescribeInstances, a page of 10, answered in JSON.
+PAGE = {
+    "Action": "DescribeInstances",
+    "Version": "2014-05-26",
+    "Format": "JSON",
+    "RegionId": REGION,
+    "MaxResults": "10",
+}
 
 
 class Caller:
@@ -95,22 +105,46 @@ def ignore_start_response(status: str, headers: list[tuple[str, str]], exc_info:
 
 def server_side_rate(app: Flask, seconds: float) -> Rate:
     """The app alone, called as a WSGI application with requests signed beforehand (no HTTP client at all)."""
-    base = {
-        "Action": "DescribeInstances",
-        "Version": "2014-05-26",
-        "Format": "JSON",
-        "RegionId": REGION,
-        "MaxResults": "10",
-    }
     # Environs are built beforehand too (each needs its own signature and nonce): only the app is timed.
     template = EnvironBuilder(path="/").get_environ()
-    queries = iter([sign_v1_query("GET", base, "testid", "testsecret") for _ in range(int(seconds * 6000) + 100)])
+    queries = iter([sign_v1_query("GET", PAGE, "testid", "testsecret") for _ in range(int(seconds * 6000) + 100)])
 
     def call() -> None:
         environ = {**template, "QUERY_STRING": next(queries), "wsgi.input": io.BytesIO()}
         b"".join(app.wsgi_app(environ, ignore_start_response))
 
     return rate(call, seconds)
+
+
+def client_side_rate(answer: bytes, seconds: float) -> Rate:
+    """The same client and calls, to a WSGI app that answers a fixed page at once: what the client costs alone."""
+
+    def fixed_answer(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        start_response(
+            "200 OK", [("Content-Type", "application/json;charset=utf-8"), ("Content-Length", str(len(answer)))]
+        )
+        return [answer]
+
+    with httpx.Client(transport=httpx.WSGITransport(app=fixed_answer), base_url="http://in-process") as http:
+        return rate(describe_page(Caller(http)), seconds)
+
+
+def minimal_client_rate(url: str, server_pid: int, seconds: float) -> Rate:
+    """Over loopback with the least client there is (http.client, one connection, the signed query as is)."""
+    parts = httpx.URL(url)
+    connection = HTTPConnection(parts.host, parts.port)
+
+    def call() -> None:
+        connection.request("GET", f"/?{sign_v1_query('GET', PAGE, 'testid', 'testsecret')}")
+        response = connection.getresponse()
+        answer = json.loads(response.read())
+        if response.status != 200:
+            raise RuntimeError(f"DescribeInstances failed: {response.status} {answer}")
+
+    try:
+        return rate(call, seconds, server_pid=server_pid)
+    finally:
+        connection.close()
 
 
 def describe_page(caller: Caller) -> Callable[[], object]:
@@ -207,6 +241,10 @@ def main() -> int:
             f"(target >= 2,000) {verdict(results[-1])}"
         )
         print(f"   the same, server side only (WSGI call, no HTTP client): {server_side_rate(app, args.seconds)}")
+        page_answer = http.get(f"/?{sign_v1_query('GET', PAGE, 'testid', 'testsecret')}").content
+        print(
+            f"   the same, client side only (to a WSGI app answering a fixed page): {client_side_rate(page_answer, args.seconds)}"
+        )
         one_page = grow_region(caller, 10)
         full_page = rate(describe_page(caller), args.seconds)
         grown = grow_region(caller, 2000)
@@ -225,6 +263,10 @@ def main() -> int:
         print(
             f"2. over loopback (server in its own process), one keep-alive client: {loopback}, CPU of client "
             f"and server (target >= 400) {verdict(results[-1])}"
+        )
+        print(
+            f"   the same with a minimal client (http.client, one connection): "
+            f"{minimal_client_rate(url, pid, args.seconds)}, CPU of client and server"
         )
         idle = rss_mb(pid)
         prepare_for_bulk(http)

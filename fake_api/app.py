@@ -165,7 +165,8 @@ def _answer_rpc(endpoint: FakeEndpoint, environ: WSGIEnvironment) -> _Answer:
     version = params.get("Version") or environ.get("HTTP_X_ACS_VERSION")
     # V1 needs no header beyond Authorization (to tell it from V3); V3 signs some of them.
     headers = _lowercase_headers(environ) if is_v3 else {"authorization": [authorization]} if authorization else {}
-    signed = SignedRequest(method, environ.get("PATH_INFO") or "/", query, form, headers, body)
+    path = "/" + environ.get("PATH_INFO", "").lstrip("/")  # as werkzeug's request.path
+    signed = SignedRequest(method, path, query, form, headers, body)
     answer_format = params.get("Format")
     wants_json = answer_format.upper() == "JSON" if answer_format else is_v3
     region = params.get("RegionId")
