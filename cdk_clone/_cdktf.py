@@ -21,6 +21,7 @@ import os
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 # Imported after the environment default above, which must be in place before jsii starts.
+import jsii
 from cdktf import (
     Annotations,
     App,
@@ -34,6 +35,7 @@ from cdktf import (
     TerraformProvider,
     TerraformProviderGeneratorMetadata,
     TerraformResource,
+    TerraformResourceConfig,
     TerraformResourceLifecycle,
     TerraformStack,
     Testing,
@@ -43,6 +45,20 @@ from constructs import Construct, IConstruct
 
 # pytest would otherwise try to collect cdktf's Testing class from every test module that imports it.
 Testing.__test__ = False
+
+
+def create_terraform_element(
+    element: TerraformResource | TerraformDataSource, scope: Construct, id: str, config: TerraformResourceConfig
+) -> None:
+    """Make the jsii side of ``element``, a new Python subclass instance of TerraformResource/DataSource.
+
+    This is the one statement the generated ``__init__`` of those classes runs after checking the types of
+    its arguments. The checks (``if __debug__`` blocks, evaluating type hints on every call) cost more
+    Python time than the rest of the call, about 0.3 ms a resource; the ecsclone bindings check their own
+    arguments before they get here, and build ``config`` themselves.
+    """
+    jsii.create(type(element), element, [scope, id, config])
+
 
 __all__ = [
     "Annotations",
@@ -59,8 +75,10 @@ __all__ = [
     "TerraformProvider",
     "TerraformProviderGeneratorMetadata",
     "TerraformResource",
+    "TerraformResourceConfig",
     "TerraformResourceLifecycle",
     "TerraformStack",
     "Testing",
     "Token",
+    "create_terraform_element",
 ]

@@ -18,7 +18,9 @@ from cdk_clone._cdktf import (
     TerraformProvider,
     TerraformProviderGeneratorMetadata,
     TerraformResource,
+    TerraformResourceConfig,
     TerraformResourceLifecycle,
+    create_terraform_element,
 )
 from cdk_clone.schema import (
     PROVIDER_LOCAL_NAME,
@@ -145,6 +147,57 @@ def _metadata() -> TerraformProviderGeneratorMetadata:
     )
 
 
+# Configs without meta-arguments other than the provider, by resource type, for resources of no provider;
+# those of a provider are kept on it (see _config).
+_CONFIGS_WITHOUT_PROVIDER: dict[str, TerraformResourceConfig] = {}
+_CONFIGS_ATTRIBUTE = "_cdk_clone_resource_configs"
+
+
+def _config(
+    type_name: str,
+    provider: TerraformProvider | None,
+    depends_on: Sequence[ITerraformDependable] | None,
+    count: int | TerraformCount | None,
+    lifecycle: TerraformResourceLifecycle | None,
+) -> TerraformResourceConfig:
+    """The cdktf config of a new resource or data source: shared between all those of one type and provider
+    when they have no other meta-argument (the usual case), since building one runs the generated struct's
+    argument checks; jsii sends it by value, so sharing changes nothing on the Node side."""
+    cache: dict[str, TerraformResourceConfig] | None = None
+    if depends_on is None and count is None and lifecycle is None:
+        if provider is None:
+            cache = _CONFIGS_WITHOUT_PROVIDER
+        else:
+            cache = getattr(provider, _CONFIGS_ATTRIBUTE, None)
+            if cache is None:
+                cache = {}
+                setattr(provider, _CONFIGS_ATTRIBUTE, cache)
+        cached = cache.get(type_name)
+        if cached is not None:
+            return cached
+    config = TerraformResourceConfig(
+        terraform_resource_type=type_name,
+        terraform_generator_metadata=_metadata(),
+        provider=provider,
+        depends_on=list(depends_on) if depends_on is not None else None,
+        count=count,
+        lifecycle=lifecycle,
+    )
+    if cache is not None:
+        cache[type_name] = config
+    return config
+
+
+def _check_scope(owner: str, scope: object, id: object) -> None:
+    # The one check of the generated constructor that create_terraform_element leaves out and that a
+    # caller can get wrong in a way mypy would not see (e.g. arguments swapped in untyped code).
+    if not isinstance(scope, Construct) or not isinstance(id, str):
+        raise TypeError(
+            f"{owner}: takes (scope, id, ...) with scope a construct (e.g. the stack) and id a string; got "
+            f"scope={type(scope).__name__}, id={type(id).__name__}"
+        )
+
+
 class EcscloneResourceBase(TerraformResource):
     """Base of the generated ``Ecsclone*`` resource classes; not meant to be used directly."""
 
@@ -164,17 +217,12 @@ class EcscloneResourceBase(TerraformResource):
         lifecycle: TerraformResourceLifecycle | None = None,
     ) -> None:
         # Checked before the jsii object exists, so a wrong value leaves no half-built resource in the tree.
-        values = _Values(self.SCHEMA, f"{self.SCHEMA.type_name} {id!r}", attributes, blocks, self.BLOCK_CLASSES)
-        super().__init__(
-            scope,
-            id,
-            terraform_resource_type=self.SCHEMA.type_name,
-            terraform_generator_metadata=_metadata(),
-            provider=provider,
-            depends_on=list(depends_on) if depends_on is not None else None,
-            count=count,
-            lifecycle=lifecycle,
-        )
+        owner = f"{self.SCHEMA.type_name} {id!r}"
+        _check_scope(owner, scope, id)
+        values = _Values(self.SCHEMA, owner, attributes, blocks, self.BLOCK_CLASSES)
+        # TerraformResource.__init__(scope, id, **config), without its per-call argument type checks.
+        config = _config(self.SCHEMA.type_name, provider, depends_on, count, lifecycle)
+        create_terraform_element(self, scope, id, config)
         self._values = values
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
@@ -201,17 +249,12 @@ class EcscloneDataSourceBase(TerraformDataSource):
         count: int | TerraformCount | None = None,
         lifecycle: TerraformResourceLifecycle | None = None,
     ) -> None:
-        values = _Values(self.SCHEMA, f"data {self.SCHEMA.type_name} {id!r}", attributes, {}, self.BLOCK_CLASSES)
-        super().__init__(
-            scope,
-            id,
-            terraform_resource_type=self.SCHEMA.type_name,
-            terraform_generator_metadata=_metadata(),
-            provider=provider,
-            depends_on=list(depends_on) if depends_on is not None else None,
-            count=count,
-            lifecycle=lifecycle,
-        )
+        owner = f"data {self.SCHEMA.type_name} {id!r}"
+        _check_scope(owner, scope, id)
+        values = _Values(self.SCHEMA, owner, attributes, {}, self.BLOCK_CLASSES)
+        # TerraformDataSource.__init__(scope, id, **config), without its per-call argument type checks.
+        config = _config(self.SCHEMA.type_name, provider, depends_on, count, lifecycle)
+        create_terraform_element(self, scope, id, config)
         self._values = values
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:

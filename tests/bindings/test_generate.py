@@ -49,7 +49,7 @@ def _classes() -> list[tuple[type, ResourceSchema]]:
     ("cls", "schema"), _classes(), ids=lambda v: getattr(v, "__name__", None) or getattr(v, "type_name", "")
 )
 def test_every_schema_field_is_an_argument_or_a_getter(cls: type, schema: ResourceSchema) -> None:
-    parameters = inspect.signature(cls.__init__).parameters
+    parameters = inspect.signature(inspect.getattr_static(cls, "__init__")).parameters
     for field in schema.fields:
         assert isinstance(inspect.getattr_static(cls, field.name), property), f"{cls.__name__}.{field.name}"
         if field.required:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cdk_clone._cdktf import TerraformStack, Testing
+from cdk_clone._cdktf import TerraformResourceLifecycle, TerraformStack, Testing
 from cdk_clone.bindings import (
     DataEcscloneInstance,
     EcscloneImage,
@@ -147,3 +147,35 @@ def test_hcl_synth_keeps_the_custom_attributes(stack: TerraformStack) -> None:
 def test_a_block_given_as_a_dict_is_refused_with_what_to_use(stack: TerraformStack) -> None:
     with pytest.raises(TypeError, match=r"ingress takes SecurityGroupIngress objects, got dict"):
         EcscloneSecurityGroup(stack, "sg", vpc_id="vpc-1", ingress=[{"ip_protocol": "tcp"}])  # type: ignore[list-item]
+
+
+def test_meta_arguments_reach_the_resource(stack: TerraformStack) -> None:
+    shanghai = EcsCloneProvider(stack, "sh", region="cn-shanghai", alias="sh")
+    first = EcscloneVpc(stack, "first", cidr_block="10.0.0.0/8", provider=shanghai)
+    EcscloneVpc(
+        stack,
+        "second",
+        cidr_block="10.0.0.0/8",
+        provider=shanghai,
+        depends_on=[first],
+        count=2,
+        lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
+    )
+    EcscloneVpc(stack, "third", cidr_block="10.0.0.0/8", lifecycle={"create_before_destroy": True})  # type: ignore[arg-type]
+    DataEcscloneInstance(stack, "src", instance_id="i-1", provider=shanghai, depends_on=[first])
+    out = synth(stack)
+    vpcs = out["resource"]["ecsclone_vpc"]
+    assert vpcs["first"] == {"cidr_block": "10.0.0.0/8", "provider": "ecsclone.sh"}
+    assert vpcs["second"]["depends_on"] == ["ecsclone_vpc.first"]
+    assert vpcs["second"]["count"] == 2
+    assert vpcs["second"]["lifecycle"] == {"prevent_destroy": True}
+    assert vpcs["second"]["provider"] == "ecsclone.sh"
+    assert vpcs["third"]["lifecycle"] == {"create_before_destroy": True}
+    assert "provider" not in vpcs["third"]
+    source = out["data"]["ecsclone_instance"]["src"]
+    assert (source["provider"], source["depends_on"]) == ("ecsclone.sh", ["ecsclone_vpc.first"])
+
+
+def test_a_scope_that_is_not_a_construct_is_refused_clearly(stack: TerraformStack) -> None:
+    with pytest.raises(TypeError, match=r"ecsclone_vpc 'vpc': takes \(scope, id, \.\.\.\) .* got scope=str"):
+        EcscloneVpc("vpc", "vpc", cidr_block="10.0.0.0/8")  # type: ignore[arg-type]
