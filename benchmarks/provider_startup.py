@@ -143,6 +143,10 @@ def main() -> int:
         parser.error("--schema-runs must be 0 or more")
 
     command = provider_command(options.via)
+    if options.schema_runs:
+        # The client's own imports must not count in the first timed answer.
+        import grpc  # noqa: F401
+        from tf.gen import tfplugin_pb2_grpc  # noqa: F401
     load_before = _load()
     with tempfile.TemporaryDirectory(prefix="cdk-clone-bench-") as home:
         # The provider caches a TLS certificate under $HOME/.cache: a private HOME keeps the user's alone,

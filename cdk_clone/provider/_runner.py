@@ -121,7 +121,8 @@ def serve(servicer: Any, *, full_name: str, argv: Sequence[str]) -> None:
 
 def _serve_for_debugging(server: grpc.Server, address: str, socket_path: str, full_name: str) -> None:
     """``--dev``: serve without TLS and print the ``TF_REATTACH_PROVIDERS`` value Terraform should use."""
-    print("Running in dev mode\n")
+    # Flushed: whoever started it may be reading a pipe.
+    print("Running in dev mode\n", flush=True)
     server.add_insecure_port(address)
     reattach = {
         full_name: {
@@ -132,7 +133,7 @@ def _serve_for_debugging(server: grpc.Server, address: str, socket_path: str, fu
             "Addr": {"Network": "unix", "String": socket_path},
         }
     }
-    print(f"\texport TF_REATTACH_PROVIDERS='{json.dumps(reattach)}'")
+    print(f"\texport TF_REATTACH_PROVIDERS='{json.dumps(reattach)}'", flush=True)
     server.start()
     server.wait_for_termination()
 

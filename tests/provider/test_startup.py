@@ -39,17 +39,27 @@ class RunningProvider:
     """``python -m cdk_clone.provider`` started as Terraform starts it, with its handshake line read."""
 
     def __init__(self, home: Path, *python_options: str, argv: tuple[str, ...] = ()) -> None:
-        environ = {**os.environ, **MAGIC_COOKIE, "HOME": str(home)}
+        # Without PYTHONUNBUFFERED: what Terraform reads must be flushed by the provider itself.
+        environ = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+        environ.update(MAGIC_COOKIE, HOME=str(home))
         command = [sys.executable, *python_options, "-P", "-m", "cdk_clone.provider", *argv]
-        self.process = subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.first_line = self._read_line()
+        self.process = subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._unread = b""
+        self.first_line = self.read_line()
 
-    def _read_line(self) -> str:
+    def read_line(self) -> str:
+        """The next line on the provider's standard output (waiting up to 60 s for it)."""
         assert self.process.stdout is not None
+        descriptor = self.process.stdout.fileno()
         selector = selectors.DefaultSelector()
-        selector.register(self.process.stdout, selectors.EVENT_READ)
-        assert selector.select(timeout=60), "the provider printed nothing within 60 s"
-        return self.process.stdout.readline().rstrip("\n")
+        selector.register(descriptor, selectors.EVENT_READ)
+        while b"\n" not in self._unread:
+            assert selector.select(timeout=60), f"the provider printed no whole line within 60 s: {self._unread!r}"
+            chunk = os.read(descriptor, 65536)
+            assert chunk, f"the provider closed its output after {self._unread!r}"
+            self._unread += chunk
+        line, self._unread = self._unread.split(b"\n", 1)
+        return line.decode()
 
     @property
     def fields(self) -> list[str]:
@@ -73,7 +83,7 @@ class RunningProvider:
             self.process.kill()
         self.process.wait(timeout=30)
         assert self.process.stderr is not None and self.process.stdout is not None
-        error = self.process.stderr.read()
+        error = self.process.stderr.read().decode()
         self.process.stdout.close()
         self.process.stderr.close()
         return error
@@ -162,7 +172,7 @@ def test_dev_mode_prints_how_terraform_reattaches(home: Path) -> None:
     running = RunningProvider(home, argv=("--dev",))
     try:
         assert running.first_line == "Running in dev mode"
-        lines = [running._read_line() for _ in range(2)]
+        lines = [running.read_line() for _ in range(2)]
     finally:
         running.stop()
     export = lines[-1].strip()
@@ -291,3 +301,11 @@ def test_importing_the_package_leaves_the_provider_to_main() -> None:
     probe = "import cdk_clone.provider as p; print(p.FULL_NAME, p.EcsClonePlugin().full_name())"
     named = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True)
     assert named.stdout.split() == [FULL_NAME, FULL_NAME]
+
+
+def test_certificate_cached_by_tf_is_used(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tf.runner import _self_signed_cert
+
+    monkeypatch.setenv("HOME", str(home))
+    made_by_tf = _self_signed_cert()[0]
+    assert server_certificate().cert_der == made_by_tf
