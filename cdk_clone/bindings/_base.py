@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from cdk_clone._cdktf import (
     Construct,
+    IResolvable,
     ITerraformDependable,
     TerraformCount,
     TerraformDataSource,
@@ -32,7 +33,13 @@ from cdk_clone.schema import (
     ValueType,
 )
 
-__all__ = ["BlockValue", "EcscloneDataSourceBase", "EcscloneProviderBase", "EcscloneResourceBase"]
+__all__ = [
+    "AttributeGetters",
+    "BlockValue",
+    "EcscloneDataSourceBase",
+    "EcscloneProviderBase",
+    "EcscloneResourceBase",
+]
 
 # cdktf's HCL renderer needs each attribute tagged with its Terraform kind and cdktf "storage class".
 _HCL_KIND: dict[ValueType, tuple[str, str]] = {
@@ -49,6 +56,49 @@ class BlockValue:
     """Marker base of the generated block dataclasses (``Timeouts``, ``SecurityGroupIngress``...)."""
 
     __slots__ = ()
+
+
+class AttributeGetters:
+    """Base of the generated ``_<Class>Attributes`` classes that hold each binding's attribute getters.
+
+    A binding class inherits them after cdktf's classes (``class EcscloneImage(EcscloneResourceBase,
+    _EcscloneImageAttributes)``), so they sit after cdktf's in the method resolution order. That is for
+    jsii: when an object of a Python subclass of a jsii class is made, jsii looks through every member the
+    subclass's own classes define for overrides of jsii members, checking each against every jsii type and
+    interface; thirty getters made that search cost more than the rest of the Python side of creating a
+    resource. It stops at the first jsii class, before these. (A cdktf member of the same name as a schema
+    field would win over its getter here; none does, and a test keeps it so.)
+    """
+
+    __slots__ = ()
+
+    # The readers of the generated getters: cdktf's get_*_attribute, which the binding classes have from
+    # TerraformResource or TerraformDataSource (this class alone does not).
+
+    def _string_token(self, name: str) -> str:
+        binding: Any = self
+        token: str = binding.get_string_attribute(name)
+        return token
+
+    def _number_token(self, name: str) -> float:
+        binding: Any = self
+        token: float = binding.get_number_attribute(name)
+        return token
+
+    def _boolean_token(self, name: str) -> IResolvable:
+        binding: Any = self
+        token: IResolvable = binding.get_boolean_attribute(name)
+        return token
+
+    def _list_token(self, name: str) -> list[str]:
+        binding: Any = self
+        token: list[str] = binding.get_list_attribute(name)
+        return token
+
+    def _string_map_token(self, name: str) -> Mapping[str, str]:
+        binding: Any = self
+        token: Mapping[str, str] = binding.get_string_map_attribute(name)
+        return token
 
 
 def _plain(field: Field, value: Any) -> Any:

@@ -16,7 +16,13 @@ from cdk_clone._cdktf import (
     TerraformProvider,
     TerraformResourceLifecycle,
 )
-from cdk_clone.bindings._base import BlockValue, EcscloneDataSourceBase, EcscloneProviderBase, EcscloneResourceBase
+from cdk_clone.bindings._base import (
+    AttributeGetters,
+    BlockValue,
+    EcscloneDataSourceBase,
+    EcscloneProviderBase,
+    EcscloneResourceBase,
+)
 from cdk_clone.schema import DATA_SOURCES, PROVIDER, RESOURCES
 
 __all__ = [
@@ -105,7 +111,66 @@ class SecurityGroupEgress(BlockValue):
     """Rule description."""
 
 
-class EcscloneImage(EcscloneResourceBase):
+class _EcscloneImageAttributes(AttributeGetters):
+    """The attributes of resource ``ecsclone_image`` as tokens: the getters of :class:`EcscloneImage`."""
+
+    __slots__ = ()
+
+    @property
+    def id(self) -> str:
+        """The image ID. (A token, computed by the provider.)"""
+        return self._string_token("id")
+
+    @property
+    def instance_id(self) -> str:
+        """The instance to image. (A token, as given, or as the provider set it.)"""
+        return self._string_token("instance_id")
+
+    @property
+    def image_name(self) -> str:
+        """Image name; default a unique TemplateScratch-<instance>-<time> name. (A token, as given, or as the
+        provider set it.)"""
+        return self._string_token("image_name")
+
+    @property
+    def description(self) -> str:
+        """Image description. (A token, as given, or as the provider set it.)"""
+        return self._string_token("description")
+
+    @property
+    def stop_instance_for_consistency(self) -> IResolvable:
+        """Stop the instance before imaging so its data is consistent, and start it again afterwards. (A token, as
+        given, or as the provider set it.)"""
+        return self._boolean_token("stop_instance_for_consistency")
+
+    @property
+    def source_image_id(self) -> str:
+        """The image the instance booted from (lineage). (A token, computed by the provider.)"""
+        return self._string_token("source_image_id")
+
+    @property
+    def status(self) -> str:
+        """Image status: Available once created. (A token, computed by the provider.)"""
+        return self._string_token("status")
+
+    @property
+    def progress(self) -> str:
+        """Creation progress as the API reports it, e.g. "100%". (A token, computed by the provider.)"""
+        return self._string_token("progress")
+
+    @property
+    def size(self) -> float:
+        """Image size in GiB. (A token, computed by the provider.)"""
+        return self._number_token("size")
+
+    @property
+    def transient(self) -> IResolvable:
+        """The image may be deleted by the instance group that boots from it (keep_images=False): a missing
+        transient image is not drift. (A token, as given, or as the provider set it.)"""
+        return self._boolean_token("transient")
+
+
+class EcscloneImage(EcscloneResourceBase, _EcscloneImageAttributes):
     """Terraform resource ``ecsclone_image``: A custom image made from an instance (CreateImage), waited for
     until Available.
 
@@ -163,61 +228,60 @@ class EcscloneImage(EcscloneResourceBase):
             lifecycle=lifecycle,
         )
 
+
+class _EcscloneImageCopyAttributes(AttributeGetters):
+    """The attributes of resource ``ecsclone_image_copy`` as tokens: the getters of :class:`EcscloneImageCopy`."""
+
+    __slots__ = ()
+
     @property
     def id(self) -> str:
-        """The image ID. (A token, computed by the provider.)"""
-        return self.get_string_attribute("id")
-
-    @property
-    def instance_id(self) -> str:
-        """The instance to image. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("instance_id")
-
-    @property
-    def image_name(self) -> str:
-        """Image name; default a unique TemplateScratch-<instance>-<time> name. (A token, as given, or as the
-        provider set it.)"""
-        return self.get_string_attribute("image_name")
-
-    @property
-    def description(self) -> str:
-        """Image description. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("description")
-
-    @property
-    def stop_instance_for_consistency(self) -> IResolvable:
-        """Stop the instance before imaging so its data is consistent, and start it again afterwards. (A token, as
-        given, or as the provider set it.)"""
-        return self.get_boolean_attribute("stop_instance_for_consistency")
+        """The copied image ID. (A token, computed by the provider.)"""
+        return self._string_token("id")
 
     @property
     def source_image_id(self) -> str:
-        """The image the instance booted from (lineage). (A token, computed by the provider.)"""
-        return self.get_string_attribute("source_image_id")
+        """The image to copy. (A token, as given, or as the provider set it.)"""
+        return self._string_token("source_image_id")
+
+    @property
+    def source_region_id(self) -> str:
+        """The region the source image lives in. (A token, as given, or as the provider set it.)"""
+        return self._string_token("source_region_id")
+
+    @property
+    def image_name(self) -> str:
+        """Name of the copy; default the source image's name. (A token, as given, or as the provider set it.)"""
+        return self._string_token("image_name")
+
+    @property
+    def description(self) -> str:
+        """Description of the copy. (A token, as given, or as the provider set it.)"""
+        return self._string_token("description")
 
     @property
     def status(self) -> str:
         """Image status: Available once created. (A token, computed by the provider.)"""
-        return self.get_string_attribute("status")
+        return self._string_token("status")
 
     @property
     def progress(self) -> str:
         """Creation progress as the API reports it, e.g. "100%". (A token, computed by the provider.)"""
-        return self.get_string_attribute("progress")
+        return self._string_token("progress")
 
     @property
     def size(self) -> float:
         """Image size in GiB. (A token, computed by the provider.)"""
-        return self.get_number_attribute("size")
+        return self._number_token("size")
 
     @property
     def transient(self) -> IResolvable:
         """The image may be deleted by the instance group that boots from it (keep_images=False): a missing
         transient image is not drift. (A token, as given, or as the provider set it.)"""
-        return self.get_boolean_attribute("transient")
+        return self._boolean_token("transient")
 
 
-class EcscloneImageCopy(EcscloneResourceBase):
+class EcscloneImageCopy(EcscloneResourceBase, _EcscloneImageCopyAttributes):
     """Terraform resource ``ecsclone_image_copy``: A copy of a custom image in the provider's region (CopyImage);
     unfinished copies are cancelled on destroy.
 
@@ -274,54 +338,49 @@ class EcscloneImageCopy(EcscloneResourceBase):
             lifecycle=lifecycle,
         )
 
+
+class _EcscloneVpcAttributes(AttributeGetters):
+    """The attributes of resource ``ecsclone_vpc`` as tokens: the getters of :class:`EcscloneVpc`."""
+
+    __slots__ = ()
+
     @property
     def id(self) -> str:
-        """The copied image ID. (A token, computed by the provider.)"""
-        return self.get_string_attribute("id")
+        """The VPC ID. (A token, computed by the provider.)"""
+        return self._string_token("id")
 
     @property
-    def source_image_id(self) -> str:
-        """The image to copy. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("source_image_id")
+    def cidr_block(self) -> str:
+        """The VPC's IPv4 CIDR block, e.g. 172.16.0.0/12. (A token, as given, or as the provider set it.)"""
+        return self._string_token("cidr_block")
 
     @property
-    def source_region_id(self) -> str:
-        """The region the source image lives in. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("source_region_id")
-
-    @property
-    def image_name(self) -> str:
-        """Name of the copy; default the source image's name. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("image_name")
+    def vpc_name(self) -> str:
+        """VPC name. (A token, as given, or as the provider set it.)"""
+        return self._string_token("vpc_name")
 
     @property
     def description(self) -> str:
-        """Description of the copy. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("description")
+        """VPC description. (A token, as given, or as the provider set it.)"""
+        return self._string_token("description")
 
     @property
     def status(self) -> str:
-        """Image status: Available once created. (A token, computed by the provider.)"""
-        return self.get_string_attribute("status")
+        """VPC status. (A token, computed by the provider.)"""
+        return self._string_token("status")
 
     @property
-    def progress(self) -> str:
-        """Creation progress as the API reports it, e.g. "100%". (A token, computed by the provider.)"""
-        return self.get_string_attribute("progress")
+    def router_id(self) -> str:
+        """The VPC's vRouter. (A token, computed by the provider.)"""
+        return self._string_token("router_id")
 
     @property
-    def size(self) -> float:
-        """Image size in GiB. (A token, computed by the provider.)"""
-        return self.get_number_attribute("size")
-
-    @property
-    def transient(self) -> IResolvable:
-        """The image may be deleted by the instance group that boots from it (keep_images=False): a missing
-        transient image is not drift. (A token, as given, or as the provider set it.)"""
-        return self.get_boolean_attribute("transient")
+    def route_table_id(self) -> str:
+        """The vRouter's system route table. (A token, computed by the provider.)"""
+        return self._string_token("route_table_id")
 
 
-class EcscloneVpc(EcscloneResourceBase):
+class EcscloneVpc(EcscloneResourceBase, _EcscloneVpcAttributes):
     """Terraform resource ``ecsclone_vpc``: A VPC (CreateVpc), waited for until Available.
 
     Example::
@@ -366,43 +425,49 @@ class EcscloneVpc(EcscloneResourceBase):
             lifecycle=lifecycle,
         )
 
+
+class _EcscloneVswitchAttributes(AttributeGetters):
+    """The attributes of resource ``ecsclone_vswitch`` as tokens: the getters of :class:`EcscloneVswitch`."""
+
+    __slots__ = ()
+
     @property
     def id(self) -> str:
-        """The VPC ID. (A token, computed by the provider.)"""
-        return self.get_string_attribute("id")
+        """The vSwitch ID. (A token, computed by the provider.)"""
+        return self._string_token("id")
+
+    @property
+    def vpc_id(self) -> str:
+        """The VPC. (A token, as given, or as the provider set it.)"""
+        return self._string_token("vpc_id")
+
+    @property
+    def zone_id(self) -> str:
+        """The zone. (A token, as given, or as the provider set it.)"""
+        return self._string_token("zone_id")
 
     @property
     def cidr_block(self) -> str:
-        """The VPC's IPv4 CIDR block, e.g. 172.16.0.0/12. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("cidr_block")
+        """CIDR block inside the VPC's, mask /16 to /29. (A token, as given, or as the provider set it.)"""
+        return self._string_token("cidr_block")
 
     @property
-    def vpc_name(self) -> str:
-        """VPC name. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("vpc_name")
+    def vswitch_name(self) -> str:
+        """vSwitch name. (A token, as given, or as the provider set it.)"""
+        return self._string_token("vswitch_name")
 
     @property
     def description(self) -> str:
-        """VPC description. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("description")
+        """vSwitch description. (A token, as given, or as the provider set it.)"""
+        return self._string_token("description")
 
     @property
     def status(self) -> str:
-        """VPC status. (A token, computed by the provider.)"""
-        return self.get_string_attribute("status")
-
-    @property
-    def router_id(self) -> str:
-        """The VPC's vRouter. (A token, computed by the provider.)"""
-        return self.get_string_attribute("router_id")
-
-    @property
-    def route_table_id(self) -> str:
-        """The vRouter's system route table. (A token, computed by the provider.)"""
-        return self.get_string_attribute("route_table_id")
+        """vSwitch status. (A token, computed by the provider.)"""
+        return self._string_token("status")
 
 
-class EcscloneVswitch(EcscloneResourceBase):
+class EcscloneVswitch(EcscloneResourceBase, _EcscloneVswitchAttributes):
     """Terraform resource ``ecsclone_vswitch``: A vSwitch in one zone of a VPC (CreateVSwitch), waited for until
     Available.
 
@@ -459,43 +524,34 @@ class EcscloneVswitch(EcscloneResourceBase):
             lifecycle=lifecycle,
         )
 
+
+class _EcscloneSecurityGroupAttributes(AttributeGetters):
+    """The attributes of resource ``ecsclone_security_group`` as tokens: the getters of :class:`EcscloneSecurityGroup`."""
+
+    __slots__ = ()
+
     @property
     def id(self) -> str:
-        """The vSwitch ID. (A token, computed by the provider.)"""
-        return self.get_string_attribute("id")
+        """The security group ID. (A token, computed by the provider.)"""
+        return self._string_token("id")
 
     @property
     def vpc_id(self) -> str:
         """The VPC. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("vpc_id")
+        return self._string_token("vpc_id")
 
     @property
-    def zone_id(self) -> str:
-        """The zone. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("zone_id")
-
-    @property
-    def cidr_block(self) -> str:
-        """CIDR block inside the VPC's, mask /16 to /29. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("cidr_block")
-
-    @property
-    def vswitch_name(self) -> str:
-        """vSwitch name. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("vswitch_name")
+    def security_group_name(self) -> str:
+        """Security group name. (A token, as given, or as the provider set it.)"""
+        return self._string_token("security_group_name")
 
     @property
     def description(self) -> str:
-        """vSwitch description. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("description")
-
-    @property
-    def status(self) -> str:
-        """vSwitch status. (A token, computed by the provider.)"""
-        return self.get_string_attribute("status")
+        """Security group description. (A token, as given, or as the provider set it.)"""
+        return self._string_token("description")
 
 
-class EcscloneSecurityGroup(EcscloneResourceBase):
+class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttributes):
     """Terraform resource ``ecsclone_security_group``: A security group in a VPC with its rules; an update
     authorizes and revokes only the difference.
 
@@ -549,28 +605,141 @@ class EcscloneSecurityGroup(EcscloneResourceBase):
             lifecycle=lifecycle,
         )
 
+
+class _EcscloneInstanceGroupAttributes(AttributeGetters):
+    """The attributes of resource ``ecsclone_instance_group`` as tokens: the getters of :class:`EcscloneInstanceGroup`."""
+
+    __slots__ = ()
+
     @property
     def id(self) -> str:
-        """The security group ID. (A token, computed by the provider.)"""
-        return self.get_string_attribute("id")
+        """The group's ID (its first ClientToken). (A token, computed by the provider.)"""
+        return self._string_token("id")
 
     @property
-    def vpc_id(self) -> str:
-        """The VPC. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("vpc_id")
+    def image_id(self) -> str:
+        """The image the instances boot from. (A token, as given, or as the provider set it.)"""
+        return self._string_token("image_id")
 
     @property
-    def security_group_name(self) -> str:
-        """Security group name. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("security_group_name")
+    def instance_type(self) -> str:
+        """The wanted instance type, e.g. ecs.g7.large. (A token, as given, or as the provider set it.)"""
+        return self._string_token("instance_type")
 
     @property
-    def description(self) -> str:
-        """Security group description. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("description")
+    def allow_similar_instance_type(self) -> IResolvable:
+        """When the type is out of stock in the zone, launch a similar type with stock (same vCPU and memory first).
+        (A token, as given, or as the provider set it.)"""
+        return self._boolean_token("allow_similar_instance_type")
+
+    @property
+    def vswitch_id(self) -> str:
+        """The vSwitch the instances join. (A token, as given, or as the provider set it.)"""
+        return self._string_token("vswitch_id")
+
+    @property
+    def zone_id(self) -> str:
+        """The zone; default the vSwitch's. (A token, as given, or as the provider set it.)"""
+        return self._string_token("zone_id")
+
+    @property
+    def security_group_ids(self) -> list[str]:
+        """Security groups, in the vSwitch's VPC. (A token, as given, or as the provider set it.)"""
+        return self._list_token("security_group_ids")
+
+    @property
+    def amount(self) -> float:
+        """How many instances (1..100); changed in place by launching or releasing. (A token, as given, or as the
+        provider set it.)"""
+        return self._number_token("amount")
+
+    @property
+    def min_amount(self) -> float:
+        """Accept partial success down to this many (RunInstances MinAmount); default 1. (A token, as given, or as
+        the provider set it.)"""
+        return self._number_token("min_amount")
+
+    @property
+    def private_ip(self) -> str:
+        """Preferred private IP (the source's): kept when amount is 1 and the address is inside the vSwitch and
+        free, otherwise the API assigns one. (A token, as given, or as the provider set it.)"""
+        return self._string_token("private_ip")
+
+    @property
+    def instance_charge_type(self) -> str:
+        """PostPaid (default) or PrePaid. (A token, as given, or as the provider set it.)"""
+        return self._string_token("instance_charge_type")
+
+    @property
+    def period(self) -> float:
+        """PrePaid period. (A token, as given, or as the provider set it.)"""
+        return self._number_token("period")
+
+    @property
+    def period_unit(self) -> str:
+        """Month (default) or Week. (A token, as given, or as the provider set it.)"""
+        return self._string_token("period_unit")
+
+    @property
+    def instance_name(self) -> str:
+        """Instance name or batch pattern such as clone-[1,3]. (A token, as given, or as the provider set it.)"""
+        return self._string_token("instance_name")
+
+    @property
+    def host_name(self) -> str:
+        """Host name. (A token, as given, or as the provider set it.)"""
+        return self._string_token("host_name")
+
+    @property
+    def system_disk_category(self) -> str:
+        """System disk category. (A token, as given, or as the provider set it.)"""
+        return self._string_token("system_disk_category")
+
+    @property
+    def system_disk_size(self) -> float:
+        """System disk size in GiB. (A token, as given, or as the provider set it.)"""
+        return self._number_token("system_disk_size")
+
+    @property
+    def internet_max_bandwidth_out(self) -> float:
+        """Public bandwidth in Mbit/s; >0 gives a public IP. (A token, as given, or as the provider set it.)"""
+        return self._number_token("internet_max_bandwidth_out")
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        """Tags for every instance. (A token, as given, or as the provider set it.)"""
+        return self._string_map_token("tags")
+
+    @property
+    def delete_images_after_launch(self) -> list[str]:
+        """Transient images to delete once the instances are Running: image IDs in the provider's region, or
+        "<region_id>:<image_id>" for an image in another region (the source image of a copy). (A token, as given, or
+        as the provider set it.)"""
+        return self._list_token("delete_images_after_launch")
+
+    @property
+    def instance_ids(self) -> list[str]:
+        """The instances, in launch order. (A token, computed by the provider.)"""
+        return self._list_token("instance_ids")
+
+    @property
+    def private_ips(self) -> list[str]:
+        """Their private IPs, in the same order. (A token, computed by the provider.)"""
+        return self._list_token("private_ips")
+
+    @property
+    def effective_instance_type(self) -> str:
+        """The type launched (the wanted one, or the similar one). (A token, computed by the provider.)"""
+        return self._string_token("effective_instance_type")
+
+    @property
+    def created_amount(self) -> float:
+        """How many instances exist (fewer than amount under quota or stock). (A token, computed by the
+        provider.)"""
+        return self._number_token("created_amount")
 
 
-class EcscloneInstanceGroup(EcscloneResourceBase):
+class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttributes):
     """Terraform resource ``ecsclone_instance_group``: N instances from one RunInstances call, with stock checks,
     a similar type when sold out, partial creation under quota, and the source's private IP when it can be
     kept.
@@ -674,135 +843,134 @@ class EcscloneInstanceGroup(EcscloneResourceBase):
             lifecycle=lifecycle,
         )
 
+
+class _DataEcscloneInstanceAttributes(AttributeGetters):
+    """The attributes of data source ``ecsclone_instance`` as tokens: the getters of :class:`DataEcscloneInstance`."""
+
+    __slots__ = ()
+
     @property
     def id(self) -> str:
-        """The group's ID (its first ClientToken). (A token, computed by the provider.)"""
-        return self.get_string_attribute("id")
+        """The instance ID. (A token, computed by the provider.)"""
+        return self._string_token("id")
 
     @property
-    def image_id(self) -> str:
-        """The image the instances boot from. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("image_id")
+    def instance_id(self) -> str:
+        """The instance to describe. (A token, as given, or as the provider set it.)"""
+        return self._string_token("instance_id")
 
     @property
-    def instance_type(self) -> str:
-        """The wanted instance type, e.g. ecs.g7.large. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("instance_type")
-
-    @property
-    def allow_similar_instance_type(self) -> IResolvable:
-        """When the type is out of stock in the zone, launch a similar type with stock (same vCPU and memory first).
-        (A token, as given, or as the provider set it.)"""
-        return self.get_boolean_attribute("allow_similar_instance_type")
-
-    @property
-    def vswitch_id(self) -> str:
-        """The vSwitch the instances join. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("vswitch_id")
+    def region_id(self) -> str:
+        """Region. (A token, computed by the provider.)"""
+        return self._string_token("region_id")
 
     @property
     def zone_id(self) -> str:
-        """The zone; default the vSwitch's. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("zone_id")
+        """Zone. (A token, computed by the provider.)"""
+        return self._string_token("zone_id")
 
     @property
-    def security_group_ids(self) -> list[str]:
-        """Security groups, in the vSwitch's VPC. (A token, as given, or as the provider set it.)"""
-        return self.get_list_attribute("security_group_ids")
+    def instance_type(self) -> str:
+        """Instance type. (A token, computed by the provider.)"""
+        return self._string_token("instance_type")
 
     @property
-    def amount(self) -> float:
-        """How many instances (1..100); changed in place by launching or releasing. (A token, as given, or as the
-        provider set it.)"""
-        return self.get_number_attribute("amount")
+    def cpu(self) -> float:
+        """vCPUs. (A token, computed by the provider.)"""
+        return self._number_token("cpu")
 
     @property
-    def min_amount(self) -> float:
-        """Accept partial success down to this many (RunInstances MinAmount); default 1. (A token, as given, or as
-        the provider set it.)"""
-        return self.get_number_attribute("min_amount")
+    def memory(self) -> float:
+        """Memory in MiB. (A token, computed by the provider.)"""
+        return self._number_token("memory")
+
+    @property
+    def image_id(self) -> str:
+        """The image it booted from. (A token, computed by the provider.)"""
+        return self._string_token("image_id")
+
+    @property
+    def image_visible(self) -> IResolvable:
+        """Whether that image is still visible in DescribeImages. (A token, computed by the provider.)"""
+        return self._boolean_token("image_visible")
+
+    @property
+    def network_type(self) -> str:
+        """vpc or classic. (A token, computed by the provider.)"""
+        return self._string_token("network_type")
+
+    @property
+    def vpc_id(self) -> str:
+        """VPC. (A token, computed by the provider.)"""
+        return self._string_token("vpc_id")
+
+    @property
+    def vpc_cidr_block(self) -> str:
+        """The VPC's CIDR. (A token, computed by the provider.)"""
+        return self._string_token("vpc_cidr_block")
+
+    @property
+    def vswitch_id(self) -> str:
+        """vSwitch. (A token, computed by the provider.)"""
+        return self._string_token("vswitch_id")
+
+    @property
+    def vswitch_cidr_block(self) -> str:
+        """The vSwitch's CIDR. (A token, computed by the provider.)"""
+        return self._string_token("vswitch_cidr_block")
 
     @property
     def private_ip(self) -> str:
-        """Preferred private IP (the source's): kept when amount is 1 and the address is inside the vSwitch and
-        free, otherwise the API assigns one. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("private_ip")
+        """Primary private IP. (A token, computed by the provider.)"""
+        return self._string_token("private_ip")
+
+    @property
+    def security_group_ids(self) -> list[str]:
+        """Security groups. (A token, computed by the provider.)"""
+        return self._list_token("security_group_ids")
 
     @property
     def instance_charge_type(self) -> str:
-        """PostPaid (default) or PrePaid. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("instance_charge_type")
-
-    @property
-    def period(self) -> float:
-        """PrePaid period. (A token, as given, or as the provider set it.)"""
-        return self.get_number_attribute("period")
-
-    @property
-    def period_unit(self) -> str:
-        """Month (default) or Week. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("period_unit")
+        """PostPaid or PrePaid. (A token, computed by the provider.)"""
+        return self._string_token("instance_charge_type")
 
     @property
     def instance_name(self) -> str:
-        """Instance name or batch pattern such as clone-[1,3]. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("instance_name")
+        """Name. (A token, computed by the provider.)"""
+        return self._string_token("instance_name")
 
     @property
     def host_name(self) -> str:
-        """Host name. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("host_name")
+        """Host name. (A token, computed by the provider.)"""
+        return self._string_token("host_name")
+
+    @property
+    def status(self) -> str:
+        """Status. (A token, computed by the provider.)"""
+        return self._string_token("status")
 
     @property
     def system_disk_category(self) -> str:
-        """System disk category. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("system_disk_category")
+        """System disk category. (A token, computed by the provider.)"""
+        return self._string_token("system_disk_category")
 
     @property
     def system_disk_size(self) -> float:
-        """System disk size in GiB. (A token, as given, or as the provider set it.)"""
-        return self.get_number_attribute("system_disk_size")
+        """System disk size in GiB. (A token, computed by the provider.)"""
+        return self._number_token("system_disk_size")
 
     @property
     def internet_max_bandwidth_out(self) -> float:
-        """Public bandwidth in Mbit/s; >0 gives a public IP. (A token, as given, or as the provider set it.)"""
-        return self.get_number_attribute("internet_max_bandwidth_out")
+        """Public bandwidth in Mbit/s. (A token, computed by the provider.)"""
+        return self._number_token("internet_max_bandwidth_out")
 
     @property
     def tags(self) -> Mapping[str, str]:
-        """Tags for every instance. (A token, as given, or as the provider set it.)"""
-        return self.get_string_map_attribute("tags")
-
-    @property
-    def delete_images_after_launch(self) -> list[str]:
-        """Transient images to delete once the instances are Running: image IDs in the provider's region, or
-        "<region_id>:<image_id>" for an image in another region (the source image of a copy). (A token, as given, or
-        as the provider set it.)"""
-        return self.get_list_attribute("delete_images_after_launch")
-
-    @property
-    def instance_ids(self) -> list[str]:
-        """The instances, in launch order. (A token, computed by the provider.)"""
-        return self.get_list_attribute("instance_ids")
-
-    @property
-    def private_ips(self) -> list[str]:
-        """Their private IPs, in the same order. (A token, computed by the provider.)"""
-        return self.get_list_attribute("private_ips")
-
-    @property
-    def effective_instance_type(self) -> str:
-        """The type launched (the wanted one, or the similar one). (A token, computed by the provider.)"""
-        return self.get_string_attribute("effective_instance_type")
-
-    @property
-    def created_amount(self) -> float:
-        """How many instances exist (fewer than amount under quota or stock). (A token, computed by the
-        provider.)"""
-        return self.get_number_attribute("created_amount")
+        """Tags. (A token, computed by the provider.)"""
+        return self._string_map_token("tags")
 
 
-class DataEcscloneInstance(EcscloneDataSourceBase):
+class DataEcscloneInstance(EcscloneDataSourceBase, _DataEcscloneInstanceAttributes):
     """Terraform data source ``ecsclone_instance``: Everything needed to clone an existing instance.
 
     Example::
@@ -838,126 +1006,6 @@ class DataEcscloneInstance(EcscloneDataSourceBase):
             count=count,
             lifecycle=lifecycle,
         )
-
-    @property
-    def id(self) -> str:
-        """The instance ID. (A token, computed by the provider.)"""
-        return self.get_string_attribute("id")
-
-    @property
-    def instance_id(self) -> str:
-        """The instance to describe. (A token, as given, or as the provider set it.)"""
-        return self.get_string_attribute("instance_id")
-
-    @property
-    def region_id(self) -> str:
-        """Region. (A token, computed by the provider.)"""
-        return self.get_string_attribute("region_id")
-
-    @property
-    def zone_id(self) -> str:
-        """Zone. (A token, computed by the provider.)"""
-        return self.get_string_attribute("zone_id")
-
-    @property
-    def instance_type(self) -> str:
-        """Instance type. (A token, computed by the provider.)"""
-        return self.get_string_attribute("instance_type")
-
-    @property
-    def cpu(self) -> float:
-        """vCPUs. (A token, computed by the provider.)"""
-        return self.get_number_attribute("cpu")
-
-    @property
-    def memory(self) -> float:
-        """Memory in MiB. (A token, computed by the provider.)"""
-        return self.get_number_attribute("memory")
-
-    @property
-    def image_id(self) -> str:
-        """The image it booted from. (A token, computed by the provider.)"""
-        return self.get_string_attribute("image_id")
-
-    @property
-    def image_visible(self) -> IResolvable:
-        """Whether that image is still visible in DescribeImages. (A token, computed by the provider.)"""
-        return self.get_boolean_attribute("image_visible")
-
-    @property
-    def network_type(self) -> str:
-        """vpc or classic. (A token, computed by the provider.)"""
-        return self.get_string_attribute("network_type")
-
-    @property
-    def vpc_id(self) -> str:
-        """VPC. (A token, computed by the provider.)"""
-        return self.get_string_attribute("vpc_id")
-
-    @property
-    def vpc_cidr_block(self) -> str:
-        """The VPC's CIDR. (A token, computed by the provider.)"""
-        return self.get_string_attribute("vpc_cidr_block")
-
-    @property
-    def vswitch_id(self) -> str:
-        """vSwitch. (A token, computed by the provider.)"""
-        return self.get_string_attribute("vswitch_id")
-
-    @property
-    def vswitch_cidr_block(self) -> str:
-        """The vSwitch's CIDR. (A token, computed by the provider.)"""
-        return self.get_string_attribute("vswitch_cidr_block")
-
-    @property
-    def private_ip(self) -> str:
-        """Primary private IP. (A token, computed by the provider.)"""
-        return self.get_string_attribute("private_ip")
-
-    @property
-    def security_group_ids(self) -> list[str]:
-        """Security groups. (A token, computed by the provider.)"""
-        return self.get_list_attribute("security_group_ids")
-
-    @property
-    def instance_charge_type(self) -> str:
-        """PostPaid or PrePaid. (A token, computed by the provider.)"""
-        return self.get_string_attribute("instance_charge_type")
-
-    @property
-    def instance_name(self) -> str:
-        """Name. (A token, computed by the provider.)"""
-        return self.get_string_attribute("instance_name")
-
-    @property
-    def host_name(self) -> str:
-        """Host name. (A token, computed by the provider.)"""
-        return self.get_string_attribute("host_name")
-
-    @property
-    def status(self) -> str:
-        """Status. (A token, computed by the provider.)"""
-        return self.get_string_attribute("status")
-
-    @property
-    def system_disk_category(self) -> str:
-        """System disk category. (A token, computed by the provider.)"""
-        return self.get_string_attribute("system_disk_category")
-
-    @property
-    def system_disk_size(self) -> float:
-        """System disk size in GiB. (A token, computed by the provider.)"""
-        return self.get_number_attribute("system_disk_size")
-
-    @property
-    def internet_max_bandwidth_out(self) -> float:
-        """Public bandwidth in Mbit/s. (A token, computed by the provider.)"""
-        return self.get_number_attribute("internet_max_bandwidth_out")
-
-    @property
-    def tags(self) -> Mapping[str, str]:
-        """Tags. (A token, computed by the provider.)"""
-        return self.get_string_map_attribute("tags")
 
 
 class EcsCloneProvider(EcscloneProviderBase):

@@ -31,14 +31,15 @@ _ARG_TYPE = {
     ValueType.MAP_OF_STRING: "Mapping[str, str]",
 }
 _BLOCK_FIELD_TYPE = {**_ARG_TYPE, ValueType.SET_OF_STRING: "Sequence[str]"}
-# Getter name and return type per value type: the token cdktf hands back for a Terraform reference.
+# Reader (an AttributeGetters method wrapping cdktf's get_*_attribute) and return type per value type: the
+# token cdktf hands back for a Terraform reference.
 _GETTER = {
-    ValueType.STRING: ("get_string_attribute", "str"),
-    ValueType.NUMBER: ("get_number_attribute", "float"),
-    ValueType.BOOL: ("get_boolean_attribute", "IResolvable"),
-    ValueType.LIST_OF_STRING: ("get_list_attribute", "list[str]"),
-    ValueType.SET_OF_STRING: ("get_list_attribute", "list[str]"),
-    ValueType.MAP_OF_STRING: ("get_string_map_attribute", "Mapping[str, str]"),
+    ValueType.STRING: ("_string_token", "str"),
+    ValueType.NUMBER: ("_number_token", "float"),
+    ValueType.BOOL: ("_boolean_token", "IResolvable"),
+    ValueType.LIST_OF_STRING: ("_list_token", "list[str]"),
+    ValueType.SET_OF_STRING: ("_list_token", "list[str]"),
+    ValueType.MAP_OF_STRING: ("_string_map_token", "Mapping[str, str]"),
 }
 # Values used in the generated docstring examples, so each class shows a call that reads like real use.
 _EXAMPLE_VALUES = {
@@ -140,6 +141,24 @@ def _render_getters(schema: ResourceSchema) -> list[str]:
     return lines
 
 
+def _attributes_class_name(cls: str) -> str:
+    return f"_{cls}Attributes"
+
+
+def _render_attributes_class(schema: ResourceSchema, cls: str) -> list[str]:
+    """The getters of ``cls``, in a base class that comes after cdktf's in the method resolution order."""
+    kind = "data source" if cls.startswith("Data") else "resource"
+    return [
+        "",
+        "",
+        f"class {_attributes_class_name(cls)}(AttributeGetters):",
+        f'    """The attributes of {kind} ``{schema.type_name}`` as tokens: the getters of :class:`{cls}`."""',
+        "",
+        "    __slots__ = ()",
+        *_render_getters(schema),
+    ]
+
+
 def _render_class(schema: ResourceSchema, kind: str) -> list[str]:
     """kind: "resource", "data" or "provider"."""
     cls = "EcsCloneProvider" if kind == "provider" else class_name(schema, data_source=kind == "data")
@@ -147,7 +166,11 @@ def _render_class(schema: ResourceSchema, kind: str) -> list[str]:
         kind
     ]
     table = {"resource": "RESOURCES", "data": "DATA_SOURCES"}.get(kind)
-    lines = ["", "", f"class {cls}({base}):"]
+    lines: list[str] = []
+    if kind != "provider":
+        lines += _render_attributes_class(schema, cls)
+        base += f", {_attributes_class_name(cls)}"
+    lines += ["", "", f"class {cls}({base}):"]
     summary = {
         "resource": f"Terraform resource ``{schema.type_name}``: {schema.description}",
         "data": f"Terraform data source ``{schema.type_name}``: {schema.description}",
@@ -208,8 +231,6 @@ def _render_class(schema: ResourceSchema, kind: str) -> list[str]:
             "            lifecycle=lifecycle,",
         ]
     lines += ["        super().__init__(", "            scope,", "            id,", *call, "        )"]
-    if kind != "provider":
-        lines += _render_getters(schema)
     return lines
 
 
@@ -270,7 +291,13 @@ def render() -> str:
         "    TerraformProvider,",
         "    TerraformResourceLifecycle,",
         ")",
-        "from cdk_clone.bindings._base import BlockValue, EcscloneDataSourceBase, EcscloneProviderBase, EcscloneResourceBase",
+        "from cdk_clone.bindings._base import (",
+        "    AttributeGetters,",
+        "    BlockValue,",
+        "    EcscloneDataSourceBase,",
+        "    EcscloneProviderBase,",
+        "    EcscloneResourceBase,",
+        ")",
         "from cdk_clone.schema import DATA_SOURCES, PROVIDER, RESOURCES",
         "",
         "__all__ = [",

@@ -50,8 +50,13 @@ def _classes() -> list[tuple[type, ResourceSchema]]:
 )
 def test_every_schema_field_is_an_argument_or_a_getter(cls: type, schema: ResourceSchema) -> None:
     parameters = inspect.signature(inspect.getattr_static(cls, "__init__")).parameters
+    attributes = vars(cls.__mro__[-3])  # the generated _<Class>Attributes, just before AttributeGetters
+    assert cls.__mro__[-3].__name__ == f"_{cls.__name__}Attributes"
     for field in schema.fields:
-        assert isinstance(inspect.getattr_static(cls, field.name), property), f"{cls.__name__}.{field.name}"
+        getter = inspect.getattr_static(cls, field.name)
+        # The getter found is the generated one, not a cdktf member of the same name earlier in the MRO.
+        assert isinstance(getter, property), f"{cls.__name__}.{field.name}"
+        assert getter is attributes[field.name], f"{cls.__name__}.{field.name} is shadowed by a cdktf member"
         if field.required:
             assert parameters[field.name].default is inspect.Parameter.empty, field.name
         elif field.optional:
