@@ -8,7 +8,7 @@ depends much less than wall time on what else the machine is doing; the load ave
 after for the same reason. A few more starts are timed to the answer to GetProviderSchema, Terraform's first
 call, since work moved past the handshake would still be waited for.
 
-    .venv/bin/python benchmarks/provider_startup.py [--runs 15] [--via mirror|script|module]
+    .venv/bin/python benchmarks/provider_startup.py [--runs 15] [--schema-runs 5] [--via mirror|script|module]
 """
 
 from __future__ import annotations
