@@ -21,17 +21,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
-    "ValueType",
-    "Field",
-    "Block",
-    "ResourceSchema",
-    "PROVIDER",
-    "RESOURCES",
     "DATA_SOURCES",
-    "PROVIDER_SOURCE",
+    "PROVIDER",
     "PROVIDER_LOCAL_NAME",
+    "PROVIDER_SOURCE",
     "PROVIDER_VERSION",
+    "RESOURCES",
     "TIMEOUTS",
+    "Block",
+    "Field",
+    "ResourceSchema",
+    "ValueType",
 ]
 
 PROVIDER_SOURCE = "cdk-clone/ecsclone"

@@ -17,9 +17,9 @@ from typing import Any
 
 from msgpack import ext as msgpack_ext
 from tf import types as tft
+from tf import utils as tf_utils
 from tf.gen import tfplugin_pb2 as pb
 from tf.schema import Attribute, Block, NestedBlock, NestMode, Schema
-from tf import utils as tf_utils
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
