@@ -205,7 +205,7 @@ def test_the_environ_is_the_one_werkzeugs_handler_builds(head: bytes) -> None:
         handler = handler_class.__new__(handler_class)
         handler.server, handler.client_address, handler.connection = Server(), ("127.0.0.1", 9), None  # type: ignore[assignment]
         handler.rfile = io.BytesIO(head)
-        handler.raw_requestline = handler.rfile.readline(65537)
+        handler.raw_requestline = handler.rfile.readline(65537)  # type: ignore[attr-defined]
         assert handler.parse_request()
         environ = handler.make_environ()
         environ.pop("wsgi.input")  # a different reader object in each
