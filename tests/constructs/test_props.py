@@ -10,7 +10,7 @@ from conftest import make_source
 from cdk_clone import CloneConfigurationError, CloneTask, InstanceClone
 from cdk_clone._cdktf import TerraformStack
 
-BY_ID = {"source_instance_id": "i-bp1d3m0s0urce00001", "source_region": "cn-hangzhou"}
+BY_ID: dict[str, Any] = {"source_instance_id": "i-bp1d3m0s0urce00001", "source_region": "cn-hangzhou"}
 
 
 @pytest.mark.parametrize(

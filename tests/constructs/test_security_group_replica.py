@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from conftest import Synth, make_source, resources, web_group
 
 from cdk_clone import CloneTask, InstanceClone, SecurityGroupReplica
@@ -16,10 +18,10 @@ def warnings_of(construct: SecurityGroupReplica) -> list[str]:
     return [str(entry.data) for entry in construct.node.metadata if entry.type == WARN]
 
 
-def peer_rule(peer: str, direction: str = "ingress") -> SecurityGroupRule:
+def peer_rule(peer: str, direction: Literal["ingress", "egress"] = "ingress") -> SecurityGroupRule:
     return SecurityGroupRule(
         direction=direction, ip_protocol="tcp", port_range="5432/5432", peer_security_group_id=peer
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_a_rule_naming_a_replicated_group_points_at_its_replica(stack: TerraformStack, synth: Synth) -> None:
