@@ -188,6 +188,19 @@ def _signature_parameter(signature: str) -> str:
     return signature.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
 
 
+def _with_v1_common_parameters(
+    params: Mapping[str, str], access_key_id: str, nonce: str | None, timestamp: str | None
+) -> dict[str, str]:
+    return {
+        "AccessKeyId": access_key_id,
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureVersion": "1.0",
+        "SignatureNonce": nonce or _new_nonce(),
+        "Timestamp": timestamp or _utc_now(),
+        **params,
+    }
+
+
 def sign_v1(
     method: str,
     params: Mapping[str, str],
@@ -205,14 +218,7 @@ def sign_v1(
                          "testid", "testsecret")
         httpx.get(fake.url, params=params)
     """
-    signed = {
-        "AccessKeyId": access_key_id,
-        "SignatureMethod": "HMAC-SHA1",
-        "SignatureVersion": "1.0",
-        "SignatureNonce": nonce or _new_nonce(),
-        "Timestamp": timestamp or _utc_now(),
-        **params,
-    }
+    signed = _with_v1_common_parameters(params, access_key_id, nonce, timestamp)
     signed["Signature"] = v1_signature(secret, v1_string_to_sign(method, signed))
     return signed
 
@@ -234,14 +240,7 @@ def sign_v1_query(
         query = sign_v1_query("GET", {"Action": "DescribeRegions", "Version": "2014-05-26"}, "testid", "testsecret")
         httpx.get(f"{fake.url}/?{query}")
     """
-    signed = {
-        "AccessKeyId": access_key_id,
-        "SignatureMethod": "HMAC-SHA1",
-        "SignatureVersion": "1.0",
-        "SignatureNonce": nonce or _new_nonce(),
-        "Timestamp": timestamp or _utc_now(),
-        **params,
-    }
+    signed = _with_v1_common_parameters(params, access_key_id, nonce, timestamp)
     canonical = _canonical(signed, skip="Signature")
     signature = v1_signature(secret, _v1_string_to_sign(method, canonical))
     return f"{canonical}&Signature={_signature_parameter(signature)}"
