@@ -149,6 +149,10 @@ def _synthesized(tmp_path: Path, build: Callable[[TerraformStack], None]) -> str
     document: dict[str, Any] = json.loads((tmp_path / "cdktf.out" / "stacks" / "clones" / "cdk.tf.json").read_text())
     # The cdktf release number is not part of what the constructs decide; the key order is kept.
     document["//"]["metadata"].pop("version")
+    # cdktf's default local backend keeps the state beside the working directory, wherever the checkout is.
+    local_backend = document.get("terraform", {}).get("backend", {}).get("local", {})
+    if "path" in local_backend:
+        local_backend["path"] = local_backend["path"].replace(os.getcwd(), "<cwd>", 1)
     return json.dumps(document, indent=2) + "\n"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -20,15 +19,17 @@ CDKTF = REPOSITORY / "node_modules" / ".bin" / "cdktf"
 
 
 def _exports() -> dict[str, str]:
+    """The environment after `eval "$(cdk-clone env)"` in a POSIX shell, as a user would run it."""
     result = run_cdk_clone("env")
     assert result.code == 0, result.err
-    exports = {}
-    for line in result.out.splitlines():
-        words = shlex.split(line, comments=True)
-        if words and words[0] == "export":
-            name, _, value = words[1].partition("=")
-            exports[name] = value
-    return exports
+    shell = subprocess.run(
+        ["sh", "-c", 'eval "$CDK_CLONE_EXPORTS" && env -0'],
+        env={**os.environ, "CDK_CLONE_EXPORTS": result.out},
+        capture_output=True,
+        check=True,
+    )
+    pairs = (entry.decode().partition("=") for entry in shell.stdout.split(b"\0") if entry)
+    return {name: value for name, _, value in pairs if name != "CDK_CLONE_EXPORTS"}
 
 
 def _cdktf(directory: Path, environ: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
