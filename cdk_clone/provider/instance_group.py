@@ -13,10 +13,8 @@ is not retried on every plan; raising ``amount`` (or replacing the group) asks a
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import re
-import uuid
 from typing import Any
 
 from tf.iface import Config, State
@@ -30,11 +28,13 @@ from ._instances import MAX_IDS_PER_CALL, describe_instances, private_ip
 from ._resource import EcsCloneResource, ResourceError, is_known, known_values
 from ._similar import InstanceTypeSpec, choose_similar
 
-__all__ = ["InstanceGroupResource", "expand_name", "stock_status"]
+__all__ = ["InstanceGroupResource", "expand_name", "follows_pattern", "observed_name", "observed_tags", "stock_status"]
 
 _IN_STOCK = ("WithStock", "ClosedWithStock")
 _IMAGE_REF = re.compile(r"^(?:(?P<region>[a-z]{2}(?:-[a-z0-9]+)+):)?(?P<image>m-[A-Za-z0-9]+|[A-Za-z0-9_.\-]+)$")
 _NAME_PATTERN = re.compile(r"\[(\d*)(?:,(\d*))?\]")
+# Tag keys the cloud reserves for itself: no user sets them, so they are never drift.
+_SYSTEM_TAG_PREFIXES = ("acs:", "aliyun")
 
 
 def expand_name(pattern: str | None, index: int) -> str | None:
@@ -52,6 +52,58 @@ def expand_name(pattern: str | None, index: int) -> str | None:
         return str(begin + index).zfill(bits)
 
     return _NAME_PATTERN.sub(number, pattern, count=1)
+
+
+def follows_pattern(pattern: str, name: str | None) -> bool:
+    """Whether ``name`` is a name the batch ``pattern`` gives to some instance (any index).
+
+    Numbering is not checked: instances launched to heal drift or grow a group continue the count, so
+    a group's numbers need not run from ``begin`` in order.
+    """
+    if name is None:
+        return False
+    match = _NAME_PATTERN.search(pattern)
+    if match is None:
+        return name == pattern
+    digits = int(match.group(2) or 6)
+    expected = re.escape(pattern[: match.start()]) + rf"\d{{{digits},}}" + re.escape(pattern[match.end() :])
+    return re.fullmatch(expected, name) is not None
+
+
+def observed_name(configured: str | None, actual: list[str | None]) -> str | None:
+    """The state's ``instance_name`` (or ``host_name``) after reading the instances' ``actual`` names.
+
+    A name the user left unset stays unset (the API's default names are no drift). When an instance's
+    name no longer follows the configured name or pattern, the state shows that name, so the next plan
+    changes it back; otherwise the configured value stays.
+    """
+    if configured is None:
+        return None
+    return next((name for name in actual if not follows_pattern(configured, name)), configured)
+
+
+def instance_tags(instance: dict[str, Any]) -> dict[str, str]:
+    """The user's tags of an instance from DescribeInstances (tags the cloud sets itself left out)."""
+    return {
+        str(t["TagKey"]): str(t.get("TagValue", ""))
+        for t in instance.get("Tags", {}).get("Tag", [])
+        if "TagKey" in t and not str(t["TagKey"]).startswith(_SYSTEM_TAG_PREFIXES)
+    }
+
+
+def observed_tags(configured: dict[str, str] | None, actual: list[dict[str, str]]) -> dict[str, str] | None:
+    """The state's ``tags`` after reading the instances' ``actual`` tags.
+
+    Tags left unset stay unset. When an instance's tags differ from the configured ones (a tag removed,
+    changed or added elsewhere), the state shows that instance's tags, so the next plan sets them again on
+    every instance; otherwise the configured value stays.
+    """
+    if configured is None:
+        return None
+    drifted = next((tags for tags in actual if tags != configured), None)
+    if drifted is None:
+        return configured
+    return drifted or None
 
 
 def stock_status(answer: dict[str, Any], zone_id: str) -> dict[str, str]:
@@ -167,6 +219,8 @@ class InstanceGroupResource(EcsCloneResource):
         zone_id = planned["zone_id"] if is_known(planned.get("zone_id")) else vswitch["ZoneId"]
         amount = int(planned["amount"])
         effective_type = self._type_with_stock(diags, planned, zone_id)
+        import uuid  # here, not at the top: the provider's first answer to Terraform should not wait for it
+
         group_id = f"ecsclone-{uuid.uuid4().hex}"
         ids = self._launch(
             diags,
@@ -358,6 +412,12 @@ class InstanceGroupResource(EcsCloneResource):
         state["instance_ids"] = kept
         state["private_ips"] = [private_ip(found[i]) for i in kept]
         state["effective_instance_type"] = found[kept[0]].get("InstanceType") or current.get("effective_instance_type")
+        # Names and tags set behind Terraform's back are drift: the state shows them, and the plan sets them back.
+        state["instance_name"] = observed_name(
+            current.get("instance_name"), [found[i].get("InstanceName") for i in kept]
+        )
+        state["host_name"] = observed_name(current.get("host_name"), [found[i].get("HostName") for i in kept])
+        state["tags"] = observed_tags(current.get("tags"), [instance_tags(found[i]) for i in kept])
         return state
 
     # ---- update --------------------------------------------------------------------------------------
@@ -376,6 +436,8 @@ class InstanceGroupResource(EcsCloneResource):
         elif len(ids) < target:
             # A token derived from what exists now: a repeated apply after a failure adopts the instances the
             # failed one launched instead of launching them twice.
+            import hashlib
+
             token = "ecsclone-" + hashlib.sha256(f"{group_id}|{','.join(ids)}|{target}".encode()).hexdigest()[:40]
             self.partial_state = {**known_values(current), "instance_ids": ids}
             added = self._launch(
@@ -474,9 +536,12 @@ class InstanceGroupResource(EcsCloneResource):
             )
         first = found[ids[0]]
         vpc = first.get("VpcAttributes", {})
-        tags = {t["TagKey"]: t.get("TagValue", "") for t in first.get("Tags", {}).get("Tag", []) if "TagKey" in t}
+        tags = instance_tags(first)
         bandwidth = first.get("InternetMaxBandwidthOut")
         names = {found[i].get("InstanceName") for i in ids}
+        disks = self.client.ecs("DescribeDisks", {"InstanceId": ids[0], "DiskType": "system"})
+        system_disk: dict[str, Any] = next(iter(disks.get("Disks", {}).get("Disk", [])), {})
+        disk_size = system_disk.get("Size")
         prior = {
             "image_id": first.get("ImageId"),
             "instance_type": first.get("InstanceType"),
@@ -487,7 +552,11 @@ class InstanceGroupResource(EcsCloneResource):
             "instance_name": names.pop() if len(names) == 1 else None,
             "tags": tags or None,
             "internet_max_bandwidth_out": int(bandwidth) if bandwidth else None,
+            "system_disk_category": system_disk.get("Category") or None,
+            "system_disk_size": int(disk_size) if disk_size else None,
         }
+        import hashlib
+
         group_id = "ecsclone-import-" + hashlib.sha256(",".join(ids).encode()).hexdigest()[:32]
         return self._state(prior, group_id, first.get("ZoneId"), first.get("InstanceType"), ids, found)
 

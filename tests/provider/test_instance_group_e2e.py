@@ -87,6 +87,40 @@ def test_group_lifecycle(terraform: TerraformRun, fake_cloud: Any) -> None:
     assert instance_ids(fake_cloud) == seeded
 
 
+def test_names_and_tags_changed_elsewhere_are_set_back(terraform: TerraformRun, fake_cloud: Any) -> None:
+    terraform.write(group(2, extra='  instance_name = "clone-[1,2]"\n  tags = { env = "test" }'))
+    terraform.apply()
+    first, second = terraform.resources()["ecsclone_instance_group.clones"]["instance_ids"]
+    api = client(fake_cloud)
+    api.ecs("ModifyInstanceAttribute", {"InstanceId": first, "InstanceName": "hand-made"})
+    api.ecs(
+        "TagResources",
+        {"ResourceType": "instance", "ResourceId": [second], "Tag": [{"Key": "owner", "Value": "someone"}]},
+    )
+    plan = terraform.plan_text()
+    assert '"hand-made" -> "clone-[1,2]"' in plan and "owner" in plan
+    terraform.apply()
+    instances = {i["instance_id"]: i for i in objects(fake_cloud, "instances")}
+    assert [instances[i]["name"] for i in (first, second)] == ["clone-01", "clone-02"]
+    assert [instances[i]["tags"] for i in (first, second)] == [{"env": "test"}, {"env": "test"}]
+    assert not terraform.plan_has_changes()
+    terraform.destroy()
+
+
+def test_import_fills_in_the_system_disk(terraform: TerraformRun, fake_cloud: Any) -> None:
+    extra = '  instance_charge_type = "PostPaid"\n  system_disk_category = "cloud_essd"\n  system_disk_size = 60'
+    terraform.write(group(2, extra=extra))
+    terraform.apply()
+    ids = terraform.resources()["ecsclone_instance_group.clones"]["instance_ids"]
+    terraform.state_rm("ecsclone_instance_group.clones")
+    terraform.import_("ecsclone_instance_group.clones", ",".join(ids))
+    imported = terraform.resources()["ecsclone_instance_group.clones"]
+    assert (imported["system_disk_category"], imported["system_disk_size"]) == ("cloud_essd", 60)
+    # The configuration that made the group matches the imported state: nothing to replace.
+    assert not terraform.plan_has_changes()
+    terraform.destroy()
+
+
 def test_all_instances_gone_means_the_group_is_recreated(terraform: TerraformRun, fake_cloud: Any) -> None:
     terraform.write(group(1))
     terraform.apply()

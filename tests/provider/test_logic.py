@@ -15,7 +15,15 @@ from cdk_clone.provider._schema_bridge import complete_state, tf_schema
 from cdk_clone.provider._similar import InstanceTypeSpec, choose_similar, family_parts
 from cdk_clone.provider._timeouts import parse_duration, timeout_seconds
 from cdk_clone.provider.image_copy import copy_name_candidates
-from cdk_clone.provider.instance_group import InstanceGroupResource, expand_name, stock_status
+from cdk_clone.provider.instance_group import (
+    InstanceGroupResource,
+    expand_name,
+    follows_pattern,
+    instance_tags,
+    observed_name,
+    observed_tags,
+    stock_status,
+)
 from cdk_clone.provider.security_group import (
     SecurityGroupResource,
     canonical_rule,
@@ -319,6 +327,39 @@ def test_batch_names_expand_like_run_instances() -> None:
     assert expand_name("clone-[1,3]", 4) == "clone-005"
     assert expand_name("node-[]", 2) == "node-000002"
     assert expand_name("plain", 3) == "plain"
+
+
+def test_names_follow_a_batch_pattern_whatever_the_number() -> None:
+    assert follows_pattern("clone-[1,3]", "clone-001")
+    assert follows_pattern("clone-[1,3]", "clone-017")  # a grown or healed group continues the count
+    assert not follows_pattern("clone-[1,3]", "clone-01")
+    assert not follows_pattern("clone-[1,3]", "renamed")
+    assert follows_pattern("node-[]", "node-000002")
+    assert follows_pattern("a.b", "a.b") and not follows_pattern("a.b", "axb")
+    assert not follows_pattern("plain", None)
+
+
+def test_a_name_changed_elsewhere_shows_in_the_state() -> None:
+    assert observed_name("clone-[1,3]", ["clone-001", "clone-002"]) == "clone-[1,3]"
+    assert observed_name("clone-[1,3]", ["clone-001", "hand-made"]) == "hand-made"
+    assert observed_name("web", ["web", None]) is None
+    # Unset names are the API's to choose: never drift.
+    assert observed_name(None, ["iZ123Z", "anything"]) is None
+
+
+def test_tags_changed_elsewhere_show_in_the_state() -> None:
+    wanted = {"env": "test"}
+    assert observed_tags(wanted, [{"env": "test"}, {"env": "test"}]) == wanted
+    assert observed_tags(wanted, [{"env": "test"}, {"env": "prod"}]) == {"env": "prod"}
+    assert observed_tags(wanted, [{"env": "test", "owner": "x"}]) == {"env": "test", "owner": "x"}
+    assert observed_tags(wanted, [{}]) is None
+    assert observed_tags(None, [{"owner": "x"}]) is None
+
+
+def test_instance_tags_leave_out_the_clouds_own() -> None:
+    instance = {"Tags": {"Tag": [{"TagKey": "env", "TagValue": "test"}, {"TagKey": "acs:ecs:x", "TagValue": "1"}]}}
+    assert instance_tags(instance) == {"env": "test"}
+    assert instance_tags({}) == {}
 
 
 def test_scratch_image_names_are_valid_and_distinct() -> None:
