@@ -1,8 +1,13 @@
 """The clones' outputs in a stack's Terraform state, as typed records.
 
-Each InstanceClone emits a Terraform output whose value is a JSON object describing the clone group
-(the same keys in every clone output). cdktf may give it as an object or as a JSON-encoded string;
-both are read here.
+Two shapes, both named ``cdk_clone_<construct path below the stack>``:
+
+* a standalone InstanceClone's output: one JSON object describing its clone group
+  (``source_instance_id``, ``source_region``, ``destination_region``, ``instance_ids``, ...);
+* a CloneTask's output: ``{"clones": {<source instance ID>: <that same object>}}``, one entry per source.
+  Each entry is read as a clone group named ``<output name>/<source instance ID>``.
+
+A value may arrive as an object or as a JSON-encoded string; both are read.
 """
 
 from __future__ import annotations
@@ -76,13 +81,22 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def _is_clone_group(value: Any) -> bool:
+    return isinstance(value, dict) and _REQUIRED_KEYS <= value.keys()
+
+
 def clone_outputs(outputs: dict[str, Any]) -> list[CloneOutput]:
-    """The clone outputs among ``terraform output -json``'s answer (``{name: {"value": ...}}``)."""
+    """The clone groups among ``terraform output -json``'s answer (``{name: {"value": ...}}``): one per
+    InstanceClone output, one per source of a CloneTask output. Other outputs are left out."""
     found = []
     for name, entry in sorted(outputs.items()):
         value = _decode(entry.get("value") if isinstance(entry, dict) and "value" in entry else entry)
-        if isinstance(value, dict) and _REQUIRED_KEYS <= value.keys():
+        if _is_clone_group(value):
             found.append(CloneOutput.from_value(name, value))
+            continue
+        clones = _decode(value.get("clones")) if isinstance(value, dict) else None
+        if isinstance(clones, dict) and clones and all(_is_clone_group(v) for v in clones.values()):
+            found.extend(CloneOutput.from_value(f"{name}/{source}", clones[source]) for source in sorted(clones))
     return found
 
 

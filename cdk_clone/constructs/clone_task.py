@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from cdk_clone._cdktf import Construct
+from cdk_clone._cdktf import Construct, TerraformOutput
 from cdk_clone.constructs._replicas import ReplicaPool
-from cdk_clone.constructs._tree import adopt
-from cdk_clone.constructs.instance_clone import InstanceClone
+from cdk_clone.constructs._tree import adopt, path_of, stack_of
+from cdk_clone.constructs.instance_clone import COLLECTS_CLONE_OUTPUTS, InstanceClone, output_name
 from cdk_clone.constructs.props import CloneTaskProps, validate
 from cdk_clone.lookup.snapshot import SourceInstance
 
@@ -21,6 +21,10 @@ class CloneTask(Construct):
     Every option is :class:`InstanceClone`'s and applies to each source. Sources that share a VPC share one
     VPC replica, one vSwitch replica per source vSwitch and one replica per security group. Each source
     becomes an :class:`InstanceClone` child named after its instance ID (see ``clones``).
+
+    The task declares ONE Terraform output, ``cdk_clone_<task path below the stack>`` (``output``), whose
+    value is ``{"clones": {<source instance ID>: <that clone's output_value>}}``: the same per-clone object
+    a standalone InstanceClone's own output holds. ``cdk-clone deploy`` and ``verify`` read both shapes.
 
     Example::
 
@@ -81,11 +85,22 @@ class CloneTask(Construct):
         adopt(self, scope, id)
         self.props = props
         self.sources = snapshots
-        # Found by each InstanceClone child through its scope: one pool, so replicas are shared.
+        # Found by each InstanceClone child through its scope: one pool, so replicas are shared; and the
+        # children leave their outputs to the task's one.
         self.replica_pool = ReplicaPool(self, snapshots)
+        setattr(self, COLLECTS_CLONE_OUTPUTS, True)
         self.clones: list[InstanceClone] = [
             InstanceClone(self, snapshot.instance_id, source=snapshot, **props.options()) for snapshot in snapshots
         ]
+        path = path_of(self)
+        self.output = TerraformOutput(
+            self,
+            "Output",
+            value={"clones": {clone.source.instance_id: clone.output_value for clone in self.clones}},
+            description=f"cdk-clone: clones of {len(self.clones)} source(s) ({path})",
+        )
+        """The task's Terraform output, ``cdk_clone_<path>``: ``{"clones": {<source ID>: <clone's value>}}``."""
+        self.output.override_logical_id(output_name(path, path_of(stack_of(self))))
 
 
 def _region(props: CloneTaskProps) -> str:

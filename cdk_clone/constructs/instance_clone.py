@@ -21,12 +21,17 @@ from cdk_clone.lookup.snapshot import SourceInstance
 __all__ = ["OUTPUT_PREFIX", "InstanceClone", "output_name"]
 
 OUTPUT_PREFIX = "cdk_clone_"
-"""Every clone's Terraform output is named ``cdk_clone_<construct path below the stack>``."""
+"""The Terraform output of a standalone clone, or of a whole CloneTask, is named
+``cdk_clone_<construct path below the stack>``."""
+
+# Set (to True) on a scope that declares one output for all the InstanceClones made directly in it
+# (CloneTask): those clones then declare none of their own.
+COLLECTS_CLONE_OUTPUTS = "_collects_clone_outputs"
 
 
 def output_name(construct_path: str, stack_path: str) -> str:
-    """The Terraform output name of the clone at ``construct_path``: ``cdk_clone_`` + its path below the stack,
-    with every character Terraform does not allow in a name (``/``, ``.``...) turned into ``_``."""
+    """The Terraform output name of the clone or task at ``construct_path``: ``cdk_clone_`` + its path below
+    the stack, with every character Terraform does not allow in a name (``/``, ``.``...) turned into ``_``."""
     relative = construct_path.removeprefix(stack_path).lstrip("/")
     return OUTPUT_PREFIX + re.sub(r"[^A-Za-z0-9_-]", "_", relative)
 
@@ -122,6 +127,13 @@ class InstanceClone(Construct):
         self.source = resolved
         pool = getattr(scope, "replica_pool", None)
         self._compose(owner, resolved, props, pool if isinstance(pool, ReplicaPool) else ReplicaPool(self, [resolved]))
+        # In a CloneTask, the task declares one output holding every clone's ``output_value``: one output
+        # element instead of one per source, each a few round trips to the jsii runtime.
+        self.output: TerraformOutput | None = (
+            None if getattr(scope, COLLECTS_CLONE_OUTPUTS, False) is True else self._declare_output(resolved)
+        )
+        """This clone group's Terraform output (``cdk_clone_<path>``, value :attr:`output_value`); None for
+        the clones of a CloneTask, whose :attr:`CloneTask.output` holds them all."""
 
     # -- composition --------------------------------------------------------------------------------------
 
@@ -185,10 +197,10 @@ class InstanceClone(Construct):
         self.vswitch_id: str = vswitch_id
         self.security_group_ids: list[str] = security_group_ids
         self.security_group_id: str = security_group_ids[0] if security_group_ids else ""
-        self.output = self._output(source, props)
+        self.output_value: dict[str, Any] = self._output_value(source, props)
 
     # The clones' own attributes are asked of the instance group on first use only: each is a round trip
-    # to the jsii runtime, and the output below does not need them (see _output).
+    # to the jsii runtime, and the output value does not need them (see _output_value).
 
     @cached_property
     def instance_ids(self) -> list[str]:
@@ -238,14 +250,15 @@ class InstanceClone(Construct):
         self.vswitch_replica = vswitch
         return vpc.vpc_id, vswitch.vswitch_id, f"replica-of-{vpc.source_vpc_id}"
 
-    def _output(self, source: SourceInstance, props: InstanceCloneProps) -> TerraformOutput:
+    def _output_value(self, source: SourceInstance, props: InstanceCloneProps) -> dict[str, Any]:
+        """The JSON-able description of this clone group that ``cdk-clone verify`` and ``deploy`` read."""
         image = self.image
         # The instance group's attributes are written as the Terraform expressions their tokens resolve to
         # ("${ecsclone_instance_group.<logical id>.instance_ids}"): the output is in the group's own stack,
         # where a token would resolve to exactly that, and one read of the logical ID replaces four
         # attribute round trips. (Reading the logical ID fixes it, as reading an attribute token does.)
         group = f"{EcscloneInstanceGroup.SCHEMA.type_name}.{self.instance_group.friendly_unique_id}"
-        value: dict[str, Any] = {
+        return {
             "source_instance_id": source.instance_id,
             "source_region": source.region_id,
             "destination_region": self.destination_region,
@@ -263,9 +276,11 @@ class InstanceClone(Construct):
             "amount": props.amount,
             "created_amount": f"${{{group}.created_amount}}",
         }
+
+    def _declare_output(self, source: SourceInstance) -> TerraformOutput:
         path = path_of(self)
         output = TerraformOutput(
-            self, "Output", value=value, description=f"cdk-clone: clones of {source.instance_id} ({path})"
+            self, "Output", value=self.output_value, description=f"cdk-clone: clones of {source.instance_id} ({path})"
         )
         output.override_logical_id(output_name(path, path_of(self._stack)))
         return output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import GROUP_ID, Synth, make_source, resources, web_group
 
-from cdk_clone import CloneTask
+from cdk_clone import CloneTask, InstanceClone
 from cdk_clone._cdktf import TerraformStack
 from cdk_clone.lookup.context import ContextFile, source_instance_key
 
@@ -36,7 +36,42 @@ def test_two_sources_in_one_vpc_share_the_vpc_vswitch_and_group_replicas(stack: 
     group_ids = {tuple(g["security_group_ids"]) for g in groups.values()}
     assert len(vswitch_ids) == 1 and len(group_ids) == 1
     assert [c.source.instance_id for c in task.clones] == ["i-bp1d3m0s0urce00001", SECOND]
-    assert set(out["output"]) == {"cdk_clone_task_i-bp1d3m0s0urce00001", f"cdk_clone_task_{SECOND}"}
+
+
+def test_the_task_declares_one_output_holding_every_clone_group(stack: TerraformStack, synth: Synth) -> None:
+    task = CloneTask(
+        stack,
+        "task",
+        sources=[make_source(), make_source(SECOND, private_ip="192.168.1.11", instance_name="web-2")],
+        destination_region="cn-shanghai",
+        destination_zone_id="cn-shanghai-b",
+        amount=3,
+    )
+    out = synth(stack)
+    assert set(out["output"]) == {"cdk_clone_task"}, "no output per clone, one for the task"
+    assert task.output.friendly_unique_id == "cdk_clone_task"
+    assert all(clone.output is None for clone in task.clones)
+    clones = out["output"]["cdk_clone_task"]["value"]["clones"]
+    assert set(clones) == {"i-bp1d3m0s0urce00001", SECOND}
+    groups = resources(out, "ecsclone_instance_group")
+    for source_id, value in clones.items():
+        assert value["source_instance_id"] == source_id
+        assert (value["source_region"], value["destination_region"]) == ("cn-hangzhou", "cn-shanghai")
+        group_key = next(k for k, g in groups.items() if g["image_id"] == value["image_id"])
+        assert value["instance_ids"] == f"${{ecsclone_instance_group.{group_key}.instance_ids}}"
+        assert value["amount"] == 3
+    # Each entry has the keys of a standalone InstanceClone's own output.
+    assert all(set(clones[c.source.instance_id]) == set(c.output_value) for c in task.clones)
+
+
+def test_a_clone_made_alone_keeps_its_own_output_beside_a_task(stack: TerraformStack, synth: Synth) -> None:
+    CloneTask(
+        stack, "task", sources=[make_source()], destination_region="cn-shanghai", destination_zone_id="cn-shanghai-b"
+    )
+    InstanceClone(stack, "alone", source=make_source(SECOND, private_ip="192.168.1.11"))
+    out = synth(stack)
+    assert set(out["output"]) == {"cdk_clone_task", "cdk_clone_alone"}
+    assert out["output"]["cdk_clone_alone"]["value"]["source_instance_id"] == SECOND
 
 
 def test_one_vswitch_replica_per_source_vswitch(stack: TerraformStack, synth: Synth) -> None:

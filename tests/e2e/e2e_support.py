@@ -108,11 +108,19 @@ def write_app(directory: Path, body: str) -> Path:
     return directory
 
 
-def clone_output(directory: Path) -> dict[str, Any]:
-    """The one clone output in the stack's state file."""
+def clone_outputs_in_state(directory: Path) -> dict[str, Any]:
+    """The cdk-clone outputs (``cdk_clone_...``) in the stack's state file, by name, values decoded."""
     # cdktf's default local backend keeps the state beside the app, as terraform.<stack>.tfstate.
     state = json.loads((directory / "terraform.clones.tfstate").read_text())
-    outputs = [o["value"] for name, o in state["outputs"].items() if name.startswith("cdk_clone_")]
-    assert len(outputs) == 1, state["outputs"].keys()
-    value = outputs[0]
-    return json.loads(value) if isinstance(value, str) else value
+    return {
+        name: json.loads(o["value"]) if isinstance(o["value"], str) else o["value"]
+        for name, o in state["outputs"].items()
+        if name.startswith("cdk_clone_")
+    }
+
+
+def clone_output(directory: Path) -> dict[str, Any]:
+    """The one clone output in the stack's state file (an InstanceClone's: one clone group)."""
+    outputs = clone_outputs_in_state(directory)
+    assert len(outputs) == 1, outputs.keys()
+    return next(iter(outputs.values()))

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import CloudView, clone_output, run_cdk_clone, write_app
+from e2e_support import CloudView, clone_output, clone_outputs_in_state, run_cdk_clone, write_app
 
 from cdk_clone.lookup import SourceInstance, read_source_instance
 from fake_api.seeds import DEMO_SOURCE_INSTANCE_ID
@@ -154,9 +154,16 @@ def test_a_task_of_two_sources_shares_the_network_and_group_replicas(cloud: Clou
     new_groups = set(cloud.security_groups("cn-beijing")) - set(before["cn-beijing"]["security_groups"])
     new_instances = set(cloud.instances("cn-beijing")) - set(before["cn-beijing"]["instances"])
     assert (len(new_vpcs), len(new_vswitches), len(new_groups), len(new_instances)) == (1, 1, 1, 2)
+    # One output for the task, one entry per source, each naming its own clone.
+    outputs = clone_outputs_in_state(app)
+    assert set(outputs) == {"cdk_clone_task"}
+    clones = outputs["cdk_clone_task"]["clones"]
+    assert set(clones) == {first.instance_id, second.instance_id}
+    assert {i for c in clones.values() for i in c["instance_ids"]} == new_instances
 
     verify = run_cdk_clone("verify", "-C", str(app))
     assert verify.code == 0, verify.out + verify.err
+    assert f"cdk_clone_task/{first.instance_id}" in verify.out and f"cdk_clone_task/{second.instance_id}" in verify.out
     _destroy(app)
     assert cloud.world() == before
 

@@ -50,30 +50,6 @@ delete_images_after_launch = [
 ]
 provider = "ecsclone.cn-shanghai"
 }
-
-output "cdk_clone_task_i-bp1d3m0s0urce00001" {
-value = {
-source_instance_id = "i-bp1d3m0s0urce00001"
-source_region = "cn-hangzhou"
-destination_region = "cn-shanghai"
-instance_ids = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00001_Instances_4E2A7B74.instance_ids}"
-private_ips = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00001_Instances_4E2A7B74.private_ips}"
-image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00001_Image_Copy_FD90FECF.id}"
-custom_image_id = "${ecsclone_image.task_i-bp1d3m0s0urce00001_Image_9CBA4CA3.id}"
-copied_image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00001_Image_Copy_FD90FECF.id}"
-images_kept = false
-vpc_id = "${ecsclone_vpc.task_VpcReplica-vpc-bp1d3m0s0urce0vpc01_Vpc_FFFC563B.id}"
-vswitch_id = "${ecsclone_vswitch.task_VSwitchReplica-vsw-bp1d3m0s0urce0vsw01_VSwitch_3218F648.id}"
-security_group_ids = [
-"${ecsclone_security_group.task_SecurityGroupReplica-sg-bp1d3m0s0urce0sg001_SecurityGroup_92A4FEB0.id}",
-]
-instance_type = "ecs.g7.large"
-effective_instance_type = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00001_Instances_4E2A7B74.effective_instance_type}"
-amount = 3
-created_amount = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00001_Instances_4E2A7B74.created_amount}"
-}
-description = "cdk-clone: clones of i-bp1d3m0s0urce00001 (clones/task/i-bp1d3m0s0urce00001)"
-}
 resource "ecsclone_vpc" "task_VpcReplica-vpc-bp1d3m0s0urce0vpc01_Vpc_FFFC563B" {
 cidr_block = "192.168.0.0/16"
 vpc_name = "clone-of-vpc-bp1d3m0s0urce0vpc01"
@@ -185,31 +161,6 @@ delete_images_after_launch = [
 ]
 provider = "ecsclone.cn-shanghai"
 }
-
-output "cdk_clone_task_i-bp1d3m0s0urce00002" {
-value = {
-source_instance_id = "i-bp1d3m0s0urce00002"
-source_region = "cn-hangzhou"
-destination_region = "cn-shanghai"
-instance_ids = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00002_Instances_E57885FE.instance_ids}"
-private_ips = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00002_Instances_E57885FE.private_ips}"
-image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00002_Image_Copy_54ED91E6.id}"
-custom_image_id = "${ecsclone_image.task_i-bp1d3m0s0urce00002_Image_423D53BF.id}"
-copied_image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00002_Image_Copy_54ED91E6.id}"
-images_kept = false
-vpc_id = "${ecsclone_vpc.task_VpcReplica-vpc-bp1d3m0s0urce0vpc01_Vpc_FFFC563B.id}"
-vswitch_id = "${ecsclone_vswitch.task_VSwitchReplica-vsw-bp1d3m0s0urce0vsw01_VSwitch_3218F648.id}"
-security_group_ids = [
-"${ecsclone_security_group.task_SecurityGroupReplica-sg-bp1d3m0s0urce0sg001_SecurityGroup_92A4FEB0.id}",
-"${ecsclone_security_group.task_SecurityGroupReplica-sg-bp1d3m0s0urce0sg002_SecurityGroup_DF52A960.id}",
-]
-instance_type = "ecs.g7.large"
-effective_instance_type = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00002_Instances_E57885FE.effective_instance_type}"
-amount = 3
-created_amount = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00002_Instances_E57885FE.created_amount}"
-}
-description = "cdk-clone: clones of i-bp1d3m0s0urce00002 (clones/task/i-bp1d3m0s0urce00002)"
-}
 resource "ecsclone_image" "task_i-bp1d3m0s0urce00003_Image_75158612" {
 instance_id = "i-bp1d3m0s0urce00003"
 image_name = "TemplateScratch-i-bp1d3m0s0urce00003-d0a98f4f"
@@ -253,30 +204,6 @@ delete_images_after_launch = [
 "cn-hangzhou:${ecsclone_image.task_i-bp1d3m0s0urce00003_Image_75158612.id}"
 ]
 provider = "ecsclone.cn-shanghai"
-}
-
-output "cdk_clone_task_i-bp1d3m0s0urce00003" {
-value = {
-source_instance_id = "i-bp1d3m0s0urce00003"
-source_region = "cn-hangzhou"
-destination_region = "cn-shanghai"
-instance_ids = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00003_Instances_04940115.instance_ids}"
-private_ips = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00003_Instances_04940115.private_ips}"
-image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00003_Image_Copy_A9E999D2.id}"
-custom_image_id = "${ecsclone_image.task_i-bp1d3m0s0urce00003_Image_75158612.id}"
-copied_image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00003_Image_Copy_A9E999D2.id}"
-images_kept = false
-vpc_id = "${ecsclone_vpc.task_VpcReplica-vpc-bp1second0vpc2_Vpc_3C862E07.id}"
-vswitch_id = "${ecsclone_vswitch.task_VSwitchReplica-vsw-bp1second0vsw2_VSwitch_556BEFA7.id}"
-security_group_ids = [
-"${ecsclone_security_group.task_SecurityGroupReplica-sg-bp1second0sg003_SecurityGroup_08F0AF32.id}",
-]
-instance_type = "ecs.g7.large"
-effective_instance_type = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00003_Instances_04940115.effective_instance_type}"
-amount = 3
-created_amount = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00003_Instances_04940115.created_amount}"
-}
-description = "cdk-clone: clones of i-bp1d3m0s0urce00003 (clones/task/i-bp1d3m0s0urce00003)"
 }
 resource "ecsclone_vpc" "task_VpcReplica-vpc-bp1second0vpc2_Vpc_3C862E07" {
 cidr_block = "10.0.0.0/8"
@@ -330,6 +257,75 @@ priority = 1
 nic_type = "intranet"
 }
 provider = "ecsclone.cn-shanghai"
+}
+
+output "cdk_clone_task" {
+value = {
+clones = {
+i-bp1d3m0s0urce00001 = {
+source_instance_id = "i-bp1d3m0s0urce00001"
+source_region = "cn-hangzhou"
+destination_region = "cn-shanghai"
+instance_ids = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00001_Instances_4E2A7B74.instance_ids}"
+private_ips = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00001_Instances_4E2A7B74.private_ips}"
+image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00001_Image_Copy_FD90FECF.id}"
+custom_image_id = "${ecsclone_image.task_i-bp1d3m0s0urce00001_Image_9CBA4CA3.id}"
+copied_image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00001_Image_Copy_FD90FECF.id}"
+images_kept = false
+vpc_id = "${ecsclone_vpc.task_VpcReplica-vpc-bp1d3m0s0urce0vpc01_Vpc_FFFC563B.id}"
+vswitch_id = "${ecsclone_vswitch.task_VSwitchReplica-vsw-bp1d3m0s0urce0vsw01_VSwitch_3218F648.id}"
+security_group_ids = [
+"${ecsclone_security_group.task_SecurityGroupReplica-sg-bp1d3m0s0urce0sg001_SecurityGroup_92A4FEB0.id}",
+]
+instance_type = "ecs.g7.large"
+effective_instance_type = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00001_Instances_4E2A7B74.effective_instance_type}"
+amount = 3
+created_amount = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00001_Instances_4E2A7B74.created_amount}"
+}
+i-bp1d3m0s0urce00002 = {
+source_instance_id = "i-bp1d3m0s0urce00002"
+source_region = "cn-hangzhou"
+destination_region = "cn-shanghai"
+instance_ids = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00002_Instances_E57885FE.instance_ids}"
+private_ips = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00002_Instances_E57885FE.private_ips}"
+image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00002_Image_Copy_54ED91E6.id}"
+custom_image_id = "${ecsclone_image.task_i-bp1d3m0s0urce00002_Image_423D53BF.id}"
+copied_image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00002_Image_Copy_54ED91E6.id}"
+images_kept = false
+vpc_id = "${ecsclone_vpc.task_VpcReplica-vpc-bp1d3m0s0urce0vpc01_Vpc_FFFC563B.id}"
+vswitch_id = "${ecsclone_vswitch.task_VSwitchReplica-vsw-bp1d3m0s0urce0vsw01_VSwitch_3218F648.id}"
+security_group_ids = [
+"${ecsclone_security_group.task_SecurityGroupReplica-sg-bp1d3m0s0urce0sg001_SecurityGroup_92A4FEB0.id}",
+"${ecsclone_security_group.task_SecurityGroupReplica-sg-bp1d3m0s0urce0sg002_SecurityGroup_DF52A960.id}",
+]
+instance_type = "ecs.g7.large"
+effective_instance_type = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00002_Instances_E57885FE.effective_instance_type}"
+amount = 3
+created_amount = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00002_Instances_E57885FE.created_amount}"
+}
+i-bp1d3m0s0urce00003 = {
+source_instance_id = "i-bp1d3m0s0urce00003"
+source_region = "cn-hangzhou"
+destination_region = "cn-shanghai"
+instance_ids = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00003_Instances_04940115.instance_ids}"
+private_ips = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00003_Instances_04940115.private_ips}"
+image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00003_Image_Copy_A9E999D2.id}"
+custom_image_id = "${ecsclone_image.task_i-bp1d3m0s0urce00003_Image_75158612.id}"
+copied_image_id = "${ecsclone_image_copy.task_i-bp1d3m0s0urce00003_Image_Copy_A9E999D2.id}"
+images_kept = false
+vpc_id = "${ecsclone_vpc.task_VpcReplica-vpc-bp1second0vpc2_Vpc_3C862E07.id}"
+vswitch_id = "${ecsclone_vswitch.task_VSwitchReplica-vsw-bp1second0vsw2_VSwitch_556BEFA7.id}"
+security_group_ids = [
+"${ecsclone_security_group.task_SecurityGroupReplica-sg-bp1second0sg003_SecurityGroup_08F0AF32.id}",
+]
+instance_type = "ecs.g7.large"
+effective_instance_type = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00003_Instances_04940115.effective_instance_type}"
+amount = 3
+created_amount = "${ecsclone_instance_group.task_i-bp1d3m0s0urce00003_Instances_04940115.created_amount}"
+}
+}
+}
+description = "cdk-clone: clones of 3 source(s) (clones/task)"
 }
 
 provider "ecsclone" {
