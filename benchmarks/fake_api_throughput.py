@@ -245,11 +245,12 @@ def main() -> int:
     with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://in-process") as http:
         caller = Caller(http)
         prepare_for_bulk(http)
-        few = caller("DescribeInstances", RegionId=REGION, MaxResults=1)["TotalCount"]
+        # "A page of 10" is measured as a full page: at least 10 instances in the region (the demo has 2).
+        one_page = grow_region(caller, 10)
         in_process = rate(describe_page(caller), args.seconds)
         results.append(in_process.wall >= 2000)
         print(
-            f"1. in process (httpx.WSGITransport), {few} instances in the region: {in_process} "
+            f"1. in process (httpx.WSGITransport), {one_page} instances in the region (a full page): {in_process} "
             f"(target >= 2,000) {verdict(results[-1])}"
         )
         print(f"   the same, server side only (WSGI call, no HTTP client): {server_side_rate(app, args.seconds)}")
@@ -257,15 +258,13 @@ def main() -> int:
         print(
             f"   the same, client side only (to a WSGI app answering a fixed page): {client_side_rate(page_answer, args.seconds)}"
         )
-        one_page = grow_region(caller, 10)
-        full_page = rate(describe_page(caller), args.seconds)
         grown = grow_region(caller, 2000)
         large = rate(describe_page(caller), args.seconds)
-        ratio = large.per_cpu_second / full_page.per_cpu_second
+        ratio = large.per_cpu_second / in_process.per_cpu_second
         results.append(ratio >= 0.8)
         print(
-            f"3. in process, {grown:,} instances in the region: {large}; with {one_page} (one full page): "
-            f"{full_page}; ratio {ratio:.0%} per CPU-second (target >= 80%) {verdict(results[-1])}"
+            f"3. in process, {grown:,} instances in the region: {large}; with {one_page} (one full page, figure 1): "
+            f"{in_process}; ratio {ratio:.0%} per CPU-second (target >= 80%) {verdict(results[-1])}"
         )
 
     with server_process() as (url, pid), httpx.Client(base_url=url) as http:

@@ -22,7 +22,10 @@ from xml.sax.saxutils import escape
 __all__ = [
     "JSON_CONTENT_TYPE",
     "XML_CONTENT_TYPE",
+    "EncodedRows",
     "error_body",
+    "json_members",
+    "json_string",
     "new_request_id",
     "recommend_url",
     "render_json",
@@ -63,11 +66,69 @@ def error_body(request_id: str, host_id: str, code: str, message: str, product: 
 # One encoder for every answer (json.dumps() with options builds a new one per call). Answers are trees
 # built afresh for each request, so the circular-reference check is skipped: it costs a fifth of the time.
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+_encode = _JSON_ENCODER.encode
+# Where render_json looks for EncodedRows: the answer's members and their members, which is where every
+# list answer keeps its rows ({"Instances": {"Instance": [...]}}). Deeper ones are encoded as plain lists.
+_SPLICE_DEPTH = 2
+
+
+class EncodedRows(list[Any]):
+    """The rows of a list answer, together with their JSON (``encoded``), which render_json splices as is.
+
+    A row's JSON can be kept from one answer to the next while the row does not change; encoding the
+    rows again for every answer is most of the cost of a page. The list holds the same rows as plain
+    values, so XML, Python callers and anything else see an ordinary list. ``encoded`` must be exactly
+    what render_json would write for those rows; nobody may change the list afterwards.
+
+        >>> rows = EncodedRows([{"A": 1}], encoded='[{"A":1}]')
+        >>> render_json({"Items": {"Item": rows}})
+        b'{"Items":{"Item":[{"A":1}]}}'
+    """
+
+    __slots__ = ("encoded",)
+
+    def __init__(self, rows: list[Any], *, encoded: str) -> None:
+        super().__init__(rows)
+        self.encoded = encoded
+
+
+def json_members(members: Mapping[str, Any]) -> str:
+    """The members of a JSON object as render_json writes them, without the braces: ``"A":1,"B":"x"``."""
+    return _encode(members)[1:-1]
+
+
+def json_string(text: str) -> str:
+    """A string as render_json writes it (quoted, escaped, non-ASCII as is)."""
+    return _encode(text)
 
 
 def render_json(body: Mapping[str, Any]) -> bytes:
-    """Compact UTF-8 JSON, non-ASCII characters as they are (not ``\\u`` escapes)."""
-    return _JSON_ENCODER.encode(body).encode()
+    """Compact UTF-8 JSON, non-ASCII characters as they are (not ``\\u`` escapes); EncodedRows spliced in."""
+    if not _holds_encoded_rows(body, _SPLICE_DEPTH):
+        return _encode(body).encode()
+    return _spliced(body, _SPLICE_DEPTH).encode()
+
+
+def _holds_encoded_rows(members: Mapping[str, Any], depth: int) -> bool:
+    for value in members.values():
+        if type(value) is EncodedRows:
+            return True
+        if depth > 1 and isinstance(value, dict) and _holds_encoded_rows(value, depth - 1):
+            return True
+    return False
+
+
+def _spliced(members: Mapping[str, Any], depth: int) -> str:
+    parts = []
+    for name, value in members.items():
+        if type(value) is EncodedRows:
+            encoded = value.encoded
+        elif depth > 1 and isinstance(value, dict):
+            encoded = _spliced(value, depth - 1)
+        else:
+            encoded = _encode(value)
+        parts.append(f"{_encode(name)}:{encoded}")
+    return "{" + ",".join(parts) + "}"
 
 
 def render_xml(root: str, body: Mapping[str, Any]) -> bytes:

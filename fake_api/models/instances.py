@@ -35,7 +35,15 @@ from .transitions import Transition, current_status
 from .validation import MAX_TAGS, check_description, check_host_name, check_instance_name, check_tags
 from .vpcs import VSwitch
 
-__all__ = ["INSTANCE_STATUSES", "Disk", "Instance", "InstanceRules", "LaunchRequest", "expand_names"]
+__all__ = [
+    "INSTANCE_STATUSES",
+    "Disk",
+    "Instance",
+    "InstanceRules",
+    "InstanceView",
+    "LaunchRequest",
+    "expand_names",
+]
 
 INSTANCE_STATUSES: tuple[str, ...] = ("Pending", "Starting", "Running", "Stopping", "Stopped")
 _SOLD_OUT = ("WithoutStock", "ClosedWithoutStock")
@@ -64,6 +72,23 @@ class Disk:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class InstanceView:
+    """An instance as answers show it, without its status (which moves with time), in two forms.
+
+    ``fields`` is the answer's dict with an empty ``Status``; ``json_head`` and ``json_tail`` are its JSON
+    before and after the status value, so that an answer's JSON is ``json_head + status + json_tail``.
+    Built by the response layer and kept on the instance (``Instance.view_cache``) until the instance
+    changes. Example::
+
+        view = InstanceView({"InstanceId": "i-1", "Status": ""}, '{"InstanceId":"i-1","Status":', "}")
+    """
+
+    fields: dict[str, Any]
+    json_head: str
+    json_tail: str
+
+
 @dataclass(slots=True)
 class Instance:
     instance_id: str
@@ -90,8 +115,8 @@ class Instance:
     public_ip: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     disks: list[Disk] = field(default_factory=list)
-    # The rendered, status-free view of the instance; whoever changes a field resets it to None.
-    view_cache: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    # The rendered, status-free view of the instance; whoever changes a field it shows resets it to None.
+    view_cache: InstanceView | None = field(default=None, compare=False, repr=False)
 
     @property
     def cpu(self) -> int:

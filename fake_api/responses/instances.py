@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 from typing import Any
 
 from ..exceptions import InvalidParameter, MissingParameter
-from ..models.instances import INSTANCE_STATUSES, Disk, Instance, LaunchRequest
+from ..models.instances import INSTANCE_STATUSES, Disk, Instance, InstanceView, LaunchRequest
 from ..models.region import RegionBackend
 from ..models.transitions import current_status, observe
+from ..rendering import EncodedRows, json_members, json_string
 from .base import ECS_VERSION, Request, action, paged
 
-__all__ = ["render_instance"]
+__all__ = ["instance_view", "render_instance", "render_instance_rows"]
 
 
 def render_instance(backend: RegionBackend, instance: Instance, now: float) -> dict[str, Any]:
@@ -20,10 +22,40 @@ def render_instance(backend: RegionBackend, instance: Instance, now: float) -> d
     The static part is built once per change of the instance and shared between answers, so a page costs
     little more than its size; only the status is computed per call. Callers must not mutate the answer.
     """
+    return {**instance_view(backend, instance).fields, "Status": current_status(instance, now)}
+
+
+def instance_view(backend: RegionBackend, instance: Instance) -> InstanceView:
+    """The instance's status-free view (fields and JSON), built on first use after each change of the instance."""
     view = instance.view_cache
     if view is None:
-        view = instance.view_cache = _static_view(backend, instance)
-    return {**view, "Status": current_status(instance, now)}
+        fields = _static_view(backend, instance)
+        members = list(fields.items())
+        at = [name for name, _ in members].index("Status")
+        before, after = json_members(dict(members[:at])), json_members(dict(members[at + 1 :]))
+        view = instance.view_cache = InstanceView(
+            fields,
+            "{" + (before + "," if before else "") + '"Status":',
+            ("," + after if after else "") + "}",
+        )
+    return view
+
+
+def render_instance_rows(backend: RegionBackend, instances: list[Instance], now: float) -> EncodedRows:
+    """A page of DescribeInstances rows, with their JSON spliced from each instance's kept view."""
+    rows: list[dict[str, Any]] = []
+    encoded: list[str] = []
+    for instance in instances:
+        view = instance_view(backend, instance)
+        status = current_status(instance, now)
+        rows.append({**view.fields, "Status": status})
+        encoded.append(view.json_head + _status_json(status) + view.json_tail)
+    return EncodedRows(rows, encoded="[" + ",".join(encoded) + "]")
+
+
+@lru_cache(maxsize=64)
+def _status_json(status: str) -> str:
+    return json_string(status)  # a handful of statuses, each encoded once
 
 
 def _static_view(backend: RegionBackend, instance: Instance) -> dict[str, Any]:
@@ -128,7 +160,7 @@ def describe_instances(request: Request) -> dict[str, Any]:
 
     def rows(offset: int, size: int) -> list[dict[str, Any]]:
         page = selection.page(offset, size)
-        out = [render_instance(backend, i, now) for i in page]
+        out = render_instance_rows(backend, page, now)
         for instance in page:
             observe(instance)
         return out
