@@ -18,9 +18,9 @@ follow the construct paths):
   target ratio is against this app.
 * ``direct+outputs``: the same, plus the one output the CloneTask declares (same name, same value: every
   clone group's description, keyed by source instance ID), which a user needs for the same result
-  (``cdk-clone verify`` reads it). It is written the way the CloneTask writes it (one logical-ID read per
-  instance group, not four attribute tokens), so the difference left is the constructs' own: their tree
-  nodes and Python work.
+  (``cdk-clone verify`` reads it). It references each instance group through one read of its logical ID
+  rather than four attribute tokens (the CloneTask derives the IDs from its construct paths, without even
+  that read), so the difference left is the constructs' own: their tree nodes and Python work.
 * ``CloneTask``: the construct.
 """
 

@@ -10,7 +10,7 @@ from typing import Any
 from cdk_clone._cdktf import Construct, TerraformOutput
 from cdk_clone.bindings import EcscloneInstanceGroup, EcsCloneProvider
 from cdk_clone.constructs._replicas import ReplicaPool
-from cdk_clone.constructs._tree import adopt, path_of, stack_of
+from cdk_clone.constructs._tree import adopt, logical_id, path_of, stack_of
 from cdk_clone.constructs.errors import CloneConfigurationError
 from cdk_clone.constructs.image import CloneImage
 from cdk_clone.constructs.network import VpcReplica, VSwitchReplica
@@ -27,6 +27,11 @@ OUTPUT_PREFIX = "cdk_clone_"
 # Set (to True) on a scope that declares one output for all the InstanceClones made directly in it
 # (CloneTask): those clones then declare none of their own.
 COLLECTS_CLONE_OUTPUTS = "_collects_clone_outputs"
+
+
+# The instance group's construct id. Its logical ID follows from it, and the output references the group by
+# that ID: overriding the group's logical ID afterwards would leave the output pointing at the old one.
+_INSTANCE_GROUP_ID = "Instances"
 
 
 def output_name(construct_path: str, stack_path: str) -> str:
@@ -170,7 +175,7 @@ class InstanceClone(Construct):
         system_disk = source.system_disk
         self.instance_group = EcscloneInstanceGroup(
             self,
-            "Instances",
+            _INSTANCE_GROUP_ID,
             image_id=boot_image_id,
             instance_type=source.instance_type,
             allow_similar_instance_type=props.allow_similar_instance_type,
@@ -255,9 +260,10 @@ class InstanceClone(Construct):
         image = self.image
         # The instance group's attributes are written as the Terraform expressions their tokens resolve to
         # ("${ecsclone_instance_group.<logical id>.instance_ids}"): the output is in the group's own stack,
-        # where a token would resolve to exactly that, and one read of the logical ID replaces four
-        # attribute round trips. (Reading the logical ID fixes it, as reading an attribute token does.)
-        group = f"{EcscloneInstanceGroup.SCHEMA.type_name}.{self.instance_group.friendly_unique_id}"
+        # where a token would resolve to exactly that. The logical ID follows from the group's path (cdktf's
+        # default naming), which saves four attribute round trips, or one read of the ID, per clone.
+        group_id = logical_id(self, _INSTANCE_GROUP_ID, self.instance_group)
+        group = f"{EcscloneInstanceGroup.SCHEMA.type_name}.{group_id}"
         return {
             "source_instance_id": source.instance_id,
             "source_region": source.region_id,

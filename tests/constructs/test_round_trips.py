@@ -20,9 +20,9 @@ from cdk_clone._cdktf import TerraformStack, Testing
 process = pytest.importorskip("jsii._kernel.providers.process")
 
 # Per cross-region clone: the InstanceClone and CloneImage nodes; the image, its copy and the instance group
-# (plus the image's and the copy's ID tokens, which the next resource needs); the output, its name, and the
-# instance group's logical ID that the output's references are written with.
-CALLS_PER_CLONE = 10
+# (plus the image's and the copy's ID tokens, which the next resource needs). The task's output is one per
+# task, and the instance group's logical ID it references is known from the group's path.
+CALLS_PER_CLONE = 7
 
 
 @pytest.fixture
