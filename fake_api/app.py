@@ -239,17 +239,27 @@ def parse_query(query_string: str) -> dict[str, str]:
 def _parameters(text: str) -> dict[str, str]:
     params: dict[str, str] = {}
     for piece in text.split("&"):
-        if not piece:
-            continue
-        name, _, value = piece.partition("=")
-        if "%" in name or "+" in name:
-            name = unquote(name.replace("+", " "), "utf-8", "werkzeug.url_quote")
-        if name in params:
-            continue
-        if "%" in value or "+" in value:
-            value = unquote(value.replace("+", " "), "utf-8", "werkzeug.url_quote")
-        params[name] = value
+        if piece:
+            name, value = _recent_parameter(piece) if len(piece) <= _REMEMBERED_LENGTH else _parameter(piece)
+            if name not in params:
+                params[name] = value
     return params
+
+
+def _parameter(piece: str) -> tuple[str, str]:
+    name, _, value = piece.partition("=")
+    if "%" in name or "+" in name:
+        name = unquote(name.replace("+", " "), "utf-8", "werkzeug.url_quote")
+    if "%" in value or "+" in value:
+        value = unquote(value.replace("+", " "), "utf-8", "werkzeug.url_quote")
+    return name, value
+
+
+# Most pieces recur from one request to the next (Action, Version, the same Timestamp for a second...);
+# only the nonce and the signature are new each time. Recent short pieces are decoded once; long ones
+# (user data, policies) are not kept, so the memory stays small whatever the requests carry.
+_REMEMBERED_LENGTH = 200
+_recent_parameter = lru_cache(maxsize=4096)(_parameter)
 
 
 def _lowercase_headers(environ: WSGIEnvironment) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -67,6 +67,8 @@ def error_body(request_id: str, host_id: str, code: str, message: str, product: 
 # built afresh for each request, so the circular-reference check is skipped: it costs a fifth of the time.
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 _encode = _JSON_ENCODER.encode
+# What that encoder writes for a string, called directly (encode() checks the type and dispatches first).
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
 # Where render_json looks for EncodedRows: the answer's members and their members, which is where every
 # list answer keeps its rows ({"Instances": {"Instance": [...]}}). Deeper ones are encoded as plain lists.
 _SPLICE_DEPTH = 2
@@ -121,13 +123,18 @@ def _holds_encoded_rows(members: Mapping[str, Any], depth: int) -> bool:
 def _spliced(members: Mapping[str, Any], depth: int) -> str:
     parts = []
     for name, value in members.items():
-        if type(value) is EncodedRows:
+        kind = type(value)
+        if kind is EncodedRows:
             encoded = value.encoded
+        elif kind is str:
+            encoded = _encode_string(value)
+        elif kind is int:
+            encoded = int.__repr__(value)
         elif depth > 1 and isinstance(value, dict):
             encoded = _spliced(value, depth - 1)
         else:
             encoded = _encode(value)
-        parts.append(f"{_encode(name)}:{encoded}")
+        parts.append(f"{_encode_string(name) if type(name) is str else _encode({name: 0})[1:-3]}:{encoded}")
     return "{" + ",".join(parts) + "}"
 
 

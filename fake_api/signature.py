@@ -96,20 +96,35 @@ def _encoded_name(name: str) -> str:
     return percent_encode(name)
 
 
+def _canonical_pair(name: str, value: str) -> tuple[str, str]:
+    """(encoded name, ``name=value`` encoded): the sort key and the piece of the canonical string."""
+    encoded_name = _encoded_name(name)
+    return encoded_name, f"{encoded_name}={percent_encode(value)}"
+
+
+# Most pairs recur from one request to the next (Action, Version, AccessKeyId, the same Timestamp for a
+# second...); only the nonce is new each time. Recent pairs with short values are encoded once; long
+# values (user data, policies) are not kept, so the memory stays small whatever the requests carry.
+_REMEMBERED_LENGTH = 200
+_recent_canonical_pair = lru_cache(maxsize=4096)(_canonical_pair)
+
+
 def canonical_query_string(params: Mapping[str, str]) -> str:
     """``k=v`` pairs, names and values percent-encoded, sorted by encoded name, joined with ``&``."""
     return _canonical(params, skip=None)
 
 
 def _canonical(params: Mapping[str, str], skip: str | None) -> str:
-    # Sorted by encoded name (names are unique in a mapping, so values never decide the order).
+    # Sorted by encoded name (names are unique in a mapping, so the pieces never decide the order).
     pairs = [
-        (_encoded_name(name), value if _UNRESERVED.fullmatch(value) else quote(value, safe="~"))
+        _recent_canonical_pair(name, value)
+        if len(name) + len(value) <= _REMEMBERED_LENGTH
+        else _canonical_pair(name, value)
         for name, value in params.items()
         if name != skip
     ]
     pairs.sort()
-    return "&".join([f"{name}={value}" for name, value in pairs])
+    return "&".join([piece for _, piece in pairs])
 
 
 def v1_string_to_sign(method: str, params: Mapping[str, str]) -> str:

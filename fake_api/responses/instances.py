@@ -44,13 +44,15 @@ def instance_view(backend: RegionBackend, instance: Instance) -> InstanceView:
 def render_instance_rows(backend: RegionBackend, instances: list[Instance], now: float) -> EncodedRows:
     """A page of DescribeInstances rows, with their JSON spliced from each instance's kept view."""
     rows: list[dict[str, Any]] = []
-    encoded: list[str] = []
+    pieces: list[str] = []  # joined once: each row's head, status and tail, then a comma
     for instance in instances:
         view = instance_view(backend, instance)
         status = current_status(instance, now)
         rows.append({**view.fields, "Status": status})
-        encoded.append(view.json_head + _status_json(status) + view.json_tail)
-    return EncodedRows(rows, encoded="[" + ",".join(encoded) + "]")
+        pieces += (view.json_head, _status_json(status), view.json_tail, ",")
+    if pieces:
+        pieces[-1] = "]"
+    return EncodedRows(rows, encoded="[" + "".join(pieces) if pieces else "[]")
 
 
 @lru_cache(maxsize=64)

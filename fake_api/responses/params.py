@@ -63,6 +63,8 @@ class Params:
         self._lists: dict[str, dict[int, str]] = {}
         self._objects: dict[str, dict[int, dict[str, str]]] = {}
         for key, value in self.raw.items():
+            if "." not in key:  # most parameters: nothing to index
+                continue
             parts = key.split(".")
             if len(parts) < 2 or not parts[1].isdigit() or not parts[1].isascii():
                 continue
