@@ -60,6 +60,21 @@ def create_terraform_element(
     jsii.create(type(element), element, [scope, id, config])
 
 
+def create_construct(construct: Construct, scope: IConstruct, id: str) -> None:
+    """``Construct.__init__(construct, scope, id)`` for the clone constructs, without its argument type checks.
+
+    Those checks (typeguard, on every call) cost about 0.1 ms a construct, a few percent of the synth of a
+    large CloneTask; the one mistake they would catch that mypy does not see (arguments swapped in untyped
+    code) is checked here, with a message naming the construct.
+    """
+    if not isinstance(scope, Construct) or not isinstance(id, str):
+        raise TypeError(
+            f"{type(construct).__name__}: takes (scope, id, ...) with scope a construct (e.g. the stack) and id a "
+            f"string; got scope={type(scope).__name__}, id={type(id).__name__}"
+        )
+    jsii.create(type(construct), construct, [scope, id])
+
+
 __all__ = [
     "Annotations",
     "App",
@@ -80,5 +95,6 @@ __all__ = [
     "TerraformStack",
     "Testing",
     "Token",
+    "create_construct",
     "create_terraform_element",
 ]

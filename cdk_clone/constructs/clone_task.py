@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from cdk_clone._cdktf import Construct, TerraformOutput
+from cdk_clone._cdktf import Construct, TerraformOutput, create_construct
 from cdk_clone.constructs._replicas import ReplicaPool
 from cdk_clone.constructs._tree import adopt, path_of, stack_of
 from cdk_clone.constructs.instance_clone import COLLECTS_CLONE_OUTPUTS, InstanceClone, output_name
@@ -81,7 +81,7 @@ class CloneTask(Construct):
             s if isinstance(s, SourceInstance) else SourceInstance.lookup(s, _region(props), context_file=context_file)
             for s in props.sources
         ]
-        super().__init__(scope, id)
+        create_construct(self, scope, id)
         adopt(self, scope, id)
         self.props = props
         self.sources = snapshots

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from cdk_clone._cdktf import Construct
+from cdk_clone._cdktf import Construct, create_construct
 from cdk_clone.bindings import EcscloneImage, EcscloneImageCopy
 from cdk_clone.constructs._tree import adopt, path_of, stack_of
 from cdk_clone.constructs.providers import provider_for_region
@@ -47,7 +47,7 @@ class CloneImage(Construct):
         stop_source_for_consistency: bool = False,
         keep_images: bool = True,
     ) -> None:
-        super().__init__(scope, id)
+        create_construct(self, scope, id)
         adopt(self, scope, id)
         destination = destination_region or source.region_id
         transient = None if keep_images else True

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from cdk_clone._cdktf import Construct, TerraformOutput
+from cdk_clone._cdktf import Construct, TerraformOutput, create_construct
 from cdk_clone.bindings import EcscloneInstanceGroup, EcsCloneProvider
 from cdk_clone.constructs._replicas import ReplicaPool
 from cdk_clone.constructs._tree import adopt, logical_id, path_of, stack_of
@@ -126,7 +126,7 @@ class InstanceClone(Construct):
                 props.source_instance_id, props.source_region, context_file=props.context_file
             )
         _check_source(owner, resolved, props)
-        super().__init__(scope, id)
+        create_construct(self, scope, id)
         adopt(self, scope, id)
         self.props = props
         self.source = resolved

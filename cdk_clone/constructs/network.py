@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdk_clone._cdktf import Construct
+from cdk_clone._cdktf import Construct, create_construct
 from cdk_clone.bindings import EcsCloneProvider, EcscloneVpc, EcscloneVswitch
 
 __all__ = ["VSwitchReplica", "VpcReplica"]
@@ -20,7 +20,7 @@ class VpcReplica(Construct):
     def __init__(
         self, scope: Construct, id: str, *, source_vpc_id: str, cidr_block: str, provider: EcsCloneProvider
     ) -> None:
-        super().__init__(scope, id)
+        create_construct(self, scope, id)
         self.source_vpc_id = source_vpc_id
         self.vpc = EcscloneVpc(
             self,
@@ -53,7 +53,7 @@ class VSwitchReplica(Construct):
         zone_id: str,
         provider: EcsCloneProvider,
     ) -> None:
-        super().__init__(scope, id)
+        create_construct(self, scope, id)
         self.source_vswitch_id = source_vswitch_id
         self.zone_id = zone_id
         self.vswitch = EcscloneVswitch(

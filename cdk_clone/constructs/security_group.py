@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from cdk_clone._cdktf import Annotations, Construct
+from cdk_clone._cdktf import Annotations, Construct, create_construct
 from cdk_clone.bindings import EcsCloneProvider, EcscloneSecurityGroup, SecurityGroupEgress, SecurityGroupIngress
 from cdk_clone.lookup.snapshot import SecurityGroupRule, SecurityGroupSnapshot
 
@@ -45,7 +45,7 @@ class SecurityGroupReplica(Construct):
         peer_group_ids: Mapping[str, str] | None = None,
         cyclic_peer_ids: Collection[str] = (),
     ) -> None:
-        super().__init__(scope, id)
+        create_construct(self, scope, id)
         peers = dict(peer_group_ids or {})
         self._cyclic_peer_ids = frozenset(cyclic_peer_ids)
         self.source = source

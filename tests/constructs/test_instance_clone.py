@@ -395,3 +395,11 @@ def test_a_source_given_by_id_is_read_from_the_context_file(
     )
     assert web.source == source
     assert only(synth(stack), "ecsclone_instance_group")["vswitch_id"] == VSWITCH_ID
+
+
+def test_scope_and_id_swapped_are_refused_naming_the_construct(stack: TerraformStack, source: SourceInstance) -> None:
+    untyped: Any = InstanceClone
+    with pytest.raises(
+        TypeError, match=r"InstanceClone: takes \(scope, id, \.\.\.\) .* got scope=str, id=TerraformStack"
+    ):
+        untyped("web", stack, source=source)
