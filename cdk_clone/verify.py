@@ -287,7 +287,8 @@ def _source_snapshot(context: ContextFile, region: str, instance_id: str) -> Sou
 
 
 def verify_stack(terraform: Terraform, *, context_file: Path | None = None) -> VerifyReport:
-    """Verify every clone output of the stack Terraform runs in."""
+    """Verify every clone group in the outputs of the stack Terraform runs in: each InstanceClone's output
+    and each source's entry in a CloneTask's (see :func:`cdk_clone.cli._outputs.clone_outputs`)."""
     from cdk_clone.api import AlibabaCloudClient
 
     show = terraform.show_json()

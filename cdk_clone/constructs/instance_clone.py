@@ -61,6 +61,10 @@ class InstanceClone(Construct):
     * the source's instance type (a similar one when sold out, at apply time), charge type and period;
       its private IP when a destination vSwitch is given and ``amount == 1``.
 
+    It declares a Terraform output ``cdk_clone_<path below the stack>`` describing the clone group
+    (:attr:`output_value`), which ``cdk-clone deploy`` prints and ``cdk-clone verify`` checks; inside a
+    :class:`CloneTask` the task declares one output for all its clones instead.
+
     Example::
 
         app = App()
