@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._resource import ResourceError
+from tf.iface import Config, State
+from tf.utils import Diagnostics
+
+from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed
 
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
 
 __all__ = [
     "ALL_IMAGE_STATUSES",
+    "ImageResourceBase",
     "check_image_name",
     "delete_image",
     "describe_image",
@@ -29,16 +33,9 @@ _IMAGE_NAME = re.compile(r"^[A-Za-z\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff:_.\-]{1
 
 def describe_image(client: AlibabaCloudClient, image_id: str, region_id: str | None = None) -> dict[str, Any] | None:
     """The image in whatever state it is, or None when it does not exist (any more)."""
-    from cdk_clone.api import ApiError
-
-    try:
-        answer = client.ecs("DescribeImages", {"ImageId": image_id, "Status": ALL_IMAGE_STATUSES}, region_id=region_id)
-    except ApiError as error:
-        if error.is_not_found:
-            return None
-        raise
-    found = [i for i in answer.get("Images", {}).get("Image", []) if i.get("ImageId") == image_id]
-    return found[0] if found else None
+    params = {"ImageId": image_id, "Status": ALL_IMAGE_STATUSES}
+    answer = if_exists(client.ecs, "DescribeImages", params, region_id=region_id) or {}
+    return next((i for i in answer.get("Images", {}).get("Image", []) if i.get("ImageId") == image_id), None)
 
 
 def find_image_by_name(client: AlibabaCloudClient, name: str, region_id: str | None = None) -> bool:
@@ -83,14 +80,72 @@ def image_failure(image: dict[str, Any]) -> str | None:
 
 def delete_image(client: AlibabaCloudClient, image_id: str, region_id: str | None = None) -> None:
     """DeleteImage with Force (instances booted from it keep running); an image already gone is fine."""
-    from cdk_clone.api import ApiError
-
-    try:
-        client.ecs("DeleteImage", {"ImageId": image_id, "Force": True}, region_id=region_id)
-    except ApiError as error:
-        if not error.is_not_found:
-            raise
+    if_exists(client.ecs, "DeleteImage", {"ImageId": image_id, "Force": True}, region_id=region_id)
 
 
-def not_found_error(what: str, path: str) -> ResourceError:
-    return ResourceError(f"{what} was not found", f"Check {path}: {what} does not exist.", path=[path])
+class ImageResourceBase(EcsCloneResource):
+    """What ``ecsclone_image`` and ``ecsclone_image_copy`` share: the name check, reading (a transient image
+    that vanished is no drift), renaming in place, waiting for a delete, and the image's own state values.
+
+    A subclass adds its creation, deletion and import, and the state values only it has (``_state``).
+
+    Example::
+
+        class ImageCopyResource(ImageResourceBase):
+            spec = IMAGE_COPY
+            noun = "image copy"
+            def _state(self, prior, image):
+                return {**self.image_values(prior, image), "source_region_id": prior.get("source_region_id")}
+    """
+
+    noun: ClassVar[str] = "image"
+
+    def check_config(self, diags: Diagnostics, config: Config) -> None:
+        name = config.get("image_name")
+        if is_known(name):
+            problem = check_image_name(name)
+            if problem:
+                diags.add_error("Invalid image name", f"image_name = {name!r}: {problem}.", path=["image_name"])
+
+    def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
+        image = describe_image(self.client, current["id"])
+        if image is None:
+            # A transient image is deleted on purpose once the clones run; that is no reason to make another.
+            return dict(current) if current.get("transient") else None
+        return self._state(current, image)
+
+    def update_object(self, diags: Diagnostics, current: State, planned: State) -> dict[str, Any]:
+        image_id = current["id"]
+        self.client.ecs(
+            "ModifyImageAttribute",
+            {"ImageId": image_id, "ImageName": planned.get("image_name"), "Description": planned.get("description")},
+        )
+        image = describe_image(self.client, image_id)
+        if image is None:
+            return {**known_values(planned), **{k: current.get(k) for k in ("status", "progress", "size")}}
+        # Computed values the update does not touch (such as source_image_id) are planned as they were.
+        return self._state(planned, image)
+
+    def wait_deleted(self, image_id: str, current: State) -> None:
+        self.wait_gone(
+            lambda: describe_image(self.client, image_id),
+            timeout=self.timeout(current, "delete"),
+            what=f"{self.noun} {image_id} to be deleted",
+        )
+
+    def image_values(self, prior: State | dict[str, Any], image: dict[str, Any]) -> dict[str, Any]:
+        """The state values every image resource has, from DescribeImages' ``image`` and the ``prior`` state."""
+        size: Any = image.get("Size")
+        return {
+            "id": image["ImageId"],
+            "image_name": image.get("ImageName") or prior.get("image_name"),
+            "description": observed(prior.get("description"), image.get("Description"), importing=self.importing),
+            "status": image.get("Status"),
+            "progress": image.get("Progress"),
+            "size": int(size) if size not in (None, "") else None,
+            "transient": prior.get("transient"),
+            "timeouts": prior.get("timeouts"),
+        }
+
+    def _state(self, prior: State | dict[str, Any], image: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError

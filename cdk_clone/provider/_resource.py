@@ -12,7 +12,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
 
 from tf.iface import (
     Config,
@@ -43,6 +43,7 @@ __all__ = [
     "EcsCloneResource",
     "ResourceError",
     "error_path",
+    "if_exists",
     "is_known",
     "known_values",
     "observed",
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class ResourceError(Exception):
@@ -254,10 +256,22 @@ class EcsCloneResource:
     ) -> T:
         from cdk_clone.api import wait_for
 
-        if failed is None:
-            return wait_for(probe, ready=ready, timeout=timeout, what=what, interval=self.provider.poll_interval)
         return wait_for(
-            probe, ready=ready, failed=failed, timeout=timeout, what=what, interval=self.provider.poll_interval
+            probe,
+            ready=ready,
+            failed=failed or (lambda _: None),
+            timeout=timeout,
+            what=what,
+            interval=self.provider.poll_interval,
+        )
+
+    def wait_gone(self, describe: Callable[[], object | None], *, timeout: float, what: str) -> None:
+        """Wait until ``describe()`` finds nothing any more (None or empty), as after a delete."""
+        self.wait(
+            lambda: "present" if describe() else "gone",
+            ready=lambda marker: marker == "gone",
+            timeout=timeout,
+            what=what,
         )
 
     def _as_configured(self, planned: State, values: dict[str, Any]) -> State:
@@ -346,6 +360,24 @@ def observed(prior: Any, api_value: Any, *, importing: bool = False) -> Any:
     if prior is None and not importing:
         return None
     return api_value
+
+
+def if_exists(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+    """``call(*args, **kwargs)``, or None when the API answers that the object it names does not exist (any
+    more): for describing an object that may be gone, and for deleting one that may be gone already.
+
+    Example::
+
+        if_exists(client.ecs, "DeleteImage", {"ImageId": image_id, "Force": True})
+    """
+    from cdk_clone.api import ApiError
+
+    try:
+        return call(*args, **kwargs)
+    except ApiError as error:
+        if error.is_not_found:
+            return None
+        raise
 
 
 def retrying(

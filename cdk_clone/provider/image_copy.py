@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tf.iface import Config, State
+from tf.iface import State
 from tf.utils import Diagnostics
 
 from cdk_clone.schema import IMAGE_COPY
 
-from ._images import check_image_name, delete_image, describe_image, find_image_by_name, image_failure
-from ._resource import EcsCloneResource, ResourceError, is_known, known_values, observed
+from ._images import ImageResourceBase, delete_image, describe_image, find_image_by_name, image_failure
+from ._resource import ResourceError, is_known, known_values
 
 __all__ = ["ImageCopyResource", "copy_name_candidates"]
 
@@ -23,20 +23,14 @@ def copy_name_candidates(source_name: str) -> list[str]:
     return [source_name[:128], f"{base}-copy", *(f"{base}-copy-{n}" for n in range(2, 10))]
 
 
-class ImageCopyResource(EcsCloneResource):
+class ImageCopyResource(ImageResourceBase):
     """``resource "ecsclone_image_copy" "c" { source_image_id = ..., source_region_id = "cn-hangzhou" }``.
 
     The copy lives in the provider's region. Import with ``<copy id>:<source region>:<source image id>``.
     """
 
     spec = IMAGE_COPY
-
-    def check_config(self, diags: Diagnostics, config: Config) -> None:
-        name = config.get("image_name")
-        if is_known(name):
-            problem = check_image_name(name)
-            if problem:
-                diags.add_error("Invalid image name", f"image_name = {name!r}: {problem}.", path=["image_name"])
+    noun = "image copy"
 
     def create_object(self, diags: Diagnostics, planned: State) -> dict[str, Any]:
         source_id, source_region = planned["source_image_id"], planned["source_region_id"]
@@ -71,23 +65,6 @@ class ImageCopyResource(EcsCloneResource):
         )
         return self._state(planned, image)
 
-    def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
-        image = describe_image(self.client, current["id"])
-        if image is None:
-            return dict(current) if current.get("transient") else None
-        return self._state(current, image)
-
-    def update_object(self, diags: Diagnostics, current: State, planned: State) -> dict[str, Any]:
-        image_id = current["id"]
-        self.client.ecs(
-            "ModifyImageAttribute",
-            {"ImageId": image_id, "ImageName": planned.get("image_name"), "Description": planned.get("description")},
-        )
-        image = describe_image(self.client, image_id)
-        if image is None:
-            return {**known_values(planned), **{k: current.get(k) for k in ("status", "progress", "size")}}
-        return self._state(planned, image)
-
     def delete_object(self, diags: Diagnostics, current: State) -> None:
         from cdk_clone.api import ApiError
 
@@ -103,12 +80,7 @@ class ImageCopyResource(EcsCloneResource):
             image = describe_image(self.client, image_id)
         if image is not None:
             delete_image(self.client, image_id)
-        self.wait(
-            lambda: "gone" if describe_image(self.client, image_id) is None else "present",
-            ready=lambda marker: marker == "gone",
-            timeout=self.timeout(current, "delete"),
-            what=f"image copy {image_id} to be deleted",
-        )
+        self.wait_deleted(image_id, current)
 
     def import_object(self, diags: Diagnostics, object_id: str) -> dict[str, Any] | None:
         image_id, _, source = object_id.partition(":")
@@ -131,16 +103,8 @@ class ImageCopyResource(EcsCloneResource):
         )
 
     def _state(self, prior: State | dict[str, Any], image: dict[str, Any]) -> dict[str, Any]:
-        size: Any = image.get("Size")
         return {
-            "id": image["ImageId"],
+            **self.image_values(prior, image),
             "source_image_id": prior.get("source_image_id"),
             "source_region_id": prior.get("source_region_id"),
-            "image_name": image.get("ImageName") or prior.get("image_name"),
-            "description": observed(prior.get("description"), image.get("Description"), importing=self.importing),
-            "status": image.get("Status"),
-            "progress": image.get("Progress"),
-            "size": int(size) if size not in (None, "") else None,
-            "transient": prior.get("transient"),
-            "timeouts": prior.get("timeouts"),
         }

@@ -25,7 +25,7 @@ from cdk_clone.schema import INSTANCE_GROUP
 
 from ._images import delete_image
 from ._instances import MAX_IDS_PER_CALL, describe_instances, private_ip
-from ._resource import EcsCloneResource, ResourceError, is_known, known_values
+from ._resource import EcsCloneResource, ResourceError, if_exists, is_known, known_values
 from ._similar import InstanceTypeSpec, choose_similar
 
 __all__ = ["InstanceGroupResource", "expand_name", "follows_pattern", "observed_name", "observed_tags", "stock_status"]
@@ -463,26 +463,13 @@ class InstanceGroupResource(EcsCloneResource):
         return self._state(planned, group_id, zone_id, effective_type, ids, running)
 
     def _release(self, ids: list[str], timeout: float) -> None:
-        from cdk_clone.api import ApiError
-
         for start in range(0, len(ids), MAX_IDS_PER_CALL):
             chunk = ids[start : start + MAX_IDS_PER_CALL]
-            try:
-                self.client.ecs("DeleteInstances", {"InstanceId": chunk, "Force": True})
-            except ApiError as error:
-                if not error.is_not_found:
-                    raise
+            if if_exists(self.client.ecs, "DeleteInstances", {"InstanceId": chunk, "Force": True}) is None:
                 for instance_id in chunk:  # some are gone already: release the others one by one
-                    try:
-                        self.client.ecs("DeleteInstance", {"InstanceId": instance_id, "Force": True})
-                    except ApiError as single:
-                        if not single.is_not_found:
-                            raise
-        self.wait(
-            lambda: "gone" if not describe_instances(self.client, ids) else "present",
-            ready=lambda marker: marker == "gone",
-            timeout=timeout,
-            what=f"{len(ids)} instance(s) to be released",
+                    if_exists(self.client.ecs, "DeleteInstance", {"InstanceId": instance_id, "Force": True})
+        self.wait_gone(
+            lambda: describe_instances(self.client, ids), timeout=timeout, what=f"{len(ids)} instance(s) to be released"
         )
 
     def _modify_names(self, current: State, planned: State, ids: list[str]) -> None:

@@ -20,7 +20,7 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import SECURITY_GROUP
 
-from ._resource import EcsCloneResource, is_known, known_values, observed, retrying
+from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed, retrying
 
 __all__ = [
     "Direction",
@@ -274,36 +274,24 @@ class SecurityGroupResource(EcsCloneResource):
         return {**known_values(planned), "id": group_id}
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
-        from cdk_clone.api import ApiError
-
         group_id = current["id"]
-        try:
-            # Instances released a moment ago may still be attached for a while.
-            retrying(
+        # Instances released a moment ago may still be attached for a while.
+        if_exists(
+            lambda: retrying(
                 lambda: self.client.ecs("DeleteSecurityGroup", {"SecurityGroupId": group_id}),
                 codes=("DependencyViolation", "OperationConflict"),
                 attempts=10,
                 pause=max(self.provider.poll_interval, 0.05),
             )
-        except ApiError as error:
-            if not error.is_not_found:
-                raise
-        self.wait(
-            lambda: "gone" if self._describe(group_id) is None else "present",
-            ready=lambda marker: marker == "gone",
+        )
+        self.wait_gone(
+            lambda: self._describe(group_id),
             timeout=self.timeout(current, "delete"),
             what=f"security group {group_id} to be deleted",
         )
 
     def _describe(self, group_id: str) -> dict[str, Any] | None:
-        from cdk_clone.api import ApiError
-
-        try:
-            return self.client.ecs("DescribeSecurityGroupAttribute", {"SecurityGroupId": group_id})
-        except ApiError as error:
-            if error.is_not_found:
-                return None
-            raise
+        return if_exists(self.client.ecs, "DescribeSecurityGroupAttribute", {"SecurityGroupId": group_id})
 
     def _authorize(self, group_id: str, direction: Direction, rules: list[dict[str, Any]]) -> None:
         action = "AuthorizeSecurityGroup" if direction == "ingress" else "AuthorizeSecurityGroupEgress"

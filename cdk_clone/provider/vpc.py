@@ -10,7 +10,7 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import VPC
 
-from ._resource import EcsCloneResource, is_known, known_values, observed, retrying
+from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed, retrying
 
 __all__ = ["VpcResource", "check_cidr"]
 
@@ -73,38 +73,23 @@ class VpcResource(EcsCloneResource):
         return self._state(planned, vpc)
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
-        from cdk_clone.api import ApiError
-
         vpc_id = current["id"]
-        try:
-            # Right after its vSwitches or security groups go, the VPC may still count them for a moment.
-            retrying(
+        # Right after its vSwitches or security groups go, the VPC may still count them for a moment.
+        if_exists(
+            lambda: retrying(
                 lambda: self.client.vpc("DeleteVpc", {"VpcId": vpc_id}),
                 codes=("DependencyViolation", "IncorrectVpcStatus", "IncorrectStatus", "OperationConflict"),
                 attempts=8,
                 pause=self.provider.poll_interval,
             )
-        except ApiError as error:
-            if not error.is_not_found:
-                raise
-        self.wait(
-            lambda: "gone" if self._describe(vpc_id) is None else "present",
-            ready=lambda marker: marker == "gone",
-            timeout=self.timeout(current, "delete"),
-            what=f"VPC {vpc_id} to be deleted",
+        )
+        self.wait_gone(
+            lambda: self._describe(vpc_id), timeout=self.timeout(current, "delete"), what=f"VPC {vpc_id} to be deleted"
         )
 
     def _describe(self, vpc_id: str) -> dict[str, Any] | None:
-        from cdk_clone.api import ApiError
-
-        try:
-            answer = self.client.vpc("DescribeVpcs", {"VpcId": vpc_id})
-        except ApiError as error:
-            if error.is_not_found:
-                return None
-            raise
-        found = [v for v in answer.get("Vpcs", {}).get("Vpc", []) if v.get("VpcId") == vpc_id]
-        return found[0] if found else None
+        answer = if_exists(self.client.vpc, "DescribeVpcs", {"VpcId": vpc_id}) or {}
+        return next((v for v in answer.get("Vpcs", {}).get("Vpc", []) if v.get("VpcId") == vpc_id), None)
 
     def _wait_available(self, vpc_id: str, timeout: float) -> dict[str, Any]:
         return self.wait(

@@ -10,7 +10,7 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import VSWITCH
 
-from ._resource import EcsCloneResource, is_known, known_values, observed, retrying, vpc_lock
+from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed, retrying, vpc_lock
 from .vpc import check_cidr
 
 __all__ = ["VSwitchResource"]
@@ -78,38 +78,26 @@ class VSwitchResource(EcsCloneResource):
         return self._state(planned, vswitch)
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
-        from cdk_clone.api import ApiError
-
         vswitch_id = current["id"]
-        try:
-            # Instances being released a moment ago may still hold the vSwitch.
-            retrying(
+        # Instances being released a moment ago may still hold the vSwitch.
+        if_exists(
+            lambda: retrying(
                 lambda: self.client.vpc("DeleteVSwitch", {"VSwitchId": vswitch_id}),
                 codes=("DependencyViolation", *_BUSY_VPC_CODES),
                 attempts=10,
                 pause=max(self.provider.poll_interval, 0.05),
             )
-        except ApiError as error:
-            if not error.is_not_found:
-                raise
-        self.wait(
-            lambda: "gone" if self._describe(vswitch_id) is None else "present",
-            ready=lambda marker: marker == "gone",
+        )
+        self.wait_gone(
+            lambda: self._describe(vswitch_id),
             timeout=self.timeout(current, "delete"),
             what=f"vSwitch {vswitch_id} to be deleted",
         )
 
     def _describe(self, vswitch_id: str) -> dict[str, Any] | None:
-        from cdk_clone.api import ApiError
-
-        try:
-            answer = self.client.vpc("DescribeVSwitches", {"VSwitchId": vswitch_id})
-        except ApiError as error:
-            if error.is_not_found:
-                return None
-            raise
-        found = [v for v in answer.get("VSwitches", {}).get("VSwitch", []) if v.get("VSwitchId") == vswitch_id]
-        return found[0] if found else None
+        answer = if_exists(self.client.vpc, "DescribeVSwitches", {"VSwitchId": vswitch_id}) or {}
+        vswitches = answer.get("VSwitches", {}).get("VSwitch", [])
+        return next((v for v in vswitches if v.get("VSwitchId") == vswitch_id), None)
 
     def _wait_available(self, vswitch_id: str, timeout: float) -> dict[str, Any]:
         return self.wait(

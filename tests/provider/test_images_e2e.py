@@ -56,7 +56,8 @@ def test_image_lifecycle_with_a_consistent_stop(terraform: TerraformRun, fake_cl
 
     tf.write(image('  stop_instance_for_consistency = true\n  description = "second"'))
     tf.apply()
-    assert tf.resources()["ecsclone_image.scratch"]["id"] == state["id"]
+    updated = tf.resources()["ecsclone_image.scratch"]
+    assert (updated["id"], updated["source_image_id"]) == (state["id"], DEMO_IMAGE_ID)
     assert [c["params"].get("Description") for c in fake_cloud.calls("ModifyImageAttribute")] == ["second"]
     assert not tf.plan_has_changes()
 
