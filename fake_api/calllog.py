@@ -24,6 +24,10 @@ OK = "OK"
 SECRET_PARAMETERS = frozenset({"Signature", "AccessKeyId", "SecurityToken"})
 
 
+# action, version, region, parameters (name, value), code, HTTP status, time (epoch seconds)
+_Entry = tuple[str | None, str | None, str | None, tuple[tuple[str, str], ...], str, int, float]
+
+
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -32,7 +36,9 @@ class CallLog:
     """Thread-safe, bounded record of calls; the oldest entries go first once ``max_entries`` is reached."""
 
     def __init__(self, max_entries: int = 100_000) -> None:
-        self._entries: deque[dict[str, Any]] = deque(maxlen=max_entries)
+        # Kept as tuples of strings and numbers (the parameters as (name, value) pairs), which the garbage
+        # collector stops tracking: a full log then costs its collections nothing. Read back as dicts.
+        self._entries: deque[_Entry] = deque(maxlen=max_entries)
         self._lock = threading.Lock()
 
     def record(
@@ -45,15 +51,15 @@ class CallLog:
         code: str,
         http_status: int,
     ) -> None:
-        entry: dict[str, Any] = {
-            "action": action,
-            "version": version,
-            "region": region,
-            "params": {name: value for name, value in params.items() if name not in SECRET_PARAMETERS},
-            "code": code,
-            "http_status": http_status,
-            "time": time.time(),  # formatted when read: recording is on every request's path
-        }
+        entry: _Entry = (
+            action,
+            version,
+            region,
+            tuple([(name, value) for name, value in params.items() if name not in SECRET_PARAMETERS]),
+            code,
+            http_status,
+            time.time(),  # formatted when read: recording is on every request's path
+        )
         with self._lock:
             self._entries.append(entry)
 
@@ -62,7 +68,17 @@ class CallLog:
         with self._lock:
             snapshot = list(self._entries)
         return [
-            {**entry, "time": _iso(entry["time"])} for entry in snapshot if action is None or entry["action"] == action
+            {
+                "action": entry_action,
+                "version": version,
+                "region": region,
+                "params": dict(params),
+                "code": code,
+                "http_status": http_status,
+                "time": _iso(epoch),
+            }
+            for entry_action, version, region, params, code, http_status, epoch in snapshot
+            if action is None or entry_action == action
         ]
 
     def clear(self) -> None:
