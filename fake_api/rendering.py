@@ -7,7 +7,7 @@ Bodies are plain dicts in the JSON shape, where every list is wrapped under its 
 Example::
 
     >>> render_xml("DescribeRegionsResponse", {"RequestId": "R", "Regions": {"Region": [{"RegionId": "a"}]}})
-    '<?xml version="1.0" encoding="UTF-8"?><DescribeRegionsResponse><RequestId>R</RequestId><Regions><Region>\
+    b'<?xml version="1.0" encoding="UTF-8"?><DescribeRegionsResponse><RequestId>R</RequestId><Regions><Region>\
 <RegionId>a</RegionId></Region></Regions></DescribeRegionsResponse>'
 """
 
