@@ -75,7 +75,7 @@ class EcsClonePlugin:
             )
 
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:
-        from cdk_clone.api import AlibabaCloudClient, Credentials
+        from cdk_clone.api import POLL_INTERVAL_ENV, AlibabaCloudClient, Credentials, poll_interval
 
         region = config.get("region")
         if not isinstance(region, str) or not region:
@@ -95,13 +95,9 @@ class EcsClonePlugin:
             )
             return
         try:
-            poll = os.environ.get("CDK_CLONE_POLL_INTERVAL")
-            self.poll_interval = float(poll) if poll else _DEFAULT_POLL_INTERVAL
-        except ValueError:
-            diags.add_error(
-                "Invalid CDK_CLONE_POLL_INTERVAL",
-                f"CDK_CLONE_POLL_INTERVAL={poll!r} is not a number of seconds; unset it or write e.g. 0.5.",
-            )
+            self.poll_interval = poll_interval(_DEFAULT_POLL_INTERVAL)
+        except ValueError as error:
+            diags.add_error(f"Invalid {POLL_INTERVAL_ENV}", f"{error}; unset it or write e.g. 0.5.")
             return
         credentials = Credentials(access_key, secret_key, os.environ.get(_TOKEN_ENV) or None)
         with self._lock:

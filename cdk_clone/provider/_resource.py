@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
 
 from tf.iface import (
@@ -47,6 +47,8 @@ __all__ = [
     "is_known",
     "known_values",
     "observed",
+    "report_failure",
+    "reporting_failures",
     "retrying",
     "vpc_lock",
 ]
@@ -297,45 +299,55 @@ class EcsCloneResource:
     def _known_keys(self) -> set[str]:
         return {f.name for f in self.spec.fields} | {b.name for b in self.spec.blocks}
 
-    @contextmanager
-    def _reporting(self, diags: Diagnostics, operation: str) -> Iterator[None]:
-        try:
-            yield
-        except Exception as error:  # noqa: BLE001 - every failure must become a diagnostic
-            self._report(diags, error, operation)
+    def _reporting(self, diags: Diagnostics, operation: str) -> AbstractContextManager[None]:
+        return reporting_failures(diags, self.spec, operation)
 
     def _report(self, diags: Diagnostics, error: Exception, operation: str) -> None:
-        from cdk_clone.api import ApiError, WaitFailed, WaitTimeout
+        report_failure(diags, self.spec, error, operation)
 
-        what = f"{self.spec.type_name}: {operation}"
-        if isinstance(error, ResourceError):
-            diags.add_error(error.summary, error.detail, path=error.path)
-        elif isinstance(error, ApiError):
-            detail = f"{error}"
-            if error.request_id:
-                detail += f"\nRequest ID: {error.request_id}"
-            if error.recommend:
-                detail += f"\nDiagnosis: {error.recommend}"
-            diags.add_error(
-                f"{what} failed: {error.action or 'API call'} returned {error.code}",
-                detail,
-                path=error_path(self.spec, error.code),
-            )
-        elif isinstance(error, WaitTimeout):
-            diags.add_error(
-                f"{what} timed out",
-                f"{error}. The object may still become ready: raise timeouts.{operation} in the resource's "
-                "timeouts block and apply again.",
-                path=["timeouts"],
-            )
-        elif isinstance(error, WaitFailed):
-            diags.add_error(f"{what} failed", str(error))
-        else:
-            diags.add_error(
-                f"{what} failed unexpectedly: {type(error).__name__}: {error}",
-                "This is a bug in the ecsclone provider; please report it with this trace:\n"
-                + "".join(traceback.format_exception(error)),
-            )
+
+@contextmanager
+def reporting_failures(diags: Diagnostics, spec: ResourceSchema, operation: str) -> Iterator[None]:
+    """Turns any failure inside the block into a diagnostic (a raised exception would be an opaque plugin error)."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - every failure must become a diagnostic
+        report_failure(diags, spec, error, operation)
+
+
+def report_failure(diags: Diagnostics, spec: ResourceSchema, error: Exception, operation: str) -> None:
+    """One diagnostic for ``error``: the Alibaba code, request ID and attribute at fault, or what to do."""
+    from cdk_clone.api import ApiError, WaitFailed, WaitTimeout
+
+    what = f"{spec.type_name}: {operation}"
+    if isinstance(error, ResourceError):
+        diags.add_error(error.summary, error.detail, path=error.path)
+    elif isinstance(error, ApiError):
+        detail = f"{error}"
+        if error.request_id:
+            detail += f"\nRequest ID: {error.request_id}"
+        if error.recommend:
+            detail += f"\nDiagnosis: {error.recommend}"
+        diags.add_error(
+            f"{what} failed: {error.action or 'API call'} returned {error.code}",
+            detail,
+            path=error_path(spec, error.code),
+        )
+    elif isinstance(error, WaitTimeout):
+        diags.add_error(
+            f"{what} timed out",
+            f"{error}. The object may still become ready: raise timeouts.{operation} in the resource's "
+            "timeouts block and apply again.",
+            path=["timeouts"],
+        )
+    elif isinstance(error, WaitFailed):
+        diags.add_error(f"{what} failed", str(error))
+    else:
+        diags.add_error(
+            f"{what} failed unexpectedly: {type(error).__name__}: {error}",
+            "This is a bug in the ecsclone provider; please report it with this trace:\n"
+            + "".join(traceback.format_exception(error)),
+        )
 
 
 # One lock per VPC for the whole provider process: the VPC API refuses concurrent vSwitch creation in a

@@ -12,7 +12,7 @@ from cdk_clone.schema import INSTANCE_DATA
 
 from ._images import describe_image
 from ._instances import describe_instance, private_ip
-from ._resource import EcsCloneResource, ResourceError
+from ._resource import ResourceError, reporting_failures
 from ._schema_bridge import complete_state, tf_schema
 
 if TYPE_CHECKING:
@@ -26,8 +26,6 @@ class InstanceDataSource:
 
     def __init__(self, provider: EcsClonePlugin) -> None:
         self.provider = provider
-        # Errors are reported the same way as the resources'.
-        self._reporter = _Reporter(provider)
 
     @classmethod
     def get_name(cls) -> str:
@@ -45,7 +43,7 @@ class InstanceDataSource:
             )
 
     def read(self, ctx: ReadDataContext, config: Config) -> State | None:
-        with self._reporter.reporting(ctx.diagnostics, "read"):
+        with reporting_failures(ctx.diagnostics, INSTANCE_DATA, "read"):
             return complete_state(INSTANCE_DATA, self._describe(config["instance_id"]))
         return None
 
@@ -103,12 +101,3 @@ class InstanceDataSource:
             "internet_max_bandwidth_out": int(bandwidth) if bandwidth not in (None, "") else None,
             "tags": {t["TagKey"]: t.get("TagValue", "") for t in tags if "TagKey" in t},
         }
-
-
-class _Reporter(EcsCloneResource):
-    """Borrows the resources' error reporting for the data source."""
-
-    spec = INSTANCE_DATA
-
-    def reporting(self, diags: Diagnostics, operation: str) -> Any:
-        return self._reporting(diags, operation)
