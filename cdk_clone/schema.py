@@ -251,6 +251,13 @@ def _rule_fields(peer_group: str, peer_group_text: str) -> tuple[Field, ...]:
         Field("port_range", S, 'e.g. "22/22"; "-1/-1" for every port.', optional=True),
         Field("cidr_ip", S, "The peer address range.", optional=True),
         Field(peer_group, S, peer_group_text, optional=True),
+        Field(
+            "peer_is_self",
+            B,
+            "The peer is this security group itself (e.g. allow all traffic between its members); "
+            f"excludes cidr_ip and {peer_group}.",
+            optional=True,
+        ),
         Field("policy", S, "accept (default) or drop.", optional=True),
         Field("priority", N, "1 (default, highest) to 100.", optional=True),
         Field("nic_type", S, "intranet (the only type in a VPC).", optional=True),

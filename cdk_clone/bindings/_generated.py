@@ -74,6 +74,8 @@ class SecurityGroupIngress(BlockValue):
     """The peer address range."""
     source_security_group_id: str | None = None
     """Allow traffic from this security group."""
+    peer_is_self: bool | IResolvable | None = None
+    """The peer is this security group itself (e.g. allow all traffic between its members); excludes cidr_ip and source_security_group_id."""
     policy: str | None = None
     """accept (default) or drop."""
     priority: float | None = None
@@ -101,6 +103,8 @@ class SecurityGroupEgress(BlockValue):
     """The peer address range."""
     dest_security_group_id: str | None = None
     """Allow traffic to this security group."""
+    peer_is_self: bool | IResolvable | None = None
+    """The peer is this security group itself (e.g. allow all traffic between its members); excludes cidr_ip and dest_security_group_id."""
     policy: str | None = None
     """accept (default) or drop."""
     priority: float | None = None

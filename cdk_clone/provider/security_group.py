@@ -5,10 +5,16 @@ plan after an apply shows no change however the API spells a rule, and an update
 only the difference. Reading keeps the user's own spelling of each rule that is still there, and writes
 rules that appeared elsewhere in the shortest form a user would write (defaults left out).
 
+A rule with ``peer_is_self = true`` names the group itself as its peer (a configuration cannot name the
+group's own ID before the group exists): it is sent with the group's ID as SourceGroupId/DestGroupId, and
+in canonical form its peer is that ID, so it equals the same rule written with the ID spelled out.
+
 Example::
 
     canonical_rule("ingress", {"ip_protocol": "TCP", "port_range": "22/22", "cidr_ip": "0.0.0.0/0"})
     # ('tcp', '22/22', '0.0.0.0/0', '', 'accept', 1, 'intranet', '')
+    canonical_rule("ingress", {"ip_protocol": "all", "peer_is_self": True}, group_id="sg-1")
+    # ('all', '-1/-1', '', 'sg-1', 'accept', 1, 'intranet', '')
 """
 
 from __future__ import annotations
@@ -44,14 +50,22 @@ _DEFAULTS = {"port_range": "-1/-1", "policy": "accept", "priority": 1, "nic_type
 _MAX_PERMISSIONS_PER_CALL = 100
 
 
-def canonical_rule(direction: Direction, rule: dict[str, Any]) -> RuleKey:
-    """The rule with every default filled in and case folded: two rules are the same rule iff equal."""
+def canonical_rule(direction: Direction, rule: dict[str, Any], *, group_id: str | None = None) -> RuleKey:
+    """The rule with every default filled in and case folded: two rules are the same rule iff equal.
+
+    ``group_id`` is the ID of the group the rule belongs to; a ``peer_is_self`` rule needs it.
+    """
     priority = rule.get("priority")
+    peer_group = rule.get(_PEER_GROUP[direction])
+    if rule.get("peer_is_self") is True:
+        if group_id is None:
+            raise ValueError("canonical_rule: a peer_is_self rule needs the group's own ID (group_id=...)")
+        peer_group = group_id
     return (
         str(rule.get("ip_protocol") or "").lower(),
         str(rule.get("port_range") or _DEFAULTS["port_range"]),
         str(rule.get("cidr_ip") or ""),
-        str(rule.get(_PEER_GROUP[direction]) or ""),
+        str(peer_group or ""),
         str(rule.get("policy") or _DEFAULTS["policy"]).lower(),
         int(priority) if priority is not None and priority != "" else 1,
         str(rule.get("nic_type") or _DEFAULTS["nic_type"]),
@@ -85,6 +99,7 @@ def _rule_from_key(direction: Direction, key: RuleKey) -> dict[str, Any]:
         "port_range": None if port_range == _DEFAULTS["port_range"] else port_range,
         "cidr_ip": cidr or None,
         _PEER_GROUP[direction]: group or None,
+        "peer_is_self": None,
         "policy": None if policy == _DEFAULTS["policy"] else policy,
         "priority": None if priority == _DEFAULTS["priority"] else priority,
         "nic_type": None if nic_type == _DEFAULTS["nic_type"] else nic_type,
@@ -93,18 +108,19 @@ def _rule_from_key(direction: Direction, key: RuleKey) -> dict[str, Any]:
 
 
 def rules_for_state(
-    direction: Direction, actual: list[dict[str, Any]], prior: list[dict[str, Any]]
+    direction: Direction, actual: list[dict[str, Any]], prior: list[dict[str, Any]], *, group_id: str
 ) -> list[dict[str, Any]]:
-    """The state's rule blocks for the rules ``actual``ly in the group (configuration form).
+    """The state's rule blocks for the rules ``actual``ly in group ``group_id`` (configuration form).
 
-    A rule that is also in ``prior`` keeps exactly the prior spelling (nulls, upper case), so Terraform
-    sees no change; any other rule is new drift and is written with its defaults left out.
+    A rule that is also in ``prior`` keeps exactly the prior spelling (nulls, upper case, ``peer_is_self``
+    for a rule naming the group itself), so Terraform sees no change; any other rule is new drift and is
+    written with its defaults left out (a rule naming the group itself then spells out its ID).
     """
-    by_key = {canonical_rule(direction, rule): rule for rule in prior}
+    by_key = {canonical_rule(direction, rule, group_id=group_id): rule for rule in prior}
     result: list[dict[str, Any]] = []
     seen: set[RuleKey] = set()
     for rule in actual:
-        key = canonical_rule(direction, rule)
+        key = canonical_rule(direction, rule, group_id=group_id)
         if key in seen:
             continue
         seen.add(key)
@@ -113,11 +129,14 @@ def rules_for_state(
 
 
 def rule_difference(
-    direction: Direction, actual: list[dict[str, Any]], wanted: list[dict[str, Any]]
+    direction: Direction, actual: list[dict[str, Any]], wanted: list[dict[str, Any]], *, group_id: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(rules to revoke, rules to authorize) to turn ``actual`` into ``wanted``, in canonical form."""
-    have = {canonical_rule(direction, r) for r in actual}
-    want = {canonical_rule(direction, r) for r in wanted}
+    """(rules to revoke, rules to authorize) to turn ``actual`` into ``wanted`` in group ``group_id``.
+
+    The rules come back in canonical form; a rule naming the group itself spells out ``group_id``.
+    """
+    have = {canonical_rule(direction, r, group_id=group_id) for r in actual}
+    want = {canonical_rule(direction, r, group_id=group_id) for r in wanted}
     revoke = [_rule_from_key(direction, k) for k in sorted(have - want)]
     authorize = [_rule_from_key(direction, k) for k in sorted(want - have)]
     return revoke, authorize
@@ -153,10 +172,21 @@ def check_rule(diags: Diagnostics, direction: Direction, rule: dict[str, Any]) -
             "Invalid rule NIC type", f"{where}: nic_type = {nic_type!r}; in a VPC use intranet.", path=[direction]
         )
     peer_group = _PEER_GROUP[direction]
-    if rule.get("cidr_ip") is None and rule.get(peer_group) is None:
+    peer_is_self = rule.get("peer_is_self")
+    if peer_is_self is True:
+        others = [name for name in ("cidr_ip", peer_group) if is_known(rule.get(name))]
+        if others:
+            diags.add_error(
+                "Rule with two peers",
+                f"{where}: peer_is_self = true names the group itself as the peer; remove "
+                f"{' and '.join(others)} (or set peer_is_self to false).",
+                path=[direction],
+            )
+    # An unknown peer_is_self (from another resource) may still turn out true: no complaint yet.
+    elif peer_is_self in (None, False) and rule.get("cidr_ip") is None and rule.get(peer_group) is None:
         diags.add_error(
             "Rule without a peer",
-            f"{where}: set cidr_ip (e.g. 0.0.0.0/0) or {peer_group}.",
+            f"{where}: set cidr_ip (e.g. 0.0.0.0/0), {peer_group} or peer_is_self = true.",
             path=[direction],
         )
 
@@ -183,8 +213,10 @@ def _check_port_range(diags: Diagnostics, direction: str, where: str, protocol: 
         )
 
 
-def _permission(direction: Direction, rule: dict[str, Any]) -> dict[str, Any]:
-    protocol, port_range, cidr, group, policy, priority, nic_type, description = canonical_rule(direction, rule)
+def _permission(direction: Direction, rule: dict[str, Any], group_id: str) -> dict[str, Any]:
+    protocol, port_range, cidr, group, policy, priority, nic_type, description = canonical_rule(
+        direction, rule, group_id=group_id
+    )
     cidr_field, group_field = _API_PEER[direction]
     return {
         "IpProtocol": protocol,
@@ -249,7 +281,7 @@ class SecurityGroupResource(EcsCloneResource):
                 for p in permissions
                 if str(p.get("Direction", "ingress")).lower() == direction
             ]
-            state[direction] = rules_for_state(direction, actual, current.get(direction) or [])
+            state[direction] = rules_for_state(direction, actual, current.get(direction) or [], group_id=current["id"])
         return state
 
     def update_object(self, diags: Diagnostics, current: State, planned: State) -> dict[str, Any]:
@@ -268,7 +300,7 @@ class SecurityGroupResource(EcsCloneResource):
                 for p in permissions
                 if str(p.get("Direction", "ingress")).lower() == direction
             ]
-            revoke, authorize = rule_difference(direction, actual, planned.get(direction) or [])
+            revoke, authorize = rule_difference(direction, actual, planned.get(direction) or [], group_id=group_id)
             self._revoke(group_id, direction, revoke)
             self._authorize(group_id, direction, authorize)
         return {**known_values(planned), "id": group_id}
@@ -304,7 +336,7 @@ class SecurityGroupResource(EcsCloneResource):
     def _send_rules(
         self, action: str, group_id: str, direction: Direction, rules: list[dict[str, Any]], *, idempotent: bool
     ) -> None:
-        permissions = [_permission(direction, r) for r in rules]
+        permissions = [_permission(direction, r, group_id) for r in rules]
         # One call carries up to 100 rules (Permissions.N): a group with 30 rules costs one call, not 30.
         for start in range(0, len(permissions), _MAX_PERMISSIONS_PER_CALL):
             chunk = permissions[start : start + _MAX_PERMISSIONS_PER_CALL]

@@ -212,6 +212,7 @@ def test_rules_compare_case_and_defaults_insensitively() -> None:
         "port_range": "22/22",
         "cidr_ip": "0.0.0.0/0",
         "source_security_group_id": None,
+        "peer_is_self": None,
         "policy": None,
         "priority": None,
         "nic_type": None,
@@ -225,7 +226,7 @@ def test_read_keeps_the_users_spelling_and_shows_new_rules_in_short_form() -> No
         {"ip_protocol": "tcp", "port_range": "22/22", "cidr_ip": "10.0.0.0/8"},
         {"ip_protocol": "icmp", "cidr_ip": "0.0.0.0/0", "policy": "drop"},
     ]
-    assert rules_for_state("ingress", actual, prior) == [prior[0], actual[1]]
+    assert rules_for_state("ingress", actual, prior, group_id="sg-1") == [prior[0], actual[1]]
 
 
 def test_difference_revokes_and_authorizes_only_what_changed() -> None:
@@ -237,9 +238,57 @@ def test_difference_revokes_and_authorizes_only_what_changed() -> None:
         {"ip_protocol": "TCP", "port_range": "22/22", "cidr_ip": "0.0.0.0/0", "policy": "accept"},
         {"ip_protocol": "tcp", "port_range": "443/443", "cidr_ip": "0.0.0.0/0"},
     ]
-    revoke, authorize = rule_difference("ingress", actual, wanted)
+    revoke, authorize = rule_difference("ingress", actual, wanted, group_id="sg-1")
     assert [r["port_range"] for r in revoke] == ["80/80"]
     assert [r["port_range"] for r in authorize] == ["443/443"]
+
+
+def test_a_self_rule_is_the_rule_naming_the_groups_own_id() -> None:
+    self_rule = {"ip_protocol": "all", "peer_is_self": True, "cidr_ip": None, "source_security_group_id": None}
+    from_api = rule_from_api(
+        "ingress", {"Direction": "ingress", "IpProtocol": "ALL", "PortRange": "-1/-1", "SourceGroupId": "sg-own"}
+    )
+    assert from_api["source_security_group_id"] == "sg-own"
+    assert canonical_rule("ingress", self_rule, group_id="sg-own") == canonical_rule(
+        "ingress", from_api, group_id="sg-own"
+    )
+    # In another group the same block names a different peer.
+    assert canonical_rule("ingress", self_rule, group_id="sg-other") != canonical_rule(
+        "ingress", from_api, group_id="sg-other"
+    )
+    with pytest.raises(ValueError, match="group_id"):
+        canonical_rule("ingress", self_rule)
+
+
+def test_read_maps_the_groups_own_id_back_to_peer_is_self_only_where_the_prior_rule_said_so() -> None:
+    self_rule = {"ip_protocol": "all", "port_range": None, "dest_security_group_id": None, "peer_is_self": True}
+    spelled_out = {"ip_protocol": "tcp", "port_range": "22/22", "dest_security_group_id": "sg-own"}
+    actual = [
+        rule_from_api("egress", {"IpProtocol": "all", "PortRange": "-1/-1", "DestGroupId": "sg-own"}),
+        rule_from_api("egress", {"IpProtocol": "tcp", "PortRange": "22/22", "DestGroupId": "sg-own"}),
+        rule_from_api("egress", {"IpProtocol": "udp", "PortRange": "53/53", "DestGroupId": "sg-own"}),
+    ]
+    state = rules_for_state("egress", actual, [self_rule, spelled_out], group_id="sg-own")
+    assert state[0] == self_rule
+    assert state[1] == spelled_out
+    # Drift naming the group itself is written as a user would without a prior rule: the ID spelled out.
+    assert state[2]["dest_security_group_id"] == "sg-own"
+    assert state[2]["peer_is_self"] is None
+
+
+def test_difference_treats_a_self_rule_and_its_api_form_as_one_rule() -> None:
+    actual = [rule_from_api("ingress", {"IpProtocol": "all", "PortRange": "-1/-1", "SourceGroupId": "sg-own"})]
+    wanted = [
+        {"ip_protocol": "all", "peer_is_self": True},
+        {"ip_protocol": "tcp", "port_range": "22/22", "peer_is_self": True},
+    ]
+    revoke, authorize = rule_difference("ingress", actual, wanted, group_id="sg-own")
+    assert revoke == []
+    assert [(r["ip_protocol"], r["source_security_group_id"]) for r in authorize] == [("tcp", "sg-own")]
+    # Dropping the self rule revokes the permission naming the group's own ID.
+    revoke, authorize = rule_difference("ingress", actual, [], group_id="sg-own")
+    assert [(r["ip_protocol"], r["source_security_group_id"]) for r in revoke] == [("all", "sg-own")]
+    assert authorize == []
 
 
 @pytest.mark.parametrize(
@@ -252,6 +301,9 @@ def test_difference_revokes_and_authorizes_only_what_changed() -> None:
         ({"ip_protocol": "all", "cidr_ip": "0.0.0.0/0", "policy": "allow"}, "policy"),
         ({"ip_protocol": "all", "cidr_ip": "0.0.0.0/0", "priority": 101}, "priority"),
         ({"ip_protocol": "all"}, "cidr_ip"),
+        ({"ip_protocol": "all", "peer_is_self": False}, "peer_is_self"),
+        ({"ip_protocol": "all", "peer_is_self": True, "cidr_ip": "0.0.0.0/0"}, "cidr_ip"),
+        ({"ip_protocol": "all", "peer_is_self": True, "source_security_group_id": "sg-1"}, "source_security_group_id"),
     ],
 )
 def test_bad_rules_are_reported_on_the_rule_block(rule: dict[str, object], message: str) -> None:
@@ -260,6 +312,16 @@ def test_bad_rules_are_reported_on_the_rule_block(rule: dict[str, object], messa
     assert diags.has_errors()
     assert all(d.path == ["ingress"] for d in diags.diagnostics)
     assert message in diags.diagnostics[0].detail
+
+
+def test_a_self_rule_needs_no_other_peer() -> None:
+    diags = Diagnostics()
+    rules = [
+        {"ip_protocol": "all", "peer_is_self": True},
+        {"ip_protocol": "tcp", "port_range": "22/22", "peer_is_self": Unknown},
+    ]
+    SecurityGroupResource(EcsClonePlugin()).validate(diags, "ecsclone_security_group", {"egress": rules})
+    assert not diags.diagnostics
 
 
 # ---- instance group inputs and names -----------------------------------------------------------------------

@@ -102,6 +102,85 @@ def test_group_lifecycle(terraform: TerraformRun, fake_cloud: Any) -> None:
     assert len(objects(fake_cloud, "security_groups")) == before
 
 
+SELF_GROUP = """
+resource "ecsclone_security_group" "cluster" {
+  vpc_id              = "%(vpc)s"
+  security_group_name = "cluster-clone"
+
+  ingress {
+    ip_protocol  = "all"
+    peer_is_self = true
+  }
+  ingress {
+    ip_protocol = "tcp"
+    port_range  = "22/22"
+    cidr_ip     = "10.0.0.0/8"
+  }
+  %(egress)s
+}
+"""
+SELF_EGRESS = """egress {
+    ip_protocol  = "tcp"
+    port_range   = "5432/5432"
+    peer_is_self = true
+  }"""
+
+
+def test_rules_naming_the_group_itself(terraform: TerraformRun, fake_cloud: Any) -> None:
+    tf = terraform
+    tf.write(SELF_GROUP % {"vpc": DEMO_VPC_ID, "egress": SELF_EGRESS})
+    tf.apply()
+    group_id = tf.resources()["ecsclone_security_group.cluster"]["id"]
+    # The cloud holds the rules with the group's own ID as the peer.
+    rules = group_rules(fake_cloud, group_id)
+    peers = sorted(
+        (r["Direction"], r["IpProtocol"].lower(), r["PortRange"], r.get("SourceGroupId") or r.get("DestGroupId") or "")
+        for r in rules
+    )
+    assert peers == [
+        ("egress", "tcp", "5432/5432", group_id),
+        ("ingress", "all", "-1/-1", group_id),
+        ("ingress", "tcp", "22/22", ""),
+    ]
+    # The state keeps peer_is_self as written, so the second plan is clean.
+    state_ingress = tf.resources()["ecsclone_security_group.cluster"]["ingress"]
+    assert [(r["peer_is_self"], r["source_security_group_id"]) for r in state_ingress if r["ip_protocol"] == "all"] == [
+        (True, None)
+    ]
+    assert not tf.plan_has_changes()
+
+    # Removing the self egress rule revokes exactly that permission (peer: the group's own ID).
+    tf.write(SELF_GROUP % {"vpc": DEMO_VPC_ID, "egress": ""})
+    tf.apply()
+    (revoke,) = fake_cloud.calls("RevokeSecurityGroupEgress")
+    assert revoke["params"].get("Permissions.1.DestGroupId") == group_id
+    assert not fake_cloud.calls("RevokeSecurityGroup")
+    assert [r["Direction"] for r in group_rules(fake_cloud, group_id)].count("egress") == 0
+    assert not tf.plan_has_changes()
+
+    tf.destroy()
+    assert group_id not in [g["group_id"] for g in objects(fake_cloud, "security_groups")]
+
+
+def test_a_self_rule_with_another_peer_is_refused_before_any_call(terraform: TerraformRun, fake_cloud: Any) -> None:
+    terraform.write(
+        f"""
+resource "ecsclone_security_group" "web" {{
+  vpc_id = "{DEMO_VPC_ID}"
+  ingress {{
+    ip_protocol  = "all"
+    cidr_ip      = "0.0.0.0/0"
+    peer_is_self = true
+  }}
+}}
+"""
+    )
+    output = terraform.apply_fails()
+    assert "Rule with two peers" in output
+    assert "remove cidr_ip" in output
+    assert fake_cloud.calls("CreateSecurityGroup") == []
+
+
 def test_deleted_group_is_recreated(terraform: TerraformRun, fake_cloud: Any) -> None:
     terraform.write(GROUP % {"vpc": DEMO_VPC_ID, "web_port": "80/80"})
     terraform.apply()
