@@ -246,7 +246,9 @@ def verify_clone(
     else:
         row("network", source_net, clone_net, "ok, note", "a given VPC and vSwitch")
 
-    # Security groups: the source's own, or replicas whose rules equal the source's (peers re-pointed).
+    # Security groups: the source's own, or replicas whose rules equal the source's (peers re-pointed). The
+    # map holds each source group itself too, so a rule naming its own group (peer_is_self in the replica)
+    # compares equal to the replica's rule naming the replica.
     peer_map = dict(zip(source.security_group_ids, clone.security_group_ids, strict=False))
     for source_group, clone_group_id in zip(source.security_groups, clone.security_group_ids, strict=False):
         label = f"rules {source_group.security_group_id}"

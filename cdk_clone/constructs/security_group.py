@@ -21,6 +21,7 @@ def describe_rule(group_id: str, rule: SecurityGroupRule) -> str:
 class SecurityGroupReplica(Construct):
     """A security group in ``vpc_id`` with the source group's name, description and rules.
 
+    A rule naming the source group itself becomes a rule naming the replica itself (``peer_is_self``).
     A rule naming another security group can only be kept when that group is replicated too (into the
     same VPC): pass ``peer_group_ids`` mapping source group IDs to their replicas' IDs. Rules whose peer
     cannot exist in the destination are left out, each with a synth warning naming the rule, and are
@@ -54,12 +55,14 @@ class SecurityGroupReplica(Construct):
         egress: list[SecurityGroupEgress] = []
         for rule in source.rules:
             peer_id: str | None = None
-            if rule.peer_security_group_id is not None:
+            # The replica cannot name its own not-yet-made ID (a Terraform cycle): the provider fills it in.
+            names_itself = rule.peer_security_group_id == source.security_group_id
+            if rule.peer_security_group_id is not None and not names_itself:
                 peer_id = peers.get(rule.peer_security_group_id)
                 if peer_id is None:
                     self._drop(rule, self._why_peer_is_missing(rule))
                     continue
-            elif rule.cidr_ip is None:
+            elif rule.cidr_ip is None and not names_itself:
                 self._drop(rule, "it names neither an address range nor a security group (e.g. a prefix list)")
                 continue
             description = rule.description or None
@@ -70,6 +73,7 @@ class SecurityGroupReplica(Construct):
                         port_range=rule.port_range,
                         cidr_ip=rule.cidr_ip,
                         source_security_group_id=peer_id,
+                        peer_is_self=names_itself or None,
                         policy=rule.policy,
                         priority=rule.priority,
                         nic_type=rule.nic_type,
@@ -83,6 +87,7 @@ class SecurityGroupReplica(Construct):
                         port_range=rule.port_range,
                         cidr_ip=rule.cidr_ip,
                         dest_security_group_id=peer_id,
+                        peer_is_self=names_itself or None,
                         policy=rule.policy,
                         priority=rule.priority,
                         nic_type=rule.nic_type,
@@ -102,9 +107,6 @@ class SecurityGroupReplica(Construct):
         self.security_group_id: str = self.security_group.id
 
     def _why_peer_is_missing(self, rule: SecurityGroupRule) -> str:
-        if rule.peer_security_group_id == self.source.security_group_id:
-            # Terraform cannot give a resource its own ID before it exists (a dependency cycle).
-            return "it names the group itself, which a Terraform resource cannot reference; add it after deploy"
         if rule.peer_security_group_id in self._cyclic_peer_ids:
             return (
                 f"its peer group {rule.peer_security_group_id} is replicated too, but the groups name each other "

@@ -76,8 +76,14 @@ def test_a_peer_that_is_not_cloned_is_dropped_with_a_warning_naming_the_rule(
     assert "not replicated" in warning
 
 
-def test_a_rule_naming_its_own_group_is_dropped_with_a_warning(stack: TerraformStack) -> None:
-    group = web_group("sg-bp1self0000001", rules=(peer_rule("sg-bp1self0000001"),))
+def test_a_rule_naming_its_own_group_names_the_replica_itself(stack: TerraformStack, synth: Synth) -> None:
+    group = web_group(
+        "sg-bp1self0000001",
+        rules=(
+            SecurityGroupRule(direction="ingress", ip_protocol="all", peer_security_group_id="sg-bp1self0000001"),
+            peer_rule("sg-bp1self0000001", "egress"),
+        ),
+    )
     clone = InstanceClone(
         stack,
         "web",
@@ -87,8 +93,29 @@ def test_a_rule_naming_its_own_group_is_dropped_with_a_warning(stack: TerraformS
     )
     replica = clone.node.find_child("SecurityGroupReplica-sg-bp1self0000001")
     assert isinstance(replica, SecurityGroupReplica)
-    (warning,) = warnings_of(replica)
-    assert "names the group itself" in warning
+    assert warnings_of(replica) == []
+    assert replica.dropped_rules == []
+    (synthesized,) = resources(synth(stack), "ecsclone_security_group").values()
+    assert synthesized["ingress"] == [
+        {
+            "ip_protocol": "all",
+            "port_range": "-1/-1",
+            "peer_is_self": True,
+            "policy": "accept",
+            "priority": 1,
+            "nic_type": "intranet",
+        }
+    ]
+    assert synthesized["egress"] == [
+        {
+            "ip_protocol": "tcp",
+            "port_range": "5432/5432",
+            "peer_is_self": True,
+            "policy": "accept",
+            "priority": 1,
+            "nic_type": "intranet",
+        }
+    ]
 
 
 def test_groups_naming_each_other_keep_one_direction_and_warn_about_the_other(

@@ -68,6 +68,13 @@ def test_same_region_with_data(cloud: CloudView, tmp_path: Path) -> None:
 
 
 def test_cross_region_with_data_and_automatic_network(cloud: CloudView, tmp_path: Path) -> None:
+    # The source group lets its own members talk to each other: a rule naming the group itself.
+    source_group_id = _source(cloud).security_group_ids[0]
+    with cloud.client("cn-hangzhou") as api:
+        api.ecs("AuthorizeSecurityGroup", {
+            "SecurityGroupId": source_group_id,
+            "Permissions": [{"IpProtocol": "all", "PortRange": "-1/-1", "SourceGroupId": source_group_id}],
+        })
     source = _source(cloud)
     before = cloud.world()
     app = write_app(tmp_path / "app", f"""
@@ -91,9 +98,13 @@ def test_cross_region_with_data_and_automatic_network(cloud: CloudView, tmp_path
     assert cloud.vpcs("cn-shanghai")[output["vpc_id"]]["CidrBlock"] == source.vpc_cidr_block
     assert cloud.vswitches("cn-shanghai")[output["vswitch_id"]]["CidrBlock"] == source.vswitch_cidr_block
     assert {c["VpcAttributes"]["VSwitchId"] for c in clones} == {output["vswitch_id"]}
-    # Security group: a replica with the source group's rules.
+    # Security group: a replica with the source group's rules; the rule naming the source group itself
+    # names the replica itself.
     (replica_id,) = output["security_group_ids"]
-    assert cloud.rules("cn-shanghai", replica_id) == _source_rules(cloud, source)
+    source_rules = _source_rules(cloud, source)
+    assert ("ingress", "all", "-1/-1", source_group_id, "accept", "1") in source_rules
+    repointed = {tuple(replica_id if v == source_group_id else v for v in rule) for rule in source_rules}
+    assert cloud.rules("cn-shanghai", replica_id) == repointed
 
     verify = run_cdk_clone("verify", "-C", str(app))
     assert verify.code == 0, verify.out + verify.err
@@ -101,7 +112,9 @@ def test_cross_region_with_data_and_automatic_network(cloud: CloudView, tmp_path
     # A rule revoked behind Terraform's back: verify says so, and exits 4.
     with cloud.client("cn-shanghai") as api:
         permission = api.ecs("DescribeSecurityGroupAttribute", {"SecurityGroupId": replica_id})
-        ingress = next(p for p in permission["Permissions"]["Permission"] if p["Direction"] == "ingress")
+        ingress = next(
+            p for p in permission["Permissions"]["Permission"] if p["Direction"] == "ingress" and p.get("SourceCidrIp")
+        )
         api.ecs("RevokeSecurityGroup", {
             "SecurityGroupId": replica_id,
             "Permissions.1.IpProtocol": ingress["IpProtocol"],
