@@ -264,7 +264,7 @@ class InstanceGroupResource(EcsCloneResource):
             {
                 "DestinationResource": "InstanceType",
                 "ZoneId": zone_id,
-                "InstanceChargeType": planned.get("instance_charge_type") or "PostPaid",
+                "InstanceChargeType": known_values(planned).get("instance_charge_type") or "PostPaid",
                 "IoOptimized": "optimized",
             },
         )
@@ -339,6 +339,7 @@ class InstanceGroupResource(EcsCloneResource):
         keep_ip: str | None,
         first_index: int,
     ) -> list[str]:
+        planned = known_values(planned)  # unset optional+computed values are unknown in a create plan
         tags = planned.get("tags") or {}
         name = planned.get("instance_name")
         if name is not None and first_index and "[" in name:
@@ -538,7 +539,7 @@ class InstanceGroupResource(EcsCloneResource):
             "instance_charge_type": first.get("InstanceChargeType"),
             "instance_name": names.pop() if len(names) == 1 else None,
             "tags": tags or None,
-            "internet_max_bandwidth_out": int(bandwidth) if bandwidth else None,
+            "internet_max_bandwidth_out": int(bandwidth) if bandwidth is not None else None,
             "system_disk_category": system_disk.get("Category") or None,
             "system_disk_size": int(disk_size) if disk_size else None,
         }
@@ -559,6 +560,12 @@ class InstanceGroupResource(EcsCloneResource):
         instances: dict[str, dict[str, Any]],
     ) -> dict[str, Any]:
         state = {k: v for k, v in known_values(planned).items()}
+        first = next((instances[i] for i in ids if i in instances), {})
+        # Left unset in the configuration, these are what the instances have (RunInstances' defaults).
+        if state.get("instance_charge_type") is None:
+            state["instance_charge_type"] = first.get("InstanceChargeType")
+        if state.get("internet_max_bandwidth_out") is None and first.get("InternetMaxBandwidthOut") is not None:
+            state["internet_max_bandwidth_out"] = int(first["InternetMaxBandwidthOut"])
         state.update(
             {
                 "id": group_id,

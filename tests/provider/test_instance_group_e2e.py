@@ -121,6 +121,41 @@ def test_import_fills_in_the_system_disk(terraform: TerraformRun, fake_cloud: An
     terraform.destroy()
 
 
+def test_an_imported_group_keeps_what_the_configuration_leaves_unset(terraform: TerraformRun, fake_cloud: Any) -> None:
+    extra = (
+        '  instance_charge_type = "PrePaid"\n  period = 1\n  internet_max_bandwidth_out = 5\n'
+        '  system_disk_category = "cloud_essd"\n  system_disk_size = 60'
+    )
+    terraform.write(group(2, extra=extra))
+    terraform.apply()
+    ids = terraform.resources()["ecsclone_instance_group.clones"]["instance_ids"]
+    terraform.state_rm("ecsclone_instance_group.clones")
+    terraform.import_("ecsclone_instance_group.clones", ",".join(ids))
+    imported = terraform.resources()["ecsclone_instance_group.clones"]
+    assert imported["instance_charge_type"] == "PrePaid" and imported["internet_max_bandwidth_out"] == 5
+    assert imported["period"] is None  # DescribeInstances does not tell the subscription period
+
+    # A configuration naming only what identifies the group: the imported values stand, nothing changes.
+    terraform.write(group(2, extra='  period = 1'))
+    plan = terraform.plan_text()
+    assert "must be replaced" not in plan and "forces replacement" not in plan
+    assert "period" in plan and "1 to change" in plan  # recorded in place: it counts only at launch or renewal
+    terraform.apply()
+    assert sorted(i["instance_id"] for i in objects(fake_cloud, "instances") if i["instance_id"] in ids) == sorted(ids)
+    assert not terraform.plan_has_changes()
+    terraform.destroy()
+
+
+def test_unset_charge_type_and_bandwidth_are_reported_after_launch(terraform: TerraformRun, fake_cloud: Any) -> None:
+    terraform.write(group(1))
+    terraform.apply()
+    state = terraform.resources()["ecsclone_instance_group.clones"]
+    assert (state["instance_charge_type"], state["internet_max_bandwidth_out"]) == ("PostPaid", 0)
+    assert (state["system_disk_category"], state["system_disk_size"]) == (None, None)  # not read back: no call spent
+    assert not terraform.plan_has_changes()
+    terraform.destroy()
+
+
 def test_all_instances_gone_means_the_group_is_recreated(terraform: TerraformRun, fake_cloud: Any) -> None:
     terraform.write(group(1))
     terraform.apply()
