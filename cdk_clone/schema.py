@@ -273,6 +273,14 @@ SECURITY_GROUP = ResourceSchema(
         Field("vpc_id", S, "The VPC.", required=True, force_new=True),
         Field("security_group_name", S, "Security group name.", optional=True),
         Field("description", S, "Security group description.", optional=True),
+        Field(
+            "manage_rules",
+            B,
+            "true (default): the ingress and egress blocks are the group's rules, and rules added elsewhere are "
+            "drift. false: the group's rules are ecsclone_security_group_rule resources (needed when two groups "
+            "name each other); this resource leaves every rule alone, and its blocks must be empty.",
+            optional=True,
+        ),
     ),
     (
         Block(
@@ -292,6 +300,37 @@ SECURITY_GROUP = ResourceSchema(
     {"create": 300, "update": 300, "delete": 600},
 )
 
+SECURITY_GROUP_RULE = ResourceSchema(
+    "ecsclone_security_group_rule",
+    "One rule of a security group whose rules are managed one by one (manage_rules = false on the group): "
+    "two groups whose rules name each other cannot each be created with the other's ID, but their rules can "
+    "be added once both exist. Import with the rule's ID as it is in the state.",
+    (
+        Field(
+            "id",
+            S,
+            "<security group>:<direction>:<protocol>:<port range>:<peer>:<policy>:<priority>:<NIC type>.",
+            computed=True,
+        ),
+        Field("security_group_id", S, "The group the rule belongs to.", required=True, force_new=True),
+        Field("direction", S, "ingress or egress.", required=True, force_new=True),
+        Field("ip_protocol", S, "tcp, udp, icmp, gre or all (any case).", required=True, force_new=True),
+        Field("port_range", S, 'e.g. "22/22"; "-1/-1" (default) for every port.', optional=True, force_new=True),
+        Field("cidr_ip", S, "The peer address range.", optional=True, force_new=True),
+        Field(
+            "peer_security_group_id",
+            S,
+            "The peer security group: the source of ingress traffic, the destination of egress traffic.",
+            optional=True,
+            force_new=True,
+        ),
+        Field("policy", S, "accept (default) or drop.", optional=True, force_new=True),
+        Field("priority", N, "1 (default, highest) to 100.", optional=True, force_new=True),
+        Field("nic_type", S, "intranet (the only type in a VPC).", optional=True, force_new=True),
+        Field("description", S, "Rule description.", optional=True, force_new=True),
+    ),
+)
+
 INSTANCE_GROUP = ResourceSchema(
     "ecsclone_instance_group",
     "N instances from one RunInstances call, with stock checks, a similar type when sold out, partial "
@@ -303,8 +342,7 @@ INSTANCE_GROUP = ResourceSchema(
         Field(
             "allow_similar_instance_type",
             B,
-            "When the type is out of stock in the zone, launch a similar type with stock (same vCPU and "
-            "memory first).",
+            "When the type is out of stock in the zone, launch a similar type with stock (same vCPU and memory first).",
             optional=True,
             force_new=True,
         ),
@@ -326,14 +364,46 @@ INSTANCE_GROUP = ResourceSchema(
             optional=True,
             force_new=True,
         ),
-        Field("instance_charge_type", S, "PostPaid (default) or PrePaid.", optional=True, force_new=True),
-        Field("period", N, "PrePaid period.", optional=True, force_new=True),
-        Field("period_unit", S, "Month (default) or Week.", optional=True, force_new=True),
+        # Charge type, bandwidth and system disk are optional+computed: left unset, the state keeps what the
+        # instances have (reported on create, filled in by import), so an imported group plans no replacement.
+        Field(
+            "instance_charge_type",
+            S,
+            "PostPaid (default) or PrePaid; unset, the instances' charge type.",
+            optional=True,
+            computed=True,
+            force_new=True,
+        ),
+        # The subscription period counts only when a PrePaid group is launched (RunInstances) or renewed, so a
+        # change is recorded in place; DescribeInstances does not tell it, so an imported group has none.
+        Field("period", N, "PrePaid period, used when instances are launched.", optional=True),
+        Field("period_unit", S, "Month (default) or Week.", optional=True),
         Field("instance_name", S, "Instance name or batch pattern such as clone-[1,3].", optional=True),
         Field("host_name", S, "Host name.", optional=True),
-        Field("system_disk_category", S, "System disk category.", optional=True, force_new=True),
-        Field("system_disk_size", N, "System disk size in GiB.", optional=True, force_new=True),
-        Field("internet_max_bandwidth_out", N, "Public bandwidth in Mbit/s; >0 gives a public IP.", optional=True, force_new=True),
+        Field(
+            "system_disk_category",
+            S,
+            "System disk category; unset, the image's default (filled in by import).",
+            optional=True,
+            computed=True,
+            force_new=True,
+        ),
+        Field(
+            "system_disk_size",
+            N,
+            "System disk size in GiB; unset, the image's size (filled in by import).",
+            optional=True,
+            computed=True,
+            force_new=True,
+        ),
+        Field(
+            "internet_max_bandwidth_out",
+            N,
+            "Public bandwidth in Mbit/s; >0 gives a public IP. Unset, the instances' bandwidth (0 at launch).",
+            optional=True,
+            computed=True,
+            force_new=True,
+        ),
         Field("tags", MAP_S, "Tags for every instance.", optional=True),
         Field(
             "delete_images_after_launch",
@@ -383,6 +453,6 @@ INSTANCE_DATA = ResourceSchema(
 )
 
 RESOURCES: dict[str, ResourceSchema] = {
-    r.type_name: r for r in (IMAGE, IMAGE_COPY, VPC, VSWITCH, SECURITY_GROUP, INSTANCE_GROUP)
+    r.type_name: r for r in (IMAGE, IMAGE_COPY, VPC, VSWITCH, SECURITY_GROUP, SECURITY_GROUP_RULE, INSTANCE_GROUP)
 }
 DATA_SOURCES: dict[str, ResourceSchema] = {INSTANCE_DATA.type_name: INSTANCE_DATA}

@@ -32,6 +32,7 @@ __all__ = [
     "EcscloneImageCopy",
     "EcscloneInstanceGroup",
     "EcscloneSecurityGroup",
+    "EcscloneSecurityGroupRule",
     "EcscloneVpc",
     "EcscloneVswitch",
     "SecurityGroupEgress",
@@ -554,6 +555,14 @@ class _EcscloneSecurityGroupAttributes(AttributeGetters):
         """Security group description. (A token, as given, or as the provider set it.)"""
         return self._string_token("description")
 
+    @property
+    def manage_rules(self) -> IResolvable:
+        """true (default): the ingress and egress blocks are the group's rules, and rules added elsewhere are drift.
+        false: the group's rules are ecsclone_security_group_rule resources (needed when two groups name each
+        other); this resource leaves every rule alone, and its blocks must be empty. (A token, as given, or as the
+        provider set it.)"""
+        return self._boolean_token("manage_rules")
+
 
 class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttributes):
     """Terraform resource ``ecsclone_security_group``: A security group in a VPC with its rules; an update
@@ -579,6 +588,7 @@ class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttribut
         vpc_id: str,
         security_group_name: str | None = None,
         description: str | None = None,
+        manage_rules: bool | IResolvable | None = None,
         ingress: Sequence[SecurityGroupIngress] | None = None,
         egress: Sequence[SecurityGroupEgress] | None = None,
         timeouts: Timeouts | None = None,
@@ -593,6 +603,10 @@ class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttribut
             vpc_id: The VPC.
             security_group_name: Security group name.
             description: Security group description.
+            manage_rules: true (default): the ingress and egress blocks are the group's rules, and rules added
+                elsewhere are drift. false: the group's rules are ecsclone_security_group_rule resources
+                (needed when two groups name each other); this resource leaves every rule alone, and its
+                blocks must be empty.
             ingress: An inbound rule.
             egress: An outbound rule.
             timeouts: Overrides the default waiting times of this resource.
@@ -601,8 +615,149 @@ class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttribut
         super().__init__(
             scope,
             id,
-            attributes={"vpc_id": vpc_id, "security_group_name": security_group_name, "description": description},
+            attributes={
+                "vpc_id": vpc_id,
+                "security_group_name": security_group_name,
+                "description": description,
+                "manage_rules": manage_rules,
+            },
             blocks={"ingress": ingress, "egress": egress, "timeouts": timeouts},
+            provider=provider,
+            depends_on=depends_on,
+            count=count,
+            lifecycle=lifecycle,
+        )
+
+
+class _EcscloneSecurityGroupRuleAttributes(AttributeGetters):
+    """The attributes of resource ``ecsclone_security_group_rule`` as tokens: the getters of :class:`EcscloneSecurityGroupRule`."""
+
+    __slots__ = ()
+
+    @property
+    def id(self) -> str:
+        """<security group>:<direction>:<protocol>:<port range>:<peer>:<policy>:<priority>:<NIC type>. (A token,
+        computed by the provider.)"""
+        return self._string_token("id")
+
+    @property
+    def security_group_id(self) -> str:
+        """The group the rule belongs to. (A token, as given, or as the provider set it.)"""
+        return self._string_token("security_group_id")
+
+    @property
+    def direction(self) -> str:
+        """ingress or egress. (A token, as given, or as the provider set it.)"""
+        return self._string_token("direction")
+
+    @property
+    def ip_protocol(self) -> str:
+        """tcp, udp, icmp, gre or all (any case). (A token, as given, or as the provider set it.)"""
+        return self._string_token("ip_protocol")
+
+    @property
+    def port_range(self) -> str:
+        """e.g. "22/22"; "-1/-1" (default) for every port. (A token, as given, or as the provider set it.)"""
+        return self._string_token("port_range")
+
+    @property
+    def cidr_ip(self) -> str:
+        """The peer address range. (A token, as given, or as the provider set it.)"""
+        return self._string_token("cidr_ip")
+
+    @property
+    def peer_security_group_id(self) -> str:
+        """The peer security group: the source of ingress traffic, the destination of egress traffic. (A token, as
+        given, or as the provider set it.)"""
+        return self._string_token("peer_security_group_id")
+
+    @property
+    def policy(self) -> str:
+        """accept (default) or drop. (A token, as given, or as the provider set it.)"""
+        return self._string_token("policy")
+
+    @property
+    def priority(self) -> float:
+        """1 (default, highest) to 100. (A token, as given, or as the provider set it.)"""
+        return self._number_token("priority")
+
+    @property
+    def nic_type(self) -> str:
+        """intranet (the only type in a VPC). (A token, as given, or as the provider set it.)"""
+        return self._string_token("nic_type")
+
+    @property
+    def description(self) -> str:
+        """Rule description. (A token, as given, or as the provider set it.)"""
+        return self._string_token("description")
+
+
+class EcscloneSecurityGroupRule(EcscloneResourceBase, _EcscloneSecurityGroupRuleAttributes):
+    """Terraform resource ``ecsclone_security_group_rule``: One rule of a security group whose rules are managed
+    one by one (manage_rules = false on the group): two groups whose rules name each other cannot each be
+    created with the other's ID, but their rules can be added once both exist. Import with the rule's ID as it
+    is in the state.
+
+    Example::
+
+        EcscloneSecurityGroupRule(stack, "security_group_rule", security_group_id=..., direction=...,
+            ip_protocol=...)
+    """
+
+    SCHEMA = RESOURCES["ecsclone_security_group_rule"]
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        security_group_id: str,
+        direction: str,
+        ip_protocol: str,
+        port_range: str | None = None,
+        cidr_ip: str | None = None,
+        peer_security_group_id: str | None = None,
+        policy: str | None = None,
+        priority: float | None = None,
+        nic_type: str | None = None,
+        description: str | None = None,
+        provider: TerraformProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
+        count: int | TerraformCount | None = None,
+        lifecycle: TerraformResourceLifecycle | None = None,
+    ) -> None:
+        """Declare the resource in ``scope``.
+
+        Args:
+            security_group_id: The group the rule belongs to.
+            direction: ingress or egress.
+            ip_protocol: tcp, udp, icmp, gre or all (any case).
+            port_range: e.g. "22/22"; "-1/-1" (default) for every port.
+            cidr_ip: The peer address range.
+            peer_security_group_id: The peer security group: the source of ingress traffic, the destination of
+                egress traffic.
+            policy: accept (default) or drop.
+            priority: 1 (default, highest) to 100.
+            nic_type: intranet (the only type in a VPC).
+            description: Rule description.
+            provider, depends_on, count, lifecycle: Terraform meta-arguments.
+        """
+        super().__init__(
+            scope,
+            id,
+            attributes={
+                "security_group_id": security_group_id,
+                "direction": direction,
+                "ip_protocol": ip_protocol,
+                "port_range": port_range,
+                "cidr_ip": cidr_ip,
+                "peer_security_group_id": peer_security_group_id,
+                "policy": policy,
+                "priority": priority,
+                "nic_type": nic_type,
+                "description": description,
+            },
+            blocks={},
             provider=provider,
             depends_on=depends_on,
             count=count,
@@ -671,12 +826,13 @@ class _EcscloneInstanceGroupAttributes(AttributeGetters):
 
     @property
     def instance_charge_type(self) -> str:
-        """PostPaid (default) or PrePaid. (A token, as given, or as the provider set it.)"""
+        """PostPaid (default) or PrePaid; unset, the instances' charge type. (A token, as given, or as the provider
+        set it.)"""
         return self._string_token("instance_charge_type")
 
     @property
     def period(self) -> float:
-        """PrePaid period. (A token, as given, or as the provider set it.)"""
+        """PrePaid period, used when instances are launched. (A token, as given, or as the provider set it.)"""
         return self._number_token("period")
 
     @property
@@ -696,17 +852,20 @@ class _EcscloneInstanceGroupAttributes(AttributeGetters):
 
     @property
     def system_disk_category(self) -> str:
-        """System disk category. (A token, as given, or as the provider set it.)"""
+        """System disk category; unset, the image's default (filled in by import). (A token, as given, or as the
+        provider set it.)"""
         return self._string_token("system_disk_category")
 
     @property
     def system_disk_size(self) -> float:
-        """System disk size in GiB. (A token, as given, or as the provider set it.)"""
+        """System disk size in GiB; unset, the image's size (filled in by import). (A token, as given, or as the
+        provider set it.)"""
         return self._number_token("system_disk_size")
 
     @property
     def internet_max_bandwidth_out(self) -> float:
-        """Public bandwidth in Mbit/s; >0 gives a public IP. (A token, as given, or as the provider set it.)"""
+        """Public bandwidth in Mbit/s; >0 gives a public IP. Unset, the instances' bandwidth (0 at launch). (A
+        token, as given, or as the provider set it.)"""
         return self._number_token("internet_max_bandwidth_out")
 
     @property
@@ -801,14 +960,15 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
             min_amount: Accept partial success down to this many (RunInstances MinAmount); default 1.
             private_ip: Preferred private IP (the source's): kept when amount is 1 and the address is inside
                 the vSwitch and free, otherwise the API assigns one.
-            instance_charge_type: PostPaid (default) or PrePaid.
-            period: PrePaid period.
+            instance_charge_type: PostPaid (default) or PrePaid; unset, the instances' charge type.
+            period: PrePaid period, used when instances are launched.
             period_unit: Month (default) or Week.
             instance_name: Instance name or batch pattern such as clone-[1,3].
             host_name: Host name.
-            system_disk_category: System disk category.
-            system_disk_size: System disk size in GiB.
-            internet_max_bandwidth_out: Public bandwidth in Mbit/s; >0 gives a public IP.
+            system_disk_category: System disk category; unset, the image's default (filled in by import).
+            system_disk_size: System disk size in GiB; unset, the image's size (filled in by import).
+            internet_max_bandwidth_out: Public bandwidth in Mbit/s; >0 gives a public IP. Unset, the
+                instances' bandwidth (0 at launch).
             tags: Tags for every instance.
             delete_images_after_launch: Transient images to delete once the instances are Running: image IDs
                 in the provider's region, or "<region_id>:<image_id>" for an image in another region (the

@@ -135,8 +135,8 @@ def test_an_imported_group_keeps_what_the_configuration_leaves_unset(terraform: 
     assert imported["instance_charge_type"] == "PrePaid" and imported["internet_max_bandwidth_out"] == 5
     assert imported["period"] is None  # DescribeInstances does not tell the subscription period
 
-    # A configuration naming only what identifies the group: the imported values stand, nothing changes.
-    terraform.write(group(2, extra='  period = 1'))
+    # A configuration leaving them out: the imported values stand, nothing is replaced.
+    terraform.write(group(2, extra="  period = 1"))
     plan = terraform.plan_text()
     assert "must be replaced" not in plan and "forces replacement" not in plan
     assert "period" in plan and "1 to change" in plan  # recorded in place: it counts only at launch or renewal
