@@ -35,7 +35,7 @@ def _creation_order(groups: Sequence[SecurityGroupSnapshot]) -> list[SecurityGro
     remaining = list(groups)
     while remaining:
         ready = [g for g in remaining if needs[g.security_group_id] <= done]
-        # A cycle (A names B, B names A): start with the first; its rules toward the others are left out.
+        # A cycle (A names B, B names A): start with the first; its rules are added once the others exist.
         for group in ready or remaining[:1]:
             order.append(group)
             done.add(group.security_group_id)
@@ -121,21 +121,37 @@ class ReplicaPool:
     ) -> None:
         if all((vpc_key, g.security_group_id) in self._group_replicas for g in groups):
             return
+        pool_ids = {g.security_group_id for g in groups}
+        waiting: list[SecurityGroupReplica] = []
         for group in _creation_order(groups):
             key = (vpc_key, group.security_group_id)
             if key in self._group_replicas:
                 continue
-            made = {
-                source_id: replica.security_group_id
-                for (key_vpc, source_id), replica in self._group_replicas.items()
-                if key_vpc == vpc_key
-            }
-            self._group_replicas[key] = SecurityGroupReplica(
+            made = self._made(vpc_key)
+            # A group that names a replicated group not made yet is in a cycle (A names B, B names A): it is
+            # made bare, and its rules are added as separate resources once every group of the cycle exists.
+            names_later = any(
+                r.peer_security_group_id in pool_ids - set(made) - {group.security_group_id} for r in group.rules
+            )
+            replica = SecurityGroupReplica(
                 self._owner,
                 f"SecurityGroupReplica-{group.security_group_id}",
                 source=group,
                 vpc_id=vpc_id,
                 provider=provider,
                 peer_group_ids=made,
-                cyclic_peer_ids={g.security_group_id for g in groups} - set(made) - {group.security_group_id},
+                separate_rules=names_later,
             )
+            self._group_replicas[key] = replica
+            if names_later:
+                waiting.append(replica)
+        for replica in waiting:
+            replica.add_rules(self._made(vpc_key))
+
+    def _made(self, vpc_key: str) -> dict[str, str]:
+        """Source group ID -> its replica's ID, for the replicas made so far in the VPC ``vpc_key`` names."""
+        return {
+            source_id: replica.security_group_id
+            for (key_vpc, source_id), replica in self._group_replicas.items()
+            if key_vpc == vpc_key
+        }

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
+import pytest
 from conftest import Synth, make_source, resources, web_group
 
 from cdk_clone import CloneTask, InstanceClone, SecurityGroupReplica
 from cdk_clone._cdktf import TerraformStack
 from cdk_clone.bindings import EcsCloneProvider
+from cdk_clone.constructs.errors import CloneConfigurationError
 from cdk_clone.lookup.snapshot import SecurityGroupRule, SecurityGroupSnapshot
 
 WARN = "@cdktf/warn"
@@ -118,10 +120,17 @@ def test_a_rule_naming_its_own_group_names_the_replica_itself(stack: TerraformSt
     ]
 
 
-def test_groups_naming_each_other_keep_one_direction_and_warn_about_the_other(
+def test_groups_naming_each_other_keep_every_rule_one_group_through_rule_resources(
     stack: TerraformStack, synth: Synth
 ) -> None:
-    a = web_group("sg-bp1aaaa000001", rules=(peer_rule("sg-bp1bbbb000001"),))
+    a = web_group(
+        "sg-bp1aaaa000001",
+        rules=(
+            peer_rule("sg-bp1bbbb000001"),
+            peer_rule("sg-bp1aaaa000001", "egress"),
+            SecurityGroupRule(direction="ingress", ip_protocol="tcp", port_range="22/22", cidr_ip="10.0.0.0/8"),
+        ),
+    )
     b = web_group("sg-bp1bbbb000001", rules=(peer_rule("sg-bp1aaaa000001"),))
     clone = InstanceClone(
         stack,
@@ -132,12 +141,42 @@ def test_groups_naming_each_other_keep_one_direction_and_warn_about_the_other(
     )
     out = synth(stack)
     groups = resources(out, "ecsclone_security_group")
-    kept = [k for k, g in groups.items() if g.get("ingress")]
-    assert len(kept) == 1
+    a_key = next(k for k in groups if "sg-bp1aaaa000001" in k)
+    b_key = next(k for k in groups if "sg-bp1bbbb000001" in k)
+    a_id, b_id = (f"${{ecsclone_security_group.{key}.id}}" for key in (a_key, b_key))
+    # The group that starts the cycle is made bare; the other names it inline.
+    assert groups[a_key]["manage_rules"] is False and not groups[a_key].get("ingress")
+    assert [r["source_security_group_id"] for r in groups[b_key]["ingress"]] == [a_id]
+    rules = sorted(
+        resources(out, "ecsclone_security_group_rule").values(),
+        key=lambda r: (r["direction"], r.get("port_range", "")),
+    )
+    assert [
+        (r["security_group_id"], r["direction"], r["port_range"], r.get("peer_security_group_id"), r.get("cidr_ip"))
+        for r in rules
+    ] == [
+        (a_id, "egress", "5432/5432", a_id, None),  # names its own group: allowed, the group exists first
+        (a_id, "ingress", "22/22", None, "10.0.0.0/8"),
+        (a_id, "ingress", "5432/5432", b_id, None),
+    ]
     first = clone.node.find_child("SecurityGroupReplica-sg-bp1aaaa000001")
     assert isinstance(first, SecurityGroupReplica)
-    (warning,) = warnings_of(first)
-    assert "name each other" in warning
+    assert not warnings_of(first) and not first.dropped_rules
+
+
+def test_add_rules_is_for_a_replica_made_with_separate_rules(stack: TerraformStack) -> None:
+    provider = EcsCloneProvider(stack, "shanghai", region="cn-shanghai")
+    inline = SecurityGroupReplica(
+        stack, "inline", source=web_group("sg-bp1aaaa000001"), vpc_id="vpc-1", provider=provider
+    )
+    with pytest.raises(CloneConfigurationError, match="separate_rules=True"):
+        inline.add_rules({})
+    bare = SecurityGroupReplica(
+        stack, "bare", source=web_group("sg-bp1bbbb000001"), vpc_id="vpc-1", provider=provider, separate_rules=True
+    )
+    bare.add_rules({})
+    with pytest.raises(CloneConfigurationError, match="added already"):
+        bare.add_rules({})
 
 
 def test_groups_of_different_sources_in_a_task_can_name_each_other(stack: TerraformStack, synth: Synth) -> None:
