@@ -69,21 +69,37 @@ class SecurityGroupReplica(Construct):
         egress: list[SecurityGroupEgress] = []
         if not separate_rules:
             for rule, peer_id, names_itself in self._kept_rules(dict(peer_group_ids or {})):
-                fields = {
-                    "ip_protocol": rule.ip_protocol,
-                    "port_range": rule.port_range,
-                    "cidr_ip": rule.cidr_ip,
-                    # The replica cannot name its own not-yet-made ID (a Terraform cycle): the provider fills it in.
-                    "peer_is_self": names_itself or None,
-                    "policy": rule.policy,
-                    "priority": rule.priority,
-                    "nic_type": rule.nic_type,
-                    "description": rule.description or None,
-                }
+                description = rule.description or None
+                # The replica cannot name its own not-yet-made ID (a Terraform cycle): the provider fills it in.
+                peer_is_self = names_itself or None
                 if rule.direction == "ingress":
-                    ingress.append(SecurityGroupIngress(source_security_group_id=peer_id, **fields))
+                    ingress.append(
+                        SecurityGroupIngress(
+                            ip_protocol=rule.ip_protocol,
+                            port_range=rule.port_range,
+                            cidr_ip=rule.cidr_ip,
+                            source_security_group_id=peer_id,
+                            peer_is_self=peer_is_self,
+                            policy=rule.policy,
+                            priority=rule.priority,
+                            nic_type=rule.nic_type,
+                            description=description,
+                        )
+                    )
                 else:
-                    egress.append(SecurityGroupEgress(dest_security_group_id=peer_id, **fields))
+                    egress.append(
+                        SecurityGroupEgress(
+                            ip_protocol=rule.ip_protocol,
+                            port_range=rule.port_range,
+                            cidr_ip=rule.cidr_ip,
+                            dest_security_group_id=peer_id,
+                            peer_is_self=peer_is_self,
+                            policy=rule.policy,
+                            priority=rule.priority,
+                            nic_type=rule.nic_type,
+                            description=description,
+                        )
+                    )
         self.security_group = EcscloneSecurityGroup(
             self,
             "SecurityGroup",
