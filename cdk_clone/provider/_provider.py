@@ -109,6 +109,7 @@ class EcsClonePlugin:
         from .image_copy import ImageCopyResource
         from .instance_group import InstanceGroupResource
         from .security_group import SecurityGroupResource
+        from .security_group_rule import SecurityGroupRuleResource
         from .vpc import VpcResource
         from .vswitch import VSwitchResource
 
@@ -118,6 +119,7 @@ class EcsClonePlugin:
             VpcResource,
             VSwitchResource,
             SecurityGroupResource,
+            SecurityGroupRuleResource,
             InstanceGroupResource,
         ]
         return resources

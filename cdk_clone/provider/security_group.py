@@ -9,6 +9,10 @@ A rule with ``peer_is_self = true`` names the group itself as its peer (a config
 group's own ID before the group exists): it is sent with the group's ID as SourceGroupId/DestGroupId, and
 in canonical form its peer is that ID, so it equals the same rule written with the ID spelled out.
 
+With ``manage_rules = false`` the group leaves every rule alone: its rules are ``ecsclone_security_group_rule``
+resources (see :mod:`.security_group_rule`), which use the helpers here for the same canonical form, checks
+and API encoding.
+
 Example::
 
     canonical_rule("ingress", {"ip_protocol": "TCP", "port_range": "22/22", "cidr_ip": "0.0.0.0/0"})
@@ -19,7 +23,7 @@ Example::
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tf.iface import Config, State
 from tf.utils import Diagnostics
@@ -28,25 +32,52 @@ from cdk_clone.schema import SECURITY_GROUP
 
 from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed, retrying
 
+if TYPE_CHECKING:
+    from cdk_clone.api import AlibabaCloudClient
+
 __all__ = [
+    "DEFAULT_PORT_RANGE",
+    "PEER_GROUP_FIELD",
+    "PROTOCOLS",
     "Direction",
     "RuleKey",
+    "RuleVerb",
     "SecurityGroupResource",
+    "api_permission",
     "canonical_rule",
     "check_rule",
+    "check_rule_settings",
     "rule_difference",
     "rule_from_api",
+    "rule_from_key",
+    "rule_label",
     "rules_for_state",
+    "send_rules",
 ]
 
 Direction = Literal["ingress", "egress"]
+RuleVerb = Literal["authorize", "revoke"]
 # (protocol, port range, peer CIDR, peer group, policy, priority, NIC type, description)
 RuleKey = tuple[str, str, str, str, str, int, str, str]
 
-_PROTOCOLS = ("tcp", "udp", "icmp", "gre", "all")
-_PEER_GROUP = {"ingress": "source_security_group_id", "egress": "dest_security_group_id"}
+PROTOCOLS = ("tcp", "udp", "icmp", "gre", "all")
+DEFAULT_PORT_RANGE = "-1/-1"
+# The name of a rule block's peer group attribute: the traffic's source (ingress) or destination (egress).
+PEER_GROUP_FIELD: dict[Direction, str] = {"ingress": "source_security_group_id", "egress": "dest_security_group_id"}
 _API_PEER = {"ingress": ("SourceCidrIp", "SourceGroupId"), "egress": ("DestCidrIp", "DestGroupId")}
-_DEFAULTS = {"port_range": "-1/-1", "policy": "accept", "priority": 1, "nic_type": "intranet", "description": ""}
+_DEFAULTS = {
+    "port_range": DEFAULT_PORT_RANGE,
+    "policy": "accept",
+    "priority": 1,
+    "nic_type": "intranet",
+    "description": "",
+}
+_ACTIONS: dict[tuple[RuleVerb, Direction], str] = {
+    ("authorize", "ingress"): "AuthorizeSecurityGroup",
+    ("authorize", "egress"): "AuthorizeSecurityGroupEgress",
+    ("revoke", "ingress"): "RevokeSecurityGroup",
+    ("revoke", "egress"): "RevokeSecurityGroupEgress",
+}
 _MAX_PERMISSIONS_PER_CALL = 100
 
 
@@ -56,7 +87,7 @@ def canonical_rule(direction: Direction, rule: dict[str, Any], *, group_id: str 
     ``group_id`` is the ID of the group the rule belongs to; a ``peer_is_self`` rule needs it.
     """
     priority = rule.get("priority")
-    peer_group = rule.get(_PEER_GROUP[direction])
+    peer_group = rule.get(PEER_GROUP_FIELD[direction])
     if rule.get("peer_is_self") is True:
         if group_id is None:
             raise ValueError("canonical_rule: a peer_is_self rule needs the group's own ID (group_id=...)")
@@ -82,23 +113,24 @@ def rule_from_api(direction: Direction, permission: dict[str, Any]) -> dict[str,
             "ip_protocol": permission.get("IpProtocol"),
             "port_range": permission.get("PortRange"),
             "cidr_ip": permission.get(cidr_field),
-            _PEER_GROUP[direction]: permission.get(group_field),
+            PEER_GROUP_FIELD[direction]: permission.get(group_field),
             "policy": permission.get("Policy"),
             "priority": permission.get("Priority"),
             "nic_type": permission.get("NicType"),
             "description": permission.get("Description"),
         },
     )
-    return _rule_from_key(direction, key)
+    return rule_from_key(direction, key)
 
 
-def _rule_from_key(direction: Direction, key: RuleKey) -> dict[str, Any]:
+def rule_from_key(direction: Direction, key: RuleKey) -> dict[str, Any]:
+    """A canonical rule in configuration form (rule block attributes), defaults left out (null)."""
     protocol, port_range, cidr, group, policy, priority, nic_type, description = key
     return {
         "ip_protocol": protocol,
         "port_range": None if port_range == _DEFAULTS["port_range"] else port_range,
         "cidr_ip": cidr or None,
-        _PEER_GROUP[direction]: group or None,
+        PEER_GROUP_FIELD[direction]: group or None,
         "peer_is_self": None,
         "policy": None if policy == _DEFAULTS["policy"] else policy,
         "priority": None if priority == _DEFAULTS["priority"] else priority,
@@ -137,41 +169,16 @@ def rule_difference(
     """
     have = {canonical_rule(direction, r, group_id=group_id) for r in actual}
     want = {canonical_rule(direction, r, group_id=group_id) for r in wanted}
-    revoke = [_rule_from_key(direction, k) for k in sorted(have - want)]
-    authorize = [_rule_from_key(direction, k) for k in sorted(want - have)]
+    revoke = [rule_from_key(direction, k) for k in sorted(have - want)]
+    authorize = [rule_from_key(direction, k) for k in sorted(want - have)]
     return revoke, authorize
 
 
 def check_rule(diags: Diagnostics, direction: Direction, rule: dict[str, Any]) -> None:
     """Report the ways a rule block would be refused by the API, pointing at the block."""
-    where = f"{direction} rule {rule.get('ip_protocol')}/{rule.get('port_range') or '-1/-1'}"
-    protocol = rule.get("ip_protocol")
-    if is_known(protocol) and str(protocol).lower() not in _PROTOCOLS:
-        diags.add_error(
-            "Invalid rule protocol",
-            f"{where}: ip_protocol = {protocol!r}; use one of {', '.join(_PROTOCOLS)} (any case).",
-            path=[direction],
-        )
-        return
-    port_range = rule.get("port_range")
-    if is_known(protocol) and (port_range is None or is_known(port_range)):
-        _check_port_range(diags, direction, where, str(protocol).lower(), port_range)
-    policy = rule.get("policy")
-    if is_known(policy) and str(policy).lower() not in ("accept", "drop"):
-        diags.add_error("Invalid rule policy", f"{where}: policy = {policy!r}; use accept or drop.", path=[direction])
-    priority: Any = rule.get("priority")
-    if is_known(priority) and not (1 <= priority <= 100 and float(priority).is_integer()):
-        diags.add_error(
-            "Invalid rule priority",
-            f"{where}: priority = {priority}; use a whole number from 1 (highest) to 100.",
-            path=[direction],
-        )
-    nic_type = rule.get("nic_type")
-    if is_known(nic_type) and nic_type not in ("intranet", "internet"):
-        diags.add_error(
-            "Invalid rule NIC type", f"{where}: nic_type = {nic_type!r}; in a VPC use intranet.", path=[direction]
-        )
-    peer_group = _PEER_GROUP[direction]
+    where = rule_label(direction, rule)
+    check_rule_settings(diags, direction, rule)
+    peer_group = PEER_GROUP_FIELD[direction]
     peer_is_self = rule.get("peer_is_self")
     if peer_is_self is True:
         others = [name for name in ("cidr_ip", peer_group) if is_known(rule.get(name))]
@@ -191,7 +198,53 @@ def check_rule(diags: Diagnostics, direction: Direction, rule: dict[str, Any]) -
         )
 
 
-def _check_port_range(diags: Diagnostics, direction: str, where: str, protocol: str, port_range: Any) -> None:
+def rule_label(direction: str, rule: dict[str, Any]) -> str:
+    """How an error message names a rule: its direction, protocol and ports."""
+    return f"{direction} rule {rule.get('ip_protocol')}/{rule.get('port_range') or DEFAULT_PORT_RANGE}"
+
+
+def check_rule_settings(
+    diags: Diagnostics, direction: str, rule: dict[str, Any], *, per_attribute: bool = False
+) -> None:
+    """Report a protocol, port range, policy, priority or NIC type the API would refuse (not the peer).
+
+    Errors point at the rule's block (``ingress``/``egress``), or with ``per_attribute`` at the attribute at
+    fault, as for a standalone ``ecsclone_security_group_rule``.
+    """
+
+    def at(name: str) -> list[str]:
+        return [name] if per_attribute else [direction]
+
+    where = rule_label(direction, rule)
+    protocol = rule.get("ip_protocol")
+    if is_known(protocol) and str(protocol).lower() not in PROTOCOLS:
+        diags.add_error(
+            "Invalid rule protocol",
+            f"{where}: ip_protocol = {protocol!r}; use one of {', '.join(PROTOCOLS)} (any case).",
+            path=at("ip_protocol"),
+        )
+        return
+    port_range = rule.get("port_range")
+    if is_known(protocol) and (port_range is None or is_known(port_range)):
+        _check_port_range(diags, at("port_range"), where, str(protocol).lower(), port_range)
+    policy = rule.get("policy")
+    if is_known(policy) and str(policy).lower() not in ("accept", "drop"):
+        diags.add_error("Invalid rule policy", f"{where}: policy = {policy!r}; use accept or drop.", path=at("policy"))
+    priority: Any = rule.get("priority")
+    if is_known(priority) and not (1 <= priority <= 100 and float(priority).is_integer()):
+        diags.add_error(
+            "Invalid rule priority",
+            f"{where}: priority = {priority}; use a whole number from 1 (highest) to 100.",
+            path=at("priority"),
+        )
+    nic_type = rule.get("nic_type")
+    if is_known(nic_type) and nic_type not in ("intranet", "internet"):
+        diags.add_error(
+            "Invalid rule NIC type", f"{where}: nic_type = {nic_type!r}; in a VPC use intranet.", path=at("nic_type")
+        )
+
+
+def _check_port_range(diags: Diagnostics, path: list[str], where: str, protocol: str, port_range: Any) -> None:
     if protocol in ("tcp", "udp"):
         parts = str(port_range or "").split("/")
         valid = len(parts) == 2 and all(p.isdigit() for p in parts)
@@ -203,17 +256,18 @@ def _check_port_range(diags: Diagnostics, direction: str, where: str, protocol: 
                 "Invalid rule port range",
                 f'{where}: a {protocol} rule needs port_range "from/to" with 1 <= from <= to <= 65535, '
                 f'e.g. "22/22" or "8000/8080"; got {port_range!r}.',
-                path=[direction],
+                path=path,
             )
     elif port_range not in (None, "-1/-1"):
         diags.add_error(
             "Invalid rule port range",
             f'{where}: a {protocol} rule covers every port: leave port_range out or write "-1/-1".',
-            path=[direction],
+            path=path,
         )
 
 
-def _permission(direction: Direction, rule: dict[str, Any], group_id: str) -> dict[str, Any]:
+def api_permission(direction: Direction, rule: dict[str, Any], group_id: str) -> dict[str, Any]:
+    """One ``Permissions.N`` entry of an Authorize/Revoke call for a rule block of group ``group_id``."""
     protocol, port_range, cidr, group, policy, priority, nic_type, description = canonical_rule(
         direction, rule, group_id=group_id
     )
@@ -230,12 +284,47 @@ def _permission(direction: Direction, rule: dict[str, Any], group_id: str) -> di
     }
 
 
+def send_rules(
+    client: AlibabaCloudClient, verb: RuleVerb, group_id: str, direction: Direction, rules: list[dict[str, Any]]
+) -> None:
+    """Authorize or revoke ``rules`` (configuration form) in group ``group_id``, up to 100 rules a call.
+
+    Authorize calls carry a ClientToken (a retried call adds nothing twice); a revoke is idempotent anyway.
+
+    Example::
+
+        send_rules(client, "authorize", "sg-1", "ingress", [{"ip_protocol": "tcp", "port_range": "22/22",
+                                                             "cidr_ip": "0.0.0.0/0"}])
+    """
+    action = _ACTIONS[(verb, direction)]
+    permissions = [api_permission(direction, r, group_id) for r in rules]
+    # One call carries up to 100 rules (Permissions.N): a group with 30 rules costs one call, not 30.
+    for start in range(0, len(permissions), _MAX_PERMISSIONS_PER_CALL):
+        chunk = permissions[start : start + _MAX_PERMISSIONS_PER_CALL]
+        client.ecs(action, {"SecurityGroupId": group_id, "Permissions": chunk}, idempotent=verb == "authorize")
+
+
 class SecurityGroupResource(EcsCloneResource):
-    """``resource "ecsclone_security_group" "web" { vpc_id = ..., ingress { ip_protocol = "tcp" ... } }``."""
+    """``resource "ecsclone_security_group" "web" { vpc_id = ..., ingress { ip_protocol = "tcp" ... } }``.
+
+    With ``manage_rules = false`` the group has no rule blocks and never authorizes or revokes: its rules are
+    ``ecsclone_security_group_rule`` resources, so two groups can name each other without a cycle.
+    """
 
     spec = SECURITY_GROUP
 
     def check_config(self, diags: Diagnostics, config: Config) -> None:
+        if config.get("manage_rules") is False:
+            given = [d for d in ("ingress", "egress") if isinstance(config.get(d), list) and config.get(d)]
+            if given:
+                diags.add_error(
+                    "Rule blocks in a group with manage_rules = false",
+                    "manage_rules = false: the rules of this group are ecsclone_security_group_rule resources; "
+                    f"remove the ingress/egress blocks (this group has {' and '.join(given)} blocks), or set "
+                    "manage_rules = true to keep them here.",
+                    path=[given[0]],
+                )
+            return
         for direction in ("ingress", "egress"):
             rules = config.get(direction)
             if isinstance(rules, list):
@@ -257,8 +346,9 @@ class SecurityGroupResource(EcsCloneResource):
         state = {**known_values(planned), "id": group_id}
         # Until every rule is in, the state records no rules: a failure leaves a tainted group to replace.
         self.partial_state = {**state, "ingress": [], "egress": []}
-        for direction in ("ingress", "egress"):
-            self._authorize(group_id, direction, planned.get(direction) or [])
+        if _manages_rules(planned):
+            for direction in ("ingress", "egress"):
+                send_rules(self.client, "authorize", group_id, direction, planned.get(direction) or [])
         return state
 
     def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
@@ -273,8 +363,12 @@ class SecurityGroupResource(EcsCloneResource):
                 current.get("security_group_name"), group.get("SecurityGroupName"), importing=self.importing
             ),
             "description": observed(current.get("description"), group.get("Description"), importing=self.importing),
+            "manage_rules": current.get("manage_rules"),
             "timeouts": current.get("timeouts"),
         }
+        if not _manages_rules(current):
+            # The rules belong to ecsclone_security_group_rule resources: none of them is this group's drift.
+            return {**state, "ingress": [], "egress": []}
         for direction in ("ingress", "egress"):
             actual = [
                 rule_from_api(direction, p)
@@ -292,17 +386,18 @@ class SecurityGroupResource(EcsCloneResource):
                 "ModifySecurityGroupAttribute",
                 {"SecurityGroupId": group_id, "SecurityGroupName": name, "Description": description},
             )
-        group = self._describe(group_id)
-        permissions = (group or {}).get("Permissions", {}).get("Permission", [])
-        for direction in ("ingress", "egress"):
-            actual = [
-                rule_from_api(direction, p)
-                for p in permissions
-                if str(p.get("Direction", "ingress")).lower() == direction
-            ]
-            revoke, authorize = rule_difference(direction, actual, planned.get(direction) or [], group_id=group_id)
-            self._revoke(group_id, direction, revoke)
-            self._authorize(group_id, direction, authorize)
+        if _manages_rules(planned):
+            group = self._describe(group_id)
+            permissions = (group or {}).get("Permissions", {}).get("Permission", [])
+            for direction in ("ingress", "egress"):
+                actual = [
+                    rule_from_api(direction, p)
+                    for p in permissions
+                    if str(p.get("Direction", "ingress")).lower() == direction
+                ]
+                revoke, authorize = rule_difference(direction, actual, planned.get(direction) or [], group_id=group_id)
+                send_rules(self.client, "revoke", group_id, direction, revoke)
+                send_rules(self.client, "authorize", group_id, direction, authorize)
         return {**known_values(planned), "id": group_id}
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
@@ -325,19 +420,7 @@ class SecurityGroupResource(EcsCloneResource):
     def _describe(self, group_id: str) -> dict[str, Any] | None:
         return if_exists(self.client.ecs, "DescribeSecurityGroupAttribute", {"SecurityGroupId": group_id})
 
-    def _authorize(self, group_id: str, direction: Direction, rules: list[dict[str, Any]]) -> None:
-        action = "AuthorizeSecurityGroup" if direction == "ingress" else "AuthorizeSecurityGroupEgress"
-        self._send_rules(action, group_id, direction, rules, idempotent=True)
 
-    def _revoke(self, group_id: str, direction: Direction, rules: list[dict[str, Any]]) -> None:
-        action = "RevokeSecurityGroup" if direction == "ingress" else "RevokeSecurityGroupEgress"
-        self._send_rules(action, group_id, direction, rules, idempotent=False)
-
-    def _send_rules(
-        self, action: str, group_id: str, direction: Direction, rules: list[dict[str, Any]], *, idempotent: bool
-    ) -> None:
-        permissions = [_permission(direction, r, group_id) for r in rules]
-        # One call carries up to 100 rules (Permissions.N): a group with 30 rules costs one call, not 30.
-        for start in range(0, len(permissions), _MAX_PERMISSIONS_PER_CALL):
-            chunk = permissions[start : start + _MAX_PERMISSIONS_PER_CALL]
-            self.client.ecs(action, {"SecurityGroupId": group_id, "Permissions": chunk}, idempotent=idempotent)
+def _manages_rules(values: State) -> bool:
+    """Whether the group's blocks are its rules (manage_rules null or true) rather than rule resources."""
+    return values.get("manage_rules") is not False
