@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from tf.gen import tfplugin_pb2 as pb
+from tf.iface import ImportContext
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
@@ -25,15 +26,17 @@ from cdk_clone.provider.instance_group import (
     stock_status,
 )
 from cdk_clone.provider.security_group import (
+    Direction,
     SecurityGroupResource,
     canonical_rule,
     rule_difference,
     rule_from_api,
     rules_for_state,
 )
+from cdk_clone.provider.security_group_rule import SecurityGroupRuleResource, format_rule_id, parse_rule_id
 from cdk_clone.provider.vpc import VpcResource
 from cdk_clone.provider.vswitch import VSwitchResource
-from cdk_clone.schema import IMAGE, INSTANCE_GROUP, RESOURCES, SECURITY_GROUP, VPC
+from cdk_clone.schema import IMAGE, INSTANCE_GROUP, RESOURCES, SECURITY_GROUP, SECURITY_GROUP_RULE, VPC
 
 Nesting = pb.Schema.NestedBlock.NestingMode
 
@@ -321,6 +324,104 @@ def test_a_self_rule_needs_no_other_peer() -> None:
         {"ip_protocol": "tcp", "port_range": "22/22", "peer_is_self": Unknown},
     ]
     SecurityGroupResource(EcsClonePlugin()).validate(diags, "ecsclone_security_group", {"egress": rules})
+    assert not diags.diagnostics
+
+
+def test_a_group_without_managed_rules_refuses_rule_blocks() -> None:
+    rule = {"ip_protocol": "tcp", "port_range": "22/22", "cidr_ip": "0.0.0.0/0"}
+    diags = Diagnostics()
+    config = {"manage_rules": False, "ingress": [], "egress": [rule]}
+    SecurityGroupResource(EcsClonePlugin()).validate(diags, "ecsclone_security_group", config)
+    assert [d.path for d in diags.diagnostics] == [["egress"]]
+    assert "manage_rules = false: the rules of this group are ecsclone_security_group_rule resources; remove the " in (
+        diags.diagnostics[0].detail
+    )
+    for fine in ({"manage_rules": False, "ingress": [], "egress": None}, {"manage_rules": True, "egress": [rule]}):
+        diags = Diagnostics()
+        SecurityGroupResource(EcsClonePlugin()).validate(diags, "ecsclone_security_group", fine)
+        assert not diags.diagnostics, fine
+
+
+# ---- security group rule resources -------------------------------------------------------------------------
+
+
+def test_rule_ids_round_trip_through_the_canonical_form() -> None:
+    cases: list[tuple[Direction, dict[str, object]]] = [
+        ("ingress", {"ip_protocol": "TCP", "port_range": "22/22", "cidr_ip": "10.0.0.0/8", "description": "ssh"}),
+        ("egress", {"ip_protocol": "all", "dest_security_group_id": "sg-db", "policy": "Drop", "priority": 7}),
+    ]
+    for direction, rule in cases:
+        key = canonical_rule(direction, rule)
+        group_id, parsed_direction, parsed_key = parse_rule_id(format_rule_id("sg-web", direction, key))
+        # The description is not part of a rule's identity.
+        assert (group_id, parsed_direction, parsed_key) == ("sg-web", direction, (*key[:-1], ""))
+    assert format_rule_id(
+        "sg-web", "egress", canonical_rule("egress", {"ip_protocol": "all", "dest_security_group_id": "sg-db"})
+    ) == ("sg-web:egress:all:-1/-1:sg-db:accept:1:intranet")
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "problem"),
+    [
+        ("sg-1", "1 ':'-separated parts, not 8"),
+        ("sg-1:inbound:tcp:22/22:0.0.0.0/0:accept:1:intranet", "direction is 'inbound'"),
+        ("sg-1:ingress:tcpx:22/22:0.0.0.0/0:accept:1:intranet", "protocol is 'tcpx'"),
+        ("sg-1:ingress:tcp:22/22:0.0.0.0/0:allow:1:intranet", "policy is 'allow'"),
+        ("sg-1:ingress:tcp:22/22:0.0.0.0/0:accept:high:intranet", "priority is 'high'"),
+        ("sg-1:ingress:tcp:22/22::accept:1:intranet", "cannot be empty"),
+    ],
+)
+def test_a_malformed_rule_id_shows_the_expected_shape(rule_id: str, problem: str) -> None:
+    with pytest.raises(ValueError, match="e.g. sg-db:ingress:tcp:5432/5432:sg-web:accept:1:intranet") as raised:
+        parse_rule_id(rule_id)
+    assert problem in str(raised.value)
+    assert "<security group>:<direction>:<protocol>:<port range>:<peer>:<policy>:<priority>:<NIC type>" in str(
+        raised.value
+    )
+
+
+def test_importing_a_malformed_rule_id_is_a_diagnostic_before_any_call() -> None:
+    diags = Diagnostics()
+    # The provider is not configured: any API call would fail differently.
+    state = SecurityGroupRuleResource(EcsClonePlugin()).import_(
+        ImportContext(diags, SECURITY_GROUP_RULE.type_name), "sg-1:tcp"
+    )
+    assert state is None
+    assert [d.summary for d in diags.diagnostics] == ["Invalid ecsclone_security_group_rule import ID"]
+    assert "2 ':'-separated parts" in diags.diagnostics[0].detail
+
+
+def rule_config(**values: object) -> dict[str, object]:
+    config: dict[str, object] = {f.name: None for f in SECURITY_GROUP_RULE.fields}
+    config.update(security_group_id="sg-1", direction="ingress", ip_protocol="tcp", port_range="22/22")
+    config.update(values)
+    return config
+
+
+@pytest.mark.parametrize(
+    ("values", "path", "message"),
+    [
+        ({"direction": "inbound", "cidr_ip": "0.0.0.0/0"}, ["direction"], 'use "ingress"'),
+        ({"cidr_ip": "0.0.0.0/0", "peer_security_group_id": "sg-2"}, ["peer_security_group_id"], "not both"),
+        ({}, ["cidr_ip"], "set cidr_ip (e.g. 0.0.0.0/0) or peer_security_group_id"),
+        ({"ip_protocol": "tcpx", "cidr_ip": "0.0.0.0/0"}, ["ip_protocol"], "ip_protocol = 'tcpx'"),
+        ({"port_range": "80/22", "cidr_ip": "0.0.0.0/0"}, ["port_range"], "1 <= from <= to <= 65535"),
+        ({"policy": "allow", "cidr_ip": "0.0.0.0/0"}, ["policy"], "use accept or drop"),
+        ({"priority": 0, "peer_security_group_id": "sg-2"}, ["priority"], "from 1 (highest) to 100"),
+        ({"nic_type": "public", "cidr_ip": "0.0.0.0/0"}, ["nic_type"], "in a VPC use intranet"),
+    ],
+)
+def test_bad_rule_resources_point_at_the_attribute(values: dict[str, object], path: list[str], message: str) -> None:
+    diags = Diagnostics()
+    SecurityGroupRuleResource(EcsClonePlugin()).validate(diags, SECURITY_GROUP_RULE.type_name, rule_config(**values))
+    assert [d.path for d in diags.diagnostics] == [path]
+    assert message in diags.diagnostics[0].detail
+
+
+def test_a_rule_whose_peer_is_known_only_at_apply_passes() -> None:
+    diags = Diagnostics()
+    config = rule_config(direction="egress", ip_protocol="all", port_range=None, peer_security_group_id=Unknown)
+    SecurityGroupRuleResource(EcsClonePlugin()).validate(diags, SECURITY_GROUP_RULE.type_name, config)
     assert not diags.diagnostics
 
 
