@@ -210,3 +210,33 @@ resource "ecsclone_security_group" "web" {{
     assert "Invalid rule port range" in output
     assert "ingress" in output
     assert fake_cloud.calls("CreateSecurityGroup") == []
+
+
+def test_a_group_that_stops_managing_its_rules_leaves_them_alone(terraform: TerraformRun, fake_cloud: Any) -> None:
+    tf = terraform
+    tf.write(GROUP % {"vpc": DEMO_VPC_ID, "web_port": "80/80"})
+    tf.apply()
+    group_id = tf.resources()["ecsclone_security_group.web"]["id"]
+    rules_before = sorted((r["Direction"], r["IpProtocol"], r["PortRange"]) for r in group_rules(fake_cloud, group_id))
+
+    # The blocks go and manage_rules = false comes: an update in place that revokes nothing.
+    tf.write(
+        f"""
+resource "ecsclone_security_group" "web" {{
+  vpc_id              = "{DEMO_VPC_ID}"
+  security_group_name = "web-clone"
+  manage_rules        = false
+}}
+"""
+    )
+    tf.apply()
+    assert tf.resources()["ecsclone_security_group.web"]["id"] == group_id
+    assert fake_cloud.calls("RevokeSecurityGroup") == [] and fake_cloud.calls("RevokeSecurityGroupEgress") == []
+    after = sorted((r["Direction"], r["IpProtocol"], r["PortRange"]) for r in group_rules(fake_cloud, group_id))
+    assert after == rules_before
+    # The rules are still in the cloud but no longer the group's: no drift.
+    assert tf.resources()["ecsclone_security_group.web"]["manage_rules"] is False
+    assert not tf.plan_has_changes()
+
+    tf.destroy()
+    assert group_id not in [g["group_id"] for g in objects(fake_cloud, "security_groups")]
