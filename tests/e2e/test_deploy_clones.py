@@ -132,6 +132,52 @@ def test_cross_region_with_data_and_automatic_network(cloud: CloudView, tmp_path
     assert cloud.world() == before
 
 
+def test_groups_naming_each_other_are_cloned_with_every_rule(cloud: CloudView, tmp_path: Path) -> None:
+    # A source in two groups whose rules name each other: web lets db in on 9100, db lets web in on 5432.
+    demo = _source(cloud)
+    web_group = demo.security_group_ids[0]
+    with cloud.client("cn-hangzhou") as api:
+        db_group = api.ecs("CreateSecurityGroup", {"VpcId": demo.vpc_id, "SecurityGroupName": "demo-db-sg"})[
+            "SecurityGroupId"
+        ]
+        for group, port, peer in ((db_group, "5432/5432", web_group), (web_group, "9100/9100", db_group)):
+            api.ecs("AuthorizeSecurityGroup", {
+                "SecurityGroupId": group,
+                "Permissions": [{"IpProtocol": "tcp", "PortRange": port, "SourceGroupId": peer}],
+            })
+        launched = api.ecs("RunInstances", {
+            "ImageId": demo.image_id,
+            "InstanceType": demo.instance_type,
+            "VSwitchId": demo.vswitch_id,
+            "SecurityGroupIds": [web_group, db_group],
+        })
+    (source_id,) = launched["InstanceIdSets"]["InstanceIdSet"]
+    source = _source(cloud, source_id)
+    assert list(source.security_group_ids) == [web_group, db_group]
+    before = cloud.world()
+    app = write_app(tmp_path / "app", f"""
+        InstanceClone(stack, "app", source_instance_id="{source_id}", source_region="cn-hangzhou",
+                      destination_region="cn-shanghai", amount=1)
+    """)
+    _deploy(app)
+
+    # Both replicas have every rule of their source, each naming the other replica.
+    web_replica, db_replica = clone_output(app)["security_group_ids"]
+    replica_of = {web_group: web_replica, db_group: db_replica}
+    for group, replica in replica_of.items():
+        expected = {tuple(replica_of.get(v, v) for v in rule) for rule in cloud.rules("cn-hangzhou", group)}
+        assert cloud.rules("cn-shanghai", replica) == expected
+    assert ("ingress", "tcp", "9100/9100", db_replica, "accept", "1") in cloud.rules("cn-shanghai", web_replica)
+    verify = run_cdk_clone("verify", "-C", str(app))
+    assert verify.code == 0, verify.out + verify.err
+    # The rules as separate resources are no change for the next plan.
+    plan = run_cdk_clone("plan", "-C", str(app))
+    assert plan.code == 0 and "No changes" in plan.out, plan.out + plan.err
+
+    _destroy(app)
+    assert cloud.world() == before
+
+
 def test_images_not_kept_leave_no_image_and_no_later_change(cloud: CloudView, tmp_path: Path) -> None:
     source = _source(cloud)
     app = write_app(tmp_path / "app", f"""
