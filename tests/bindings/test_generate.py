@@ -81,6 +81,7 @@ def test_expected_public_names() -> None:
         "EcscloneImageCopy",
         "EcscloneInstanceGroup",
         "EcscloneSecurityGroup",
+        "EcscloneSecurityGroupRule",
         "EcscloneVpc",
         "EcscloneVswitch",
         "SecurityGroupEgress",
