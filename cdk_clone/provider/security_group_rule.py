@@ -16,7 +16,8 @@ each rule is its own resource, created once both groups exist::
 
 A rule is identified by its canonical form (the same one ``ecsclone_security_group`` compares rules in), so
 its ID is also its import ID: ``sg-db:ingress:tcp:5432/5432:sg-web:accept:1:intranet``. Every input forces
-a new rule: the API has no call that changes a rule in place.
+a new rule: a changed rule is revoked and authorized again (the provider's action set has no
+ModifySecurityGroupRule).
 """
 
 from __future__ import annotations
