@@ -525,21 +525,19 @@ class InstanceGroupResource(EcsCloneResource):
         first = found[ids[0]]
         vpc = first.get("VpcAttributes", {})
         tags = instance_tags(first)
-        bandwidth = first.get("InternetMaxBandwidthOut")
         names = {found[i].get("InstanceName") for i in ids}
         disks = self.client.ecs("DescribeDisks", {"InstanceId": ids[0], "DiskType": "system"})
         system_disk: dict[str, Any] = next(iter(disks.get("Disks", {}).get("Disk", [])), {})
         disk_size = system_disk.get("Size")
+        # Charge type and bandwidth come from the instances in _state, as after a launch.
         prior = {
             "image_id": first.get("ImageId"),
             "instance_type": first.get("InstanceType"),
             "vswitch_id": vpc.get("VSwitchId"),
             "security_group_ids": list(first.get("SecurityGroupIds", {}).get("SecurityGroupId", [])),
             "amount": len(ids),
-            "instance_charge_type": first.get("InstanceChargeType"),
             "instance_name": names.pop() if len(names) == 1 else None,
             "tags": tags or None,
-            "internet_max_bandwidth_out": int(bandwidth) if bandwidth is not None else None,
             "system_disk_category": system_disk.get("Category") or None,
             "system_disk_size": int(disk_size) if disk_size else None,
         }
