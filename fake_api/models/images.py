@@ -17,8 +17,9 @@ from ..exceptions import (
 )
 from .base import RegionState, Selection, iso_time
 from .catalogue import REGIONS, PublicImageInfo
+from .tags import TagFilter, matches_tags
 from .transitions import Transition, current_status, observe
-from .validation import check_description, check_image_name, check_tags
+from .validation import check_description, check_image_name, check_resource_tags
 
 if TYPE_CHECKING:
     from .instances import Instance
@@ -157,7 +158,7 @@ class ImageRules(RegionState):
             self.check_unique_image_name(name)
         if description is not None:
             check_description(description)
-        check_tags(tags or {})
+        check_resource_tags(tags or {})
         status = current_status(instance, self.now())
         if status not in ("Running", "Stopped"):
             raise IncorrectInstanceStatus(
@@ -190,6 +191,7 @@ class ImageRules(RegionState):
         name: str | None = None,
         owner_alias: str | None = None,
         statuses: list[str] | None = None,
+        tags: TagFilter | None = None,
     ) -> Selection[Image]:
         """Images matching every filter; without ``statuses`` only Available ones (as the API does)."""
         wanted_statuses = set(statuses or ["Available"])
@@ -207,6 +209,8 @@ class ImageRules(RegionState):
             if owner_alias and image.owner_alias != owner_alias:
                 continue
             if name and name not in image.name:
+                continue
+            if not matches_tags(image.tags, tags):
                 continue
             if self.image_status(image) in wanted_statuses:
                 matches.append(image)
@@ -249,7 +253,7 @@ class ImageRules(RegionState):
             check_image_name(name, for_copy=True)
         if description is not None:
             check_description(description)
-        check_tags(tags or {})
+        check_resource_tags(tags or {})
         destination.check_unique_image_name(copy_name)
         now = self.now()
         copy_id = destination.new_id("m", destination.images)

@@ -31,8 +31,9 @@ from ..exceptions import (
 )
 from .base import RegionState, Selection, index_add, index_remove, iso_time
 from .catalogue import INSTANCE_TYPES, SYSTEM_DISK_CATEGORIES
+from .tags import TagFilter, matches_tags
 from .transitions import Transition, current_status
-from .validation import MAX_TAGS, check_description, check_host_name, check_instance_name, check_tags
+from .validation import check_description, check_host_name, check_instance_name, check_resource_tags
 from .vpcs import VSwitch
 
 __all__ = [
@@ -302,9 +303,7 @@ class InstanceRules(RegionState):
             check_host_name(host_name)
         if launch.description is not None:
             check_description(launch.description)
-        if len(launch.tags) > MAX_TAGS:
-            raise InvalidParameter(f"An instance takes at most {MAX_TAGS} tags; {len(launch.tags)} were given.")
-        check_tags(launch.tags)
+        check_resource_tags(launch.tags)
         vswitch_status = current_status(vswitch, self.now())
         if vswitch_status != "Available":
             raise IncorrectVSwitchStatus(f"The vSwitch {vswitch.vswitch_id} is {vswitch_status}: retry when it is Available.")
@@ -493,7 +492,7 @@ class InstanceRules(RegionState):
         instance_type: str | None = None,
         image_id: str | None = None,
         private_ips: list[str] | None = None,
-        tags: dict[str, str] | None = None,
+        tags: TagFilter | None = None,
     ) -> Selection[Instance]:
         """Instances matching every filter, in creation order. The narrowest index is the starting pool."""
         base: Any
@@ -533,7 +532,7 @@ class InstanceRules(RegionState):
             ips,
             tags,
         ]
-        if instance_ids is None and all(f is None or f == {} for f in filters):
+        if instance_ids is None and all(f is None or f == [] for f in filters):
             return Selection(len(base), base)
         now = self.now()
         matches = [
@@ -549,7 +548,7 @@ class InstanceRules(RegionState):
             and (instance_type is None or i.instance_type == instance_type)
             and (image_id is None or i.image_id == image_id)
             and (ips is None or not ips.isdisjoint(i.private_ips))
-            and all(i.tags.get(k) == v for k, v in (tags or {}).items())
+            and matches_tags(i.tags, tags)
             and (status is None or current_status(i, now) == status)
         ]
         return Selection(len(matches), matches)

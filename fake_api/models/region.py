@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..exceptions import InvalidParameter
 from .images import ImageRules
 from .instances import InstanceRules
 from .security_groups import SecurityGroupRules
+from .tags import TagFilter, matches_tags
 from .validation import MAX_TAGS, check_tags
 from .vpcs import VpcRules
 
-__all__ = ["TAGGABLE_RESOURCE_TYPES", "RegionBackend"]
+__all__ = ["ECS_TAGGABLE_TYPES", "TAGGABLE_RESOURCE_TYPES", "VPC_TAGGABLE_TYPES", "RegionBackend", "TaggedResource"]
 
-TAGGABLE_RESOURCE_TYPES: tuple[str, ...] = ("instance", "image", "securitygroup")
+# Resource types as the tag actions name them (lower case here; the VPC API accepts any case).
+ECS_TAGGABLE_TYPES: tuple[str, ...] = ("instance", "image", "securitygroup")
+VPC_TAGGABLE_TYPES: tuple[str, ...] = ("vpc", "vswitch")
+TAGGABLE_RESOURCE_TYPES: tuple[str, ...] = ECS_TAGGABLE_TYPES + VPC_TAGGABLE_TYPES
+
+#: One row of ListTagResources: (resource ID, resource type, tag key, tag value).
+TaggedResource = tuple[str, str, str, str]
 
 
 class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
@@ -36,9 +44,42 @@ class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
             return self.get_own_image(resource_id).tags
         if resource_type == "securitygroup":
             return self.get_group(resource_id).tags
+        if resource_type == "vpc":
+            return self.get_vpc(resource_id).tags
+        if resource_type == "vswitch":
+            return self.get_vswitch(resource_id).tags
         raise InvalidParameter(
             f"ResourceType {resource_type[:30]!r} is not supported: use one of {', '.join(TAGGABLE_RESOURCE_TYPES)}."
         )
+
+    def _taggable(self, resource_type: str) -> Iterable[tuple[str, dict[str, str]]]:
+        """(ID, tags) of every resource of ``resource_type`` this account holds here, in creation order."""
+        families: dict[str, Iterable[tuple[str, dict[str, str]]]] = {
+            "instance": ((i.instance_id, i.tags) for i in self.instances.values()),
+            "image": ((i.image_id, i.tags) for i in self.images.values()),
+            "securitygroup": ((g.group_id, g.tags) for g in self.security_groups.values()),
+            "vpc": ((v.vpc_id, v.tags) for v in self.vpcs.values()),
+            "vswitch": ((v.vswitch_id, v.tags) for v in self.vswitches.values()),
+        }
+        if resource_type not in families:
+            raise InvalidParameter(
+                f"ResourceType {resource_type[:30]!r} is not supported: use one of {', '.join(TAGGABLE_RESOURCE_TYPES)}."
+            )
+        return families[resource_type]
+
+    def list_tag_resources(
+        self, resource_type: str, resource_ids: list[str] | None, filters: TagFilter | None
+    ) -> list[TaggedResource]:
+        """Every tag of the resources named (or of every resource of the type) that pass ``filters``.
+
+        Resources that do not exist are left out, as the API does.
+        """
+        wanted = set(resource_ids) if resource_ids else None
+        rows: list[TaggedResource] = []
+        for resource_id, tags in self._taggable(resource_type):
+            if (wanted is None or resource_id in wanted) and tags and matches_tags(tags, filters):
+                rows.extend((resource_id, resource_type, key, value) for key, value in tags.items())
+        return rows
 
     def tag_resources(self, resource_type: str, resource_ids: list[str], tags: dict[str, str]) -> None:
         check_tags(tags)

@@ -22,7 +22,8 @@ from ..exceptions import (
     MissingParameterSource,
 )
 from .base import RegionState, Selection, index_add, index_remove, iso_time
-from .validation import check_description, check_security_group_name, check_tags, parse_network
+from .tags import TagFilter, matches_tags
+from .validation import check_description, check_resource_tags, check_security_group_name, parse_network
 
 __all__ = ["MAX_RULES_PER_GROUP", "Rule", "RuleSpec", "SecurityGroup", "SecurityGroupRules"]
 
@@ -235,7 +236,7 @@ class SecurityGroupRules(RegionState):
             check_security_group_name(name)
         if description is not None:
             check_description(description)
-        check_tags(tags or {})
+        check_resource_tags(tags or {})
         group = SecurityGroup(
             group_id=self.new_id("sg", self.security_groups),
             vpc_id=vpc_id or "",
@@ -262,7 +263,7 @@ class SecurityGroupRules(RegionState):
         vpc_id: str | None = None,
         group_ids: list[str] | None = None,
         name: str | None = None,
-        tags: dict[str, str] | None = None,
+        tags: TagFilter | None = None,
     ) -> Selection[SecurityGroup]:
         base: Any
         if group_ids is not None:
@@ -278,7 +279,7 @@ class SecurityGroupRules(RegionState):
             for g in base
             if (vpc_id is None or g.vpc_id == vpc_id)
             and (name is None or g.name == name)
-            and all(g.tags.get(k) == v for k, v in (tags or {}).items())
+            and matches_tags(g.tags, tags)
         ]
         return Selection(len(matches), matches)
 

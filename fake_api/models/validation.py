@@ -11,6 +11,7 @@ from ..exceptions import (
     InvalidHostNameMalformed,
     InvalidImageNameMalformed,
     InvalidInstanceNameMalformed,
+    InvalidParameter,
     InvalidSecurityGroupNameMalformed,
     InvalidTagKeyMalformed,
     InvalidTagValueMalformed,
@@ -24,6 +25,7 @@ __all__ = [
     "check_host_name",
     "check_image_name",
     "check_instance_name",
+    "check_resource_tags",
     "check_security_group_name",
     "check_tags",
     "check_vpc_name",
@@ -113,6 +115,13 @@ def check_tags(tags: dict[str, str]) -> None:
                 f"The value of tag {key!r} is not valid: it must be at most 128 characters long and not start "
                 "with aliyun, acs:, http:// or https://."
             )
+
+
+def check_resource_tags(tags: dict[str, str]) -> None:
+    """The tags one resource is created with: at most MAX_TAGS, each valid (``check_tags``)."""
+    if len(tags) > MAX_TAGS:
+        raise InvalidParameter(f"A resource takes at most {MAX_TAGS} tags; {len(tags)} were given.")
+    check_tags(tags)
 
 
 def parse_network(text: str, error: type[FakeApiError], what: str) -> ipaddress.IPv4Network:

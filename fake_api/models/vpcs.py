@@ -26,8 +26,9 @@ from ..exceptions import (
     InvalidZoneIdNotFound,
 )
 from .base import RegionState, Selection, index_add, index_remove, iso_time
+from .tags import TagFilter, matches_tags
 from .transitions import Transition, current_status
-from .validation import check_description, check_vpc_name, check_vswitch_name, parse_network
+from .validation import check_description, check_resource_tags, check_vpc_name, check_vswitch_name, parse_network
 
 __all__ = ["DEFAULT_VPC_CIDR", "VSwitch", "Vpc", "VpcRules"]
 
@@ -51,6 +52,7 @@ class Vpc:
     creation_time: str
     settled_status: str = "Available"
     transition: Transition | None = None
+    tags: dict[str, str] = field(default_factory=dict)
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class Vpc:
             "creation_time": self.creation_time,
             "status": self.settled_status,
             "transition": self.transition.to_record() if self.transition else None,
+            "tags": dict(self.tags),
         }
 
 
@@ -77,6 +80,7 @@ class VSwitch:
     creation_time: str
     settled_status: str = "Available"
     transition: Transition | None = None
+    tags: dict[str, str] = field(default_factory=dict)
     network: ipaddress.IPv4Network = field(init=False)
     used: set[int] = field(default_factory=set)  # allocated addresses as integers
     _hint: int = 0  # no free address below this one (keeps allocation amortised O(1))
@@ -159,6 +163,7 @@ class VSwitch:
             "creation_time": self.creation_time,
             "status": self.settled_status,
             "transition": self.transition.to_record() if self.transition else None,
+            "tags": dict(self.tags),
         }
 
 
@@ -195,6 +200,7 @@ class VpcRules(RegionState):
         name: str | None = None,
         description: str | None = None,
         *,
+        tags: dict[str, str] | None = None,
         dry_run: bool = False,
     ) -> Vpc:
         cidr = cidr_block or DEFAULT_VPC_CIDR
@@ -203,6 +209,7 @@ class VpcRules(RegionState):
             check_vpc_name(name)
         if description is not None:
             check_description(description)
+        check_resource_tags(tags or {})
         if dry_run:
             raise DryRunOperation()
         now = self.now()
@@ -216,19 +223,19 @@ class VpcRules(RegionState):
             creation_time=iso_time(now),
             settled_status="Available",
             transition=Transition.begin(("Pending",), "Available", self.setting("vpc"), now),
+            tags=dict(tags or {}),
         )
         self.vpcs[vpc.vpc_id] = vpc
         return vpc
 
-    def describe_vpcs(self, vpc_ids: list[str] | None = None, name: str | None = None) -> Selection[Vpc]:
-        if vpc_ids is not None:
-            found = [self.vpcs[i] for i in dict.fromkeys(vpc_ids) if i in self.vpcs]
-            matches = [v for v in found if name is None or v.name == name]
-            return Selection(len(matches), matches)
-        if name is not None:
-            matches = [v for v in self.vpcs.values() if v.name == name]
-            return Selection(len(matches), matches)
-        return Selection(len(self.vpcs), self.vpcs.values())
+    def describe_vpcs(
+        self, vpc_ids: list[str] | None = None, name: str | None = None, tags: TagFilter | None = None
+    ) -> Selection[Vpc]:
+        if vpc_ids is None and name is None and not tags:
+            return Selection(len(self.vpcs), self.vpcs.values())
+        pool = self.vpcs.values() if vpc_ids is None else [self.vpcs[i] for i in dict.fromkeys(vpc_ids) if i in self.vpcs]
+        matches = [v for v in pool if (name is None or v.name == name) and matches_tags(v.tags, tags)]
+        return Selection(len(matches), matches)
 
     def modify_vpc(self, vpc_id: str, name: str | None, description: str | None) -> None:
         vpc = self.get_vpc(vpc_id)
@@ -279,6 +286,7 @@ class VpcRules(RegionState):
         name: str | None = None,
         description: str | None = None,
         *,
+        tags: dict[str, str] | None = None,
         dry_run: bool = False,
     ) -> VSwitch:
         vpc = self.get_vpc(vpc_id)
@@ -307,6 +315,7 @@ class VpcRules(RegionState):
             check_vswitch_name(name)
         if description is not None:
             check_description(description)
+        check_resource_tags(tags or {})
         if self.vpc_status(vpc) != "Available":
             raise IncorrectVpcStatus(f"The VPC {vpc_id} is {self.vpc_status(vpc)}: wait until it is Available.")
         # The real service creates one vSwitch at a time per VPC; clients must retry or serialise.
@@ -328,6 +337,7 @@ class VpcRules(RegionState):
             description=description or "",
             creation_time=iso_time(now),
             transition=Transition.begin(("Pending",), "Available", self.setting("vswitch"), now),
+            tags=dict(tags or {}),
         )
         self._add_vswitch(vswitch)
         return vswitch
@@ -342,6 +352,7 @@ class VpcRules(RegionState):
         vswitch_id: str | None = None,
         zone_id: str | None = None,
         name: str | None = None,
+        tags: TagFilter | None = None,
     ) -> Selection[VSwitch]:
         if vswitch_id is not None:
             base: Any = [self.vswitches[vswitch_id]] if vswitch_id in self.vswitches else []
@@ -349,7 +360,7 @@ class VpcRules(RegionState):
             base = self.vswitches_by_vpc.get(vpc_id, {}).values()
         else:
             base = self.vswitches.values()
-        if vswitch_id is None and zone_id is None and name is None:
+        if vswitch_id is None and zone_id is None and name is None and not tags:
             return Selection(len(base), base)
         matches = [
             v
@@ -357,6 +368,7 @@ class VpcRules(RegionState):
             if (vpc_id is None or v.vpc_id == vpc_id)
             and (zone_id is None or v.zone_id == zone_id)
             and (name is None or v.name == name)
+            and matches_tags(v.tags, tags)
         ]
         return Selection(len(matches), matches)
 
@@ -402,6 +414,7 @@ class VpcRules(RegionState):
             creation_time=record.get("creation_time") or iso_time(now),
             settled_status=record.get("status", "Available"),
             transition=Transition.from_record(record.get("transition")),
+            tags=dict(record.get("tags") or {}),
         )
         self.vpcs[vpc.vpc_id] = vpc
         return vpc
@@ -423,6 +436,7 @@ class VpcRules(RegionState):
             creation_time=record.get("creation_time") or iso_time(self.now()),
             settled_status=record.get("status", "Available"),
             transition=Transition.from_record(record.get("transition")),
+            tags=dict(record.get("tags") or {}),
         )
         self._add_vswitch(vswitch)
         return vswitch

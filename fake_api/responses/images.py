@@ -63,6 +63,7 @@ def describe_images(request: Request) -> dict[str, Any]:
         name=p.text("ImageName"),
         owner_alias=owner,
         statuses=statuses,
+        tags=p.tag_filters(),
     )
     now = backend.now()
 

@@ -1,4 +1,4 @@
-"""ECS instance actions: RunInstances, lifecycle, attributes, tags, DescribeInstances/InstanceAttribute/Disks."""
+"""ECS instance actions: RunInstances, lifecycle, attributes, DescribeInstances/InstanceAttribute/Disks."""
 
 from __future__ import annotations
 
@@ -158,7 +158,7 @@ def describe_instances(request: Request) -> dict[str, Any]:
         instance_type=p.text("InstanceType"),
         image_id=p.text("ImageId"),
         private_ips=p.json_list("PrivateIpAddresses"),
-        tags=p.tags(),
+        tags=p.tag_filters(),
     )
     now = backend.now()
 
@@ -299,35 +299,4 @@ def modify_instance_attribute(request: Request) -> dict[str, Any]:
     p = request.params
     backend = request.backend_for_instance()
     backend.modify_instance(p.required("InstanceId"), p.text("InstanceName"), p.text("HostName"), p.text("Description"))
-    return {}
-
-
-@action(ECS_VERSION, "TagResources")
-def tag_resources(request: Request) -> dict[str, Any]:
-    p = request.params
-    backend = request.backend()
-    resource_type = p.required("ResourceType")
-    ids = p.indexed("ResourceId", high=50)
-    if not ids:
-        raise MissingParameter("TagResources needs ResourceId.N.")
-    tags = p.tags()
-    if not tags:
-        raise MissingParameter("TagResources needs Tag.N.Key (and Tag.N.Value).")
-    backend.tag_resources(resource_type.lower(), ids, tags)
-    return {}
-
-
-@action(ECS_VERSION, "UntagResources")
-def untag_resources(request: Request) -> dict[str, Any]:
-    p = request.params
-    backend = request.backend()
-    resource_type = p.required("ResourceType")
-    ids = p.indexed("ResourceId", high=50)
-    if not ids:
-        raise MissingParameter("UntagResources needs ResourceId.N.")
-    keys = p.indexed("TagKey", high=20)
-    remove_all = p.boolean("All")
-    if not keys and not remove_all:
-        raise MissingParameter("UntagResources needs TagKey.N, or All=true.")
-    backend.untag_resources(resource_type.lower(), ids, keys, remove_all)
     return {}

@@ -189,6 +189,21 @@ class Params:
             tags[key] = entry.get("Value", "")
         return tags
 
+    def tag_filters(self, name: str = "Tag", *, high: int = 20) -> list[tuple[str, str | None]] | None:
+        """``Tag.N.Key`` / ``Tag.N.Value`` as describe filters: (key, value), value None when only the key is
+        given (any value matches); None when no tag filter is given at all."""
+        entries = self.indexed_objects(name, high=high)
+        if not entries:
+            return None
+        filters: list[tuple[str, str | None]] = []
+        for entry in entries:
+            key = entry.get("Key", "")
+            if not key:
+                raise MissingParameter(f"Every {name}.N filter needs {name}.N.Key.")
+            value = entry.get("Value")
+            filters.append((key, value if value else None))
+        return filters
+
     @staticmethod
     def _check_indexes(name: str, entries: Mapping[int, object], high: int) -> None:
         for index in entries:

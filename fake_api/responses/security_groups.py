@@ -107,7 +107,7 @@ def describe_security_groups(request: Request) -> dict[str, Any]:
     if single is not None:
         ids = [single] if ids is None else [i for i in ids if i == single]
     selection = backend.describe_security_groups(
-        vpc_id=p.text("VpcId"), group_ids=ids, name=p.text("SecurityGroupName"), tags=p.tags()
+        vpc_id=p.text("VpcId"), group_ids=ids, name=p.text("SecurityGroupName"), tags=p.tag_filters()
     )
 
     def rows(offset: int, size: int) -> list[dict[str, Any]]:

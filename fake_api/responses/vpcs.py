@@ -28,7 +28,7 @@ def render_vpc(backend: RegionBackend, vpc: Vpc, now: float) -> dict[str, Any]:
         "UserCidrs": {"UserCidr": []},
         "RouterTableIds": {"RouterTableIds": [vpc.route_table_id]},
         "NatGatewayIds": {"NatGatewayIds": []},
-        "Tags": {"Tag": []},
+        "Tags": {"Tag": [{"Key": k, "Value": v} for k, v in vpc.tags.items()]},
     }
 
 
@@ -47,7 +47,7 @@ def render_vswitch(backend: RegionBackend, vswitch: VSwitch, now: float) -> dict
         "CreationTime": vswitch.creation_time,
         "ResourceGroupId": "",
         "RouteTable": {"RouteTableId": vpc.route_table_id if vpc else "", "RouteTableType": "System"},
-        "Tags": {"Tag": []},
+        "Tags": {"Tag": [{"Key": k, "Value": v} for k, v in vswitch.tags.items()]},
     }
 
 
@@ -56,7 +56,7 @@ def create_vpc(request: Request) -> dict[str, Any]:
     p = request.params
     backend = request.backend()
     vpc = backend.create_vpc(
-        p.text("CidrBlock"), p.text("VpcName"), p.text("Description"), dry_run=p.boolean("DryRun")
+        p.text("CidrBlock"), p.text("VpcName"), p.text("Description"), tags=p.tags(), dry_run=p.boolean("DryRun")
     )
     return {"VpcId": vpc.vpc_id, "VRouterId": vpc.vrouter_id, "RouteTableId": vpc.route_table_id, "ResourceGroupId": ""}
 
@@ -65,7 +65,7 @@ def create_vpc(request: Request) -> dict[str, Any]:
 def describe_vpcs(request: Request) -> dict[str, Any]:
     p = request.params
     backend = request.backend()
-    selection = backend.describe_vpcs(p.comma_list("VpcId", high=20), p.text("VpcName"))
+    selection = backend.describe_vpcs(p.comma_list("VpcId", high=20), p.text("VpcName"), p.tag_filters())
     now = backend.now()
 
     def rows(offset: int, size: int) -> list[dict[str, Any]]:
@@ -105,6 +105,7 @@ def create_vswitch(request: Request) -> dict[str, Any]:
         p.required("CidrBlock"),
         p.text("VSwitchName"),
         p.text("Description"),
+        tags=p.tags(),
         dry_run=p.boolean("DryRun"),
     )
     return {"VSwitchId": vswitch.vswitch_id}
@@ -114,7 +115,9 @@ def create_vswitch(request: Request) -> dict[str, Any]:
 def describe_vswitches(request: Request) -> dict[str, Any]:
     p = request.params
     backend = request.backend()
-    selection = backend.describe_vswitches(p.text("VpcId"), p.text("VSwitchId"), p.text("ZoneId"), p.text("VSwitchName"))
+    selection = backend.describe_vswitches(
+        p.text("VpcId"), p.text("VSwitchId"), p.text("ZoneId"), p.text("VSwitchName"), p.tag_filters()
+    )
     now = backend.now()
 
     def rows(offset: int, size: int) -> list[dict[str, Any]]:

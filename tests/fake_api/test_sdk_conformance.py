@@ -226,6 +226,48 @@ def test_a_whole_clone_flow_through_the_official_sdks(fake_cloud: RunningFake) -
     assert outcomes == {"OK"}, [call for call in fake_cloud.calls() if call["code"] != "OK"]
 
 
+def test_tags_through_the_official_sdks(fake_cloud: RunningFake) -> None:
+    vpc = VpcClient(config(fake_cloud, DESTINATION_REGION))
+    ecs = EcsClient(config(fake_cloud, SOURCE_REGION))
+    owner = vpc_models.CreateVpcRequestTag(key="cdk-clone:owner", value="k1")
+    vpc_id = vpc.create_vpc(
+        vpc_models.CreateVpcRequest(region_id=DESTINATION_REGION, cidr_block="10.0.0.0/8", tag=[owner])
+    ).body.vpc_id
+    found = vpc.describe_vpcs(
+        vpc_models.DescribeVpcsRequest(
+            region_id=DESTINATION_REGION, tag=[vpc_models.DescribeVpcsRequestTag(key="cdk-clone:owner", value="k1")]
+        )
+    ).body.vpcs.vpc
+    assert [(v.vpc_id, v.tags.tag[0].key, v.tags.tag[0].value) for v in found] == [(vpc_id, "cdk-clone:owner", "k1")]
+    listed = vpc.list_tag_resources(
+        vpc_models.ListTagResourcesRequest(
+            region_id=DESTINATION_REGION,
+            resource_type="VPC",
+            tag=[vpc_models.ListTagResourcesRequestTag(key="cdk-clone:owner", value="k1")],
+        )
+    ).body
+    assert [(r.resource_id, r.resource_type, r.tag_key) for r in listed.tag_resources.tag_resource] == [
+        (vpc_id, "VPC", "cdk-clone:owner")
+    ]
+    source = ecs.describe_instances(ecs_models.DescribeInstancesRequest(region_id=SOURCE_REGION)).body.instances.instance[0]
+    ecs.tag_resources(
+        ecs_models.TagResourcesRequest(
+            region_id=SOURCE_REGION,
+            resource_type="instance",
+            resource_id=[source.instance_id],
+            tag=[ecs_models.TagResourcesRequestTag(key="cdk-clone:owner", value="k2")],
+        )
+    )
+    rows = ecs.list_tag_resources(
+        ecs_models.ListTagResourcesRequest(
+            region_id=SOURCE_REGION,
+            resource_type="instance",
+            tag=[ecs_models.ListTagResourcesRequestTag(key="cdk-clone:owner", value="k2")],
+        )
+    ).body.tag_resources.tag_resource
+    assert {(r.resource_id, r.tag_key, r.tag_value) for r in rows} >= {(source.instance_id, "cdk-clone:owner", "k2")}
+
+
 def test_an_sdk_error_carries_the_code_status_and_request_id(fake_cloud: RunningFake) -> None:
     ecs = EcsClient(config(fake_cloud, SOURCE_REGION))
     with pytest.raises(TeaException) as raised:
