@@ -29,8 +29,14 @@ Exception tree::
     │   IncorrectVSwitchStatus
     ├── dependencies (400 unless noted): DependencyViolation, DependencyViolationVSwitch, DependencyViolationSecurityGroup,
     │   DependencyViolationInstance, ImageUsingByInstance (403), OperationDeniedImageCopying (403)
-    └── capacity (403): OperationDeniedNoStock, QuotaExceedElasticQuota, AuthorizationLimitExceed,
-        IncorrectDestinationRegion
+    ├── capacity (403): OperationDeniedNoStock, QuotaExceedElasticQuota, AuthorizationLimitExceed,
+    │   IncorrectDestinationRegion
+    └── disks, snapshots and encryption: InvalidDataDiskSnapshotIdNotFound, InvalidParameterKMSKeyIdNotFound
+        (404); IncorrectDiskStatus, InvalidSnapshotIdNotReady, InvalidSnapshotIdNotDataDiskSnapshot, SnapshotCreatedImage, SnapshotCreatedDisk,
+        InvalidDiskSizeTooSmall, InvalidParameterKMSKeyIdCMKNotEnabled, OperationDeinedEncryptedSnapshot (403);
+        InvalidDataDiskCategoryValueNotSupported, InvalidDataDiskSizeValueNotSupported,
+        InvalidPerformanceLevelMalformed, InvalidDataDeviceMalformed, InstanceDiskNumberLimitExceed,
+        InvalidDiskNameMalformed, InvalidDiskDescriptionMalformed, InvalidParameterEncryptedIllegal (400)
 
 Example::
 
@@ -47,7 +53,6 @@ from typing import ClassVar
 __all__ = [
     "ERROR_CLASSES",
     "AuthorizationLimitExceed",
-    # dependencies
     "DependencyViolation",
     "DependencyViolationInstance",
     "DependencyViolationSecurityGroup",
@@ -59,11 +64,12 @@ __all__ = [
     "ImageUsingByInstance",
     "IncompleteSignature",
     "IncorrectDestinationRegion",
+    "IncorrectDiskStatus",
     "IncorrectImageStatus",
-    # state
     "IncorrectInstanceStatus",
     "IncorrectVSwitchStatus",
     "IncorrectVpcStatus",
+    "InstanceDiskNumberLimitExceed",
     "InternalError",
     "InvalidAccessKeyIdNotFound",
     "InvalidActionNotFound",
@@ -71,28 +77,38 @@ __all__ = [
     "InvalidCidrBlockMaskLength",
     "InvalidCidrBlockOverlapped",
     "InvalidClientTokenValueNotSupported",
+    "InvalidDataDeviceMalformed",
+    "InvalidDataDiskCategoryValueNotSupported",
+    "InvalidDataDiskSizeValueNotSupported",
+    "InvalidDataDiskSnapshotIdNotFound",
     "InvalidDescriptionMalformed",
+    "InvalidDiskDescriptionMalformed",
+    "InvalidDiskNameMalformed",
+    "InvalidDiskSizeTooSmall",
     "InvalidHostNameMalformed",
     "InvalidImageIdNotFound",
     "InvalidImageNameDuplicated",
-    # malformed
     "InvalidImageNameMalformed",
     "InvalidInstanceIdNotFound",
     "InvalidInstanceNameMalformed",
     "InvalidInstanceTypeValueNotSupported",
     "InvalidIpProtocolValueNotSupported",
-    # request and protocol
     "InvalidParameter",
+    "InvalidParameterEncryptedIllegal",
+    "InvalidParameterKMSKeyIdCMKNotEnabled",
+    "InvalidParameterKMSKeyIdNotFound",
     "InvalidParameterMismatch",
+    "InvalidPerformanceLevelMalformed",
     "InvalidPolicyMalformed",
     "InvalidPortRangeMalformed",
     "InvalidPriorityValueNotSupported",
     "InvalidPrivateIpAddress",
     "InvalidPrivateIpAddressDuplicated",
-    # not found
     "InvalidRegionIdNotFound",
     "InvalidSecurityGroupIdNotFound",
     "InvalidSecurityGroupNameMalformed",
+    "InvalidSnapshotIdNotDataDiskSnapshot",
+    "InvalidSnapshotIdNotReady",
     "InvalidSourceGroupIdMismatch",
     "InvalidSystemDiskCategoryValueNotSupported",
     "InvalidSystemDiskSizeValueNotSupported",
@@ -111,13 +127,15 @@ __all__ = [
     "MissingParameterDest",
     "MissingParameterSource",
     "OperationConflict",
+    "OperationDeinedEncryptedSnapshot",
     "OperationDeniedImageCopying",
-    # capacity
     "OperationDeniedNoStock",
     "QuotaExceedElasticQuota",
     "ServiceUnavailable",
     "SignatureDoesNotMatch",
     "SignatureNonceUsed",
+    "SnapshotCreatedDisk",
+    "SnapshotCreatedImage",
     "Throttling",
 ]
 
@@ -482,6 +500,98 @@ class AuthorizationLimitExceed(FakeApiError):
 class IncorrectDestinationRegion(FakeApiError):
     code, http_status = "IncorrectDestinationRegion", 403
     default_message = "The specified destination region is not valid."
+
+
+# Disks, snapshots and encryption -------------------------------------------------------------------------
+class IncorrectDiskStatus(FakeApiError):
+    code, http_status = "IncorrectDiskStatus", 403
+    default_message = "The current disk status does not support this operation."
+
+
+class InvalidDataDiskSnapshotIdNotFound(FakeApiError):
+    code, http_status = "InvalidDataDiskSnapshotId.NotFound", 404
+    default_message = "The specified parameter DataDisk.n.SnapshotId is not valid."
+
+
+class InvalidSnapshotIdNotReady(FakeApiError):
+    code, http_status = "InvalidSnapshotId.NotReady", 403
+    default_message = "The specified snapshot has not completed yet."
+
+
+class InvalidSnapshotIdNotDataDiskSnapshot(FakeApiError):
+    code, http_status = "InvalidSnapshotId.NotDataDiskSnapshot", 403
+    default_message = "The specified snapshot is system disk snapshot."
+
+
+class SnapshotCreatedImage(FakeApiError):
+    code, http_status = "SnapshotCreatedImage", 403
+    default_message = "The snapshot has been used to create user defined image(s)."
+
+
+class SnapshotCreatedDisk(FakeApiError):
+    code, http_status = "SnapshotCreatedDisk", 403
+    default_message = "The snapshot has been used to create disk(s)."
+
+
+class InvalidDataDiskCategoryValueNotSupported(FakeApiError):
+    code, http_status = "InvalidDataDiskCategory.ValueNotSupported", 400
+    default_message = "The specified parameter DataDisk.n.Category is not valid."
+
+
+class InvalidDataDiskSizeValueNotSupported(FakeApiError):
+    code, http_status = "InvalidDataDiskSize.ValueNotSupported", 400
+    default_message = "The specified DataDisk.n.Size beyond the permitted range."
+
+
+class InvalidDiskSizeTooSmall(FakeApiError):
+    code, http_status = "InvalidDiskSize.TooSmall", 403
+    default_message = "Specified disk size is less than the size of snapshot."
+
+
+class InvalidPerformanceLevelMalformed(FakeApiError):
+    code, http_status = "InvalidPerformanceLevel.Malformed", 400
+    default_message = "The specified parameter PerformanceLevel is not valid."
+
+
+class InvalidDataDeviceMalformed(FakeApiError):
+    code, http_status = "InvalidDataDevice.Malformed", 400
+    default_message = "The specified parameter DataDisk.n.Device is not valid."
+
+
+class InstanceDiskNumberLimitExceed(FakeApiError):
+    code, http_status = "InstanceDiskNumber.LimitExceed", 400
+    default_message = "The total number of specified disk in an instance exceeds."
+
+
+class InvalidDiskNameMalformed(FakeApiError):
+    code, http_status = "InvalidDiskName.Malformed", 400
+    default_message = "The specified parameter SystemDisk.DiskName or DataDisk.n.DiskName is not valid."
+
+
+class InvalidDiskDescriptionMalformed(FakeApiError):
+    code, http_status = "InvalidDiskDescription.Malformed", 400
+    default_message = "The specified parameter SystemDisk.Description or DataDisk.n.Description is not valid."
+
+
+class InvalidParameterEncryptedIllegal(FakeApiError):
+    code, http_status = "InvalidParameter.EncryptedIllegal", 400
+    default_message = "The specified parameter Encrypted must be true when kmsKeyId is not empty."
+
+
+class InvalidParameterKMSKeyIdNotFound(FakeApiError):
+    code, http_status = "InvalidParameter.KMSKeyId.NotFound", 404
+    default_message = "The specified KMSKeyId does not exist."
+
+
+class InvalidParameterKMSKeyIdCMKNotEnabled(FakeApiError):
+    code, http_status = "InvalidParameter.KMSKeyId.CMKNotEnabled", 403
+    default_message = "The CMK needs to be enabled."
+
+
+class OperationDeinedEncryptedSnapshot(FakeApiError):
+    # The real code is misspelt ("Deined"); clients match on it, so the fake keeps the spelling.
+    code, http_status = "OperationDeined.EncryptedSnapshot", 403
+    default_message = "The image contains encrypted snapshots, which do not support copying."
 
 
 def _all_error_classes() -> dict[str, type[FakeApiError]]:

@@ -187,6 +187,11 @@ class FakeCloud:
         with self.lock:
             return self.backend(access_key_id, region_id).load_image(record).image_id
 
+    def seed_kms_key(self, region_id: str, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
+        """Add a KMS key (``key_id``, ``description``, ``state`` Enabled/Disabled/PendingDeletion); returns its ID."""
+        with self.lock:
+            return self.backend(access_key_id, region_id).load_kms_key(record).key_id
+
     def seed_instance(self, region_id: str, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
         """Add an instance as it already exists, bypassing RunInstances rules.
 
@@ -205,7 +210,7 @@ class FakeCloud:
         return self.transitions.get(kind) or TransitionSetting()
 
     def set_transition(self, kind: str, mode: str, value: float = 0) -> None:
-        """How ``kind`` (image, image_copy, instance, vpc, vswitch) advances: immediate, describes or seconds."""
+        """How ``kind`` (image, image_copy, instance, disk, vpc, vswitch) advances: immediate, describes or seconds."""
         setting = TransitionSetting.checked(kind, mode, value)
         with self.lock:
             self.transitions[kind] = setting

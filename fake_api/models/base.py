@@ -13,9 +13,12 @@ from .transitions import TransitionSetting
 
 if TYPE_CHECKING:
     from . import FakeCloud
+    from .disks import Disk
     from .images import Image
     from .instances import Instance
+    from .kms import KmsKey
     from .security_groups import SecurityGroup
+    from .snapshots import Snapshot
     from .vpcs import Vpc, VSwitch
 
 __all__ = ["DEFAULT_INSTANCE_QUOTA", "RegionState", "Selection", "index_add", "index_remove", "iso_time"]
@@ -58,6 +61,9 @@ class RegionState:
         self.security_groups: dict[str, SecurityGroup] = {}
         self.images: dict[str, Image] = {}  # this account's own images; public ones live in the cloud
         self.instances: dict[str, Instance] = {}
+        self.disks: dict[str, Disk] = {}  # every disk of the region, attached or not
+        self.snapshots: dict[str, Snapshot] = {}
+        self.kms_keys: dict[str, KmsKey] = {}
         # Indexes: id -> {member id: member}, each kept in creation order.
         self.vswitches_by_vpc: dict[str, dict[str, VSwitch]] = {}
         self.groups_by_vpc: dict[str, dict[str, SecurityGroup]] = {}
@@ -65,7 +71,8 @@ class RegionState:
         self.instances_by_vswitch: dict[str, dict[str, Instance]] = {}
         self.instances_by_group: dict[str, dict[str, Instance]] = {}
         self.instances_by_image: dict[str, dict[str, Instance]] = {}
-        self.instance_of_disk: dict[str, Instance] = {}
+        self.disks_by_snapshot: dict[str, dict[str, Disk]] = {}
+        self.images_by_snapshot: dict[str, dict[str, Image]] = {}
         # ClientToken records: (action, token) -> (parameter fingerprint, original result).
         self.client_tokens: dict[tuple[str, str], tuple[list[list[str]], dict[str, Any]]] = {}
 

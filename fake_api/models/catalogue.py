@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "DISK_CATEGORIES",
     "INSTANCE_TYPES",
+    "PERFORMANCE_LEVELS",
     "PUBLIC_IMAGES",
     "REGIONS",
     "STOCK_CATEGORIES",
-    "SYSTEM_DISK_CATEGORIES",
     "InstanceTypeInfo",
     "PublicImageInfo",
     "RegionInfo",
@@ -163,7 +164,17 @@ PUBLIC_IMAGES: dict[str, PublicImageInfo] = {
     )
 }
 
-SYSTEM_DISK_CATEGORIES: tuple[str, ...] = ("cloud_essd", "cloud_efficiency", "cloud_ssd", "cloud_auto", "cloud")
+# Cloud disk categories sold for system and data disks (cloud_essd_entry only with the ecs.e and ecs.u1 families),
+# and the performance levels of ESSDs (cloud_essd).
+DISK_CATEGORIES: tuple[str, ...] = (
+    "cloud_essd",
+    "cloud_efficiency",
+    "cloud_ssd",
+    "cloud_auto",
+    "cloud",
+    "cloud_essd_entry",
+)
+PERFORMANCE_LEVELS: tuple[str, ...] = ("PL0", "PL1", "PL2", "PL3")
 
 # Stock levels as DescribeAvailableResource names them; the first two can be bought.
 STOCK_CATEGORIES: tuple[str, ...] = ("WithStock", "ClosedWithStock", "WithoutStock", "ClosedWithoutStock")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Container
 
 from .catalogue import region_info
@@ -29,3 +30,7 @@ class IdFactory:
             candidate = f"{prefix}-{code}{tail}"
             if candidate not in taken:
                 return candidate
+
+    def uuid(self) -> str:
+        """A random UUID, as KMS key IDs are (drawn from the factory's generator, so a seeded one repeats)."""
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))

@@ -1,4 +1,5 @@
-"""Custom images: creation from an instance (with lineage), copies across regions, names, delete rules."""
+"""Custom images: creation from an instance (a snapshot per disk, with lineage), copies across regions (with
+their own snapshots, encrypted again where KMS keys require it), names, delete rules."""
 
 from __future__ import annotations
 
@@ -13,20 +14,41 @@ from ..exceptions import (
     InvalidImageIdNotFound,
     InvalidImageNameDuplicated,
     InvalidInstanceIdNotFound,
+    OperationDeinedEncryptedSnapshot,
     OperationDeniedImageCopying,
 )
-from .base import RegionState, Selection, iso_time
+from .base import Selection, index_add, index_remove, iso_time
 from .catalogue import REGIONS, PublicImageInfo
+from .kms import Encryption
+from .snapshots import SnapshotRules
 from .tags import TagFilter, matches_tags
-from .transitions import Transition, current_status, observe
+from .transitions import Transition, TransitionSetting, current_status, observe
 from .validation import check_description, check_image_name, check_resource_tags
 
 if TYPE_CHECKING:
     from .instances import Instance
 
-__all__ = ["IMAGE_STATUSES", "Image", "ImageRules", "public_image"]
+__all__ = ["IMAGE_STATUSES", "DiskMapping", "Image", "ImageRules", "public_image"]
 
 IMAGE_STATUSES: tuple[str, ...] = ("Creating", "Waiting", "Available", "UnAvailable", "CreateFailed", "Deprecated")
+
+
+@dataclass(frozen=True, slots=True)
+class DiskMapping:
+    """One disk of an image: its type, device and size, and the snapshot holding its data ("" for public images)."""
+
+    disk_type: str  # system | data
+    device: str
+    size: int
+    snapshot_id: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        return {"type": self.disk_type, "device": self.device, "size": self.size, "snapshot_id": self.snapshot_id}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> DiskMapping:
+        return cls(record.get("type", "system"), record.get("device", "/dev/xvda"), int(record["size"]),
+                   record.get("snapshot_id", ""))
 
 
 @dataclass(slots=True)
@@ -52,6 +74,12 @@ class Image:
     # Copies of this image still possibly in flight: (destination region, copy image id).
     copies: list[tuple[str, str]] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    # The image's disks, system disk first (set from ``size`` when not given).
+    disk_mappings: list[DiskMapping] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.disk_mappings:
+            self.disk_mappings = [DiskMapping("system", "/dev/xvda", self.size)]
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -72,6 +100,7 @@ class Image:
             "copied_from": self.copied_from,
             "copies": [list(c) for c in self.copies],
             "tags": dict(self.tags),
+            "disk_mappings": [m.to_record() for m in self.disk_mappings],
         }
 
     @classmethod
@@ -96,6 +125,7 @@ class Image:
             copied_from=record.get("copied_from", ""),
             copies=[(c[0], c[1]) for c in record.get("copies") or []],
             tags=dict(record.get("tags") or {}),
+            disk_mappings=[DiskMapping.from_record(m) for m in record.get("disk_mappings") or []],
         )
 
 
@@ -113,7 +143,7 @@ def public_image(info: PublicImageInfo) -> Image:
     )
 
 
-class ImageRules(RegionState):
+class ImageRules(SnapshotRules):
     """CreateImage, DescribeImages, ModifyImageAttribute, CopyImage, CancelCopyImage, DeleteImage."""
 
     def _instance_to_image(self, instance_id: str) -> Instance:
@@ -167,6 +197,17 @@ class ImageRules(RegionState):
         source = self.find_image(instance.image_id)
         now = self.now()
         image_id = self.new_id("m", self.images)
+        # Every disk is snapshotted; the snapshots are ready when the image is (same transition setting).
+        setting = self.setting("image")
+        mappings = [
+            DiskMapping(
+                disk.disk_type,
+                disk.device,
+                disk.size,
+                self.snapshot_disk(disk, image_id, _begin_snapshot(setting, now)).snapshot_id,
+            )
+            for disk in instance.disks
+        ]
         image = Image(
             image_id=image_id,
             name=name or image_id,
@@ -177,13 +218,26 @@ class ImageRules(RegionState):
             os_type=source.os_type if source else "linux",
             platform=source.platform if source else "Others Linux",
             creation_time=iso_time(now),
-            transition=Transition.begin(("Creating",), "Available", self.setting("image"), now),
+            transition=Transition.begin(("Creating",), "Available", setting, now),
             source_image_id=instance.image_id,
             source_instance_id=instance_id,
             tags=dict(tags or {}),
+            disk_mappings=mappings,
         )
-        self.images[image_id] = image
+        self.add_image(image)
         return image
+
+    def add_image(self, image: Image) -> None:
+        self.images[image.image_id] = image
+        for mapping in image.disk_mappings:
+            if mapping.snapshot_id:
+                index_add(self.images_by_snapshot, mapping.snapshot_id, image.image_id, image)
+
+    def _remove_image(self, image: Image) -> None:
+        del self.images[image.image_id]
+        for mapping in image.disk_mappings:
+            if mapping.snapshot_id:
+                index_remove(self.images_by_snapshot, mapping.snapshot_id, image.image_id)
 
     def describe_images(
         self,
@@ -238,7 +292,15 @@ class ImageRules(RegionState):
         name: str | None = None,
         description: str | None = None,
         tags: dict[str, str] | None = None,
+        *,
+        encrypted: bool | None = None,
+        kms_key_id: str | None = None,
     ) -> Image:
+        """Copy an image to ``destination_region_id`` with a copy of each of its snapshots there.
+
+        KMS keys are regional: an image holding encrypted snapshots can be copied to another region only with
+        ``Encrypted=true`` (and ``KMSKeyId`` of a key of the destination region, or none for its service key).
+        """
         source = self.get_own_image(image_id)
         if destination_region_id not in REGIONS:
             raise IncorrectDestinationRegion(
@@ -255,8 +317,23 @@ class ImageRules(RegionState):
             check_description(description)
         check_resource_tags(tags or {})
         destination.check_unique_image_name(copy_name)
+        encryptions = self._copy_encryptions(source, destination, encrypted, kms_key_id)
         now = self.now()
         copy_id = destination.new_id("m", destination.images)
+        setting = self.setting("image_copy")
+        mappings = [
+            DiskMapping(
+                m.disk_type,
+                m.device,
+                m.size,
+                destination.copy_snapshot(
+                    self.snapshots[m.snapshot_id], self.region_id, encryption, copy_id, _begin_snapshot(setting, now)
+                ).snapshot_id
+                if m.snapshot_id in self.snapshots
+                else "",
+            )
+            for m, encryption in zip(source.disk_mappings, encryptions, strict=True)
+        ]
         copy = Image(
             image_id=copy_id,
             name=copy_name,
@@ -268,17 +345,40 @@ class ImageRules(RegionState):
             platform=source.platform,
             architecture=source.architecture,
             creation_time=iso_time(now),
-            transition=Transition.begin(("Creating",), "Available", self.setting("image_copy"), now),
+            transition=Transition.begin(("Creating",), "Available", setting, now),
             is_copied=True,
             source_image_id=source.source_image_id,
             source_instance_id=source.source_instance_id,
             copied_from=f"{self.region_id}:{image_id}",
             tags=dict(tags or {}),
+            disk_mappings=mappings,
         )
-        destination.images[copy_id] = copy
+        destination.add_image(copy)
         if copy.transition is not None:
             source.copies.append((destination_region_id, copy_id))
         return copy
+
+    def _copy_encryptions(
+        self, source: Image, destination: ImageRules, encrypted: bool | None, kms_key_id: str | None
+    ) -> list[Encryption]:
+        """The encryption of each snapshot of the copy, in the order of the image's disks."""
+        if encrypted or kms_key_id:
+            # The whole copy is encrypted with the given key of the destination (or its service key).
+            chosen = destination.encryption(encrypted, kms_key_id, "CopyImage")
+            return [chosen] * len(source.disk_mappings)
+        inherited = [
+            self.snapshots[m.snapshot_id].encryption if m.snapshot_id in self.snapshots else Encryption(False, "")
+            for m in source.disk_mappings
+        ]
+        if destination.region_id != self.region_id and any(e.encrypted for e in inherited):
+            devices = [m.device for m, e in zip(source.disk_mappings, inherited, strict=True) if e.encrypted]
+            raise OperationDeinedEncryptedSnapshot(
+                f"The image {source.image_id} holds encrypted snapshots (disks {', '.join(devices)}, with KMS keys "
+                f"of {self.region_id}), and KMS keys are regional: copy it with Encrypted=true and KMSKeyId set "
+                f"to a key of {destination.region_id} (or no KMSKeyId, for the ECS service key of "
+                f"{destination.region_id})."
+            )
+        return inherited
 
     def _copy_in_flight(self, image: Image) -> bool:
         """Whether ``image`` is an unfinished copy, or the source of one."""
@@ -297,7 +397,9 @@ class ImageRules(RegionState):
         image = self.get_own_image(image_id)
         if not image.is_copied or self.image_status(image) == "Available":
             raise IncorrectImageStatus(f"The image {image_id} is not a copy in progress: there is nothing to cancel.")
-        del self.images[image_id]
+        self._remove_image(image)
+        for mapping in image.disk_mappings:  # the copy's own snapshots go with it
+            self.snapshots.pop(mapping.snapshot_id, None)
 
     def delete_image(self, image_id: str, *, force: bool = False) -> None:
         image = self.get_own_image(image_id)
@@ -311,9 +413,13 @@ class ImageRules(RegionState):
                 f"The image {image_id} is used by instances ({', '.join(list(users)[:5])}): delete them, "
                 "or pass Force=true to delete the image anyway."
             )
-        del self.images[image_id]
+        self._remove_image(image)  # its snapshots stay (the API has no option to delete them with the image)
 
     def load_image(self, record: dict[str, Any]) -> Image:
         image = Image.from_record(record, self.new_id("m", self.images), iso_time(self.now()))
-        self.images[image.image_id] = image
+        self.add_image(image)
         return image
+
+
+def _begin_snapshot(setting: TransitionSetting, now: float) -> Transition | None:
+    return Transition.begin(("progressing",), "accomplished", setting, now)

@@ -21,16 +21,15 @@ from ..exceptions import (
     InvalidPrivateIpAddress,
     InvalidPrivateIpAddressDuplicated,
     InvalidSecurityGroupIdNotFound,
-    InvalidSystemDiskCategoryValueNotSupported,
-    InvalidSystemDiskSizeValueNotSupported,
     InvalidVSwitchIdIpNotEnough,
     InvalidVSwitchIdNotFound,
     MissingParameter,
     OperationDeniedNoStock,
     QuotaExceedElasticQuota,
 )
-from .base import RegionState, Selection, index_add, index_remove, iso_time
-from .catalogue import INSTANCE_TYPES, SYSTEM_DISK_CATEGORIES
+from .base import Selection, index_add, index_remove, iso_time
+from .catalogue import INSTANCE_TYPES
+from .disks import Disk, DiskRequest, DiskRules
 from .tags import TagFilter, matches_tags
 from .transitions import Transition, current_status
 from .validation import check_description, check_host_name, check_instance_name, check_resource_tags
@@ -38,7 +37,6 @@ from .vpcs import VSwitch
 
 __all__ = [
     "INSTANCE_STATUSES",
-    "Disk",
     "Instance",
     "InstanceRules",
     "InstanceView",
@@ -51,26 +49,6 @@ _SOLD_OUT = ("WithoutStock", "ClosedWithoutStock")
 _MONTH_PERIODS = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60})
 _DAY = 86400.0
 _BATCH_PATTERN = re.compile(r"^(?P<prefix>[^\[\]]*)\[(?P<begin>[0-9]*)(?:,(?P<bits>[0-9]*))?\](?P<suffix>[^\[\]]*)$")
-
-
-@dataclass(slots=True)
-class Disk:
-    disk_id: str
-    disk_type: str  # system | data
-    category: str
-    size: int
-    device: str
-    creation_time: str
-
-    def to_record(self) -> dict[str, Any]:
-        return {
-            "disk_id": self.disk_id,
-            "disk_type": self.disk_type,
-            "category": self.category,
-            "size": self.size,
-            "device": self.device,
-            "creation_time": self.creation_time,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +164,8 @@ class LaunchRequest:
     charge_type: str = "PostPaid"
     period: int | None = None
     period_unit: str = "Month"
-    system_disk_category: str | None = None
-    system_disk_size: int | None = None
-    data_disks: list[tuple[str, int]] = field(default_factory=list)  # (category, size)
+    system_disk: DiskRequest = field(default_factory=DiskRequest)
+    data_disks: list[DiskRequest] = field(default_factory=list)
     internet_max_bandwidth_out: int = 0
     internet_charge_type: str = "PayByTraffic"
     tags: dict[str, str] = field(default_factory=dict)
@@ -231,8 +208,8 @@ def _fake_public_ip(instance_id: str) -> str:
     return f"47.{96 + digest % 20}.{(digest >> 5) % 256}.{1 + (digest >> 13) % 254}"
 
 
-class InstanceRules(RegionState):
-    """RunInstances, Start/Stop/Delete, ModifyInstanceAttribute, DescribeInstances, DescribeDisks."""
+class InstanceRules(DiskRules):
+    """RunInstances, Start/Stop/Delete, ModifyInstanceAttribute, DescribeInstances."""
 
     def get_instance(self, instance_id: str) -> Instance:
         instance = self.instances.get(instance_id)
@@ -281,16 +258,7 @@ class InstanceRules(RegionState):
         if launch.min_amount is not None and not (1 <= launch.min_amount <= launch.amount):
             raise InvalidParameter(f"MinAmount is {launch.min_amount}; it must be from 1 to Amount ({launch.amount}).")
         self._check_charge(launch)
-        category = launch.system_disk_category or "cloud_efficiency"
-        if category not in SYSTEM_DISK_CATEGORIES:
-            raise InvalidSystemDiskCategoryValueNotSupported(
-                f"SystemDisk.Category {category[:40]!r} is not supported: use one of {', '.join(SYSTEM_DISK_CATEGORIES)}."
-            )
-        disk_size = launch.system_disk_size if launch.system_disk_size is not None else max(40, image.size)
-        if not (max(20, image.size) <= disk_size <= 2048):
-            raise InvalidSystemDiskSizeValueNotSupported(
-                f"SystemDisk.Size is {disk_size}; it must be from {max(20, image.size)} (the image size) to 2048 GiB."
-            )
+        disk_shapes = self.launch_disk_shapes(image, launch.instance_type, launch.system_disk, launch.data_disks)
         if not (0 <= launch.internet_max_bandwidth_out <= 100):
             raise InvalidParameter(
                 f"InternetMaxBandwidthOut is {launch.internet_max_bandwidth_out}; it must be from 0 to 100 Mbit/s."
@@ -342,11 +310,6 @@ class InstanceRules(RegionState):
         created: list[Instance] = []
         for n in range(count):
             instance_id = self.new_id("i", self.instances)
-            disks = [Disk(self.new_id("d", self.instance_of_disk), "system", category, disk_size, "/dev/xvda", iso_time(now))]
-            for d, (data_category, data_size) in enumerate(launch.data_disks):
-                disks.append(
-                    Disk(self.new_id("d", self.instance_of_disk), "data", data_category, data_size, f"/dev/xvd{chr(98 + d)}", iso_time(now))
-                )
             instance = Instance(
                 instance_id=instance_id,
                 zone_id=vswitch.zone_id,
@@ -371,8 +334,12 @@ class InstanceRules(RegionState):
                 internet_charge_type=launch.internet_charge_type,
                 public_ip=_fake_public_ip(instance_id) if launch.internet_max_bandwidth_out > 0 else "",
                 tags=dict(launch.tags),
-                disks=disks,
             )
+            disk_setting = self.setting("disk")
+            instance.disks = [
+                self.make_disk(shape, instance, now, Transition.begin(("Creating", "Attaching"), "In_use", disk_setting, now))
+                for shape in disk_shapes
+            ]
             self._add_instance(instance)
             created.append(instance)
         return created
@@ -404,8 +371,6 @@ class InstanceRules(RegionState):
         for group_id in instance.security_group_ids:
             index_add(self.instances_by_group, group_id, instance.instance_id, instance)
         index_add(self.instances_by_image, instance.image_id, instance.instance_id, instance)
-        for disk in instance.disks:
-            self.instance_of_disk[disk.disk_id] = instance
 
     def _remove_instance(self, instance: Instance) -> None:
         del self.instances[instance.instance_id]
@@ -414,8 +379,7 @@ class InstanceRules(RegionState):
         for group_id in instance.security_group_ids:
             index_remove(self.instances_by_group, group_id, instance.instance_id)
         index_remove(self.instances_by_image, instance.image_id, instance.instance_id)
-        for disk in instance.disks:
-            self.instance_of_disk.pop(disk.disk_id, None)
+        self.release_disks(instance)
         vswitch = self.vswitches.get(instance.vswitch_id)
         if vswitch is not None:
             for address in instance.private_ips:
@@ -553,37 +517,6 @@ class InstanceRules(RegionState):
         ]
         return Selection(len(matches), matches)
 
-    def describe_disks(
-        self,
-        *,
-        disk_ids: list[str] | None = None,
-        instance_id: str | None = None,
-        disk_type: str | None = None,
-        zone_id: str | None = None,
-        category: str | None = None,
-    ) -> Selection[tuple[Instance, Disk]]:
-        pairs: list[tuple[Instance, Disk]]
-        if disk_ids is not None:
-            pairs = []
-            for disk_id in dict.fromkeys(disk_ids):
-                owner = self.instance_of_disk.get(disk_id)
-                if owner is not None:
-                    pairs.extend((owner, d) for d in owner.disks if d.disk_id == disk_id)
-        elif instance_id is not None:
-            owner = self.instances.get(instance_id)
-            pairs = [(owner, d) for d in owner.disks] if owner else []
-        else:
-            pairs = [(i, d) for i in self.instances.values() for d in i.disks]
-        matches = [
-            (i, d)
-            for i, d in pairs
-            if (instance_id is None or i.instance_id == instance_id)
-            and (disk_type in (None, "all") or d.disk_type == disk_type)
-            and (zone_id is None or i.zone_id == zone_id)
-            and (category is None or d.category == category)
-        ]
-        return Selection(len(matches), matches)
-
     # Loading ------------------------------------------------------------------------------------------
     def load_instance(self, record: dict[str, Any]) -> Instance:
         """Add an instance from a record. Classic-network instances, hidden images and PrePaid are allowed."""
@@ -611,17 +544,6 @@ class InstanceRules(RegionState):
                     vswitch.reserve(address)
         elif not private_ips:
             private_ips = ["10.0.0.2"]
-        disks = [
-            Disk(
-                disk_id=d.get("disk_id") or self.new_id("d", self.instance_of_disk),
-                disk_type=d.get("disk_type", "system"),
-                category=d.get("category", "cloud_efficiency"),
-                size=int(d.get("size", 40)),
-                device=d.get("device", "/dev/xvda"),
-                creation_time=d.get("creation_time") or now_text,
-            )
-            for d in record.get("disks") or [{}]
-        ]
         instance = Instance(
             instance_id=instance_id,
             zone_id=zone_id,
@@ -646,8 +568,13 @@ class InstanceRules(RegionState):
             internet_charge_type=record.get("internet_charge_type", "PayByTraffic"),
             public_ip=record.get("public_ip", ""),
             tags=dict(record.get("tags") or {}),
-            disks=disks,
         )
+        for disk_record in record.get("disks") or [{}]:
+            disk = self.load_disk(disk_record, zone_id)
+            disk.instance_id = instance_id
+            disk.attached_time = disk.attached_time or disk.creation_time
+            disk.charge_type, disk.expired_time = instance.charge_type, instance.expired_time
+            instance.disks.append(disk)
         self._add_instance(instance)
         return instance
 

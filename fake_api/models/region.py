@@ -103,27 +103,36 @@ class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
         """Add the resources of a region record (the shape :meth:`dump` returns)."""
         if "instance_quota" in record:
             self.instance_quota = int(record["instance_quota"])
+        for key in record.get("kms_keys") or []:
+            self.load_kms_key(key)
         for vpc in record.get("vpcs") or []:
             self.load_vpc(vpc)
         for vswitch in record.get("vswitches") or []:
             self.load_vswitch(vswitch)
         for group in record.get("security_groups") or []:
             self.load_security_group(group)
+        for snapshot in record.get("snapshots") or []:
+            self.load_snapshot(snapshot)
         for image in record.get("images") or []:
             self.load_image(image)
         for instance in record.get("instances") or []:
             self.load_instance(instance)
+        for disk in record.get("disks") or []:  # disks attached to no instance
+            self.load_disk(disk, disk.get("zone_id") or self.region.zone_ids[0])
         for entry in record.get("client_tokens") or []:
             self.client_tokens[(entry["action"], entry["token"])] = (entry["fingerprint"], entry["result"])
 
     def dump(self) -> dict[str, Any]:
         return {
             "instance_quota": self.instance_quota,
+            "kms_keys": [k.to_record() for k in self.kms_keys.values()],
             "vpcs": [v.to_record() for v in self.vpcs.values()],
             "vswitches": [v.to_record() for v in self.vswitches.values()],
             "security_groups": [g.to_record() for g in self.security_groups.values()],
+            "snapshots": [s.to_record() for s in self.snapshots.values()],
             "images": [i.to_record() for i in self.images.values()],
             "instances": [i.to_record() for i in self.instances.values()],
+            "disks": [d.to_record() for d in self.disks.values() if not d.instance_id],
             "client_tokens": [
                 {"action": action, "token": token, "fingerprint": fingerprint, "result": result}
                 for (action, token), (fingerprint, result) in self.client_tokens.items()

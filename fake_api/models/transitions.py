@@ -1,6 +1,7 @@
 """Slow operations modelled as data: how an object moves from its intermediate statuses to its final one.
 
-Each kind of object (image, image copy, instance, VPC, vSwitch) has a transition mode:
+Each kind of object (image, image copy, instance, disk, VPC, vSwitch) has a transition mode (the snapshots an
+image or a copy is made of move with that image's kind):
 
 * ``immediate`` (default): the operation is finished when the call returns;
 * ``describes`` with value N: the object shows its intermediate status to N describes, then advances
@@ -26,7 +27,7 @@ __all__ = [
     "progress_percent",
 ]
 
-TRANSITION_KINDS: tuple[str, ...] = ("image", "image_copy", "instance", "vpc", "vswitch")
+TRANSITION_KINDS: tuple[str, ...] = ("image", "image_copy", "instance", "disk", "vpc", "vswitch")
 TRANSITION_MODES: tuple[str, ...] = ("immediate", "describes", "seconds")
 
 

@@ -22,6 +22,7 @@ from ..exceptions import (
 __all__ = [
     "MAX_TAGS",
     "check_description",
+    "check_disk_name",
     "check_host_name",
     "check_image_name",
     "check_instance_name",
@@ -64,6 +65,10 @@ def check_instance_name(name: str) -> None:
     _letter_name(name, "instance name", InvalidInstanceNameMalformed)
 
 
+def check_disk_name(name: str, error: type[FakeApiError]) -> None:
+    _letter_name(name, "disk name", error)
+
+
 def check_security_group_name(name: str) -> None:
     _letter_name(name, "security group name", InvalidSecurityGroupNameMalformed)
 
@@ -76,9 +81,9 @@ def check_host_name(name: str) -> None:
         )
 
 
-def check_description(description: str) -> None:
+def check_description(description: str, error: type[FakeApiError] = InvalidDescriptionMalformed) -> None:
     if not (2 <= len(description) <= 256) or _is_url(description):
-        raise InvalidDescriptionMalformed(
+        raise error(
             f"The description {description[:40]!r} is not valid: it must be 2 to 256 characters long "
             "and not start with http:// or https://."
         )

@@ -5,7 +5,17 @@ Importing this package registers every handler in :data:`ACTIONS`.
 
 from __future__ import annotations
 
-from . import catalogue, images, instances, regions, security_groups, tags, vpcs  # noqa: F401  (register their actions)
+from . import (  # noqa: F401  (register their actions)
+    catalogue,
+    disks,
+    images,
+    instances,
+    regions,
+    security_groups,
+    snapshots,
+    tags,
+    vpcs,
+)
 from .base import ACTIONS, ECS_VERSION, VPC_VERSION
 
 __all__ = ["ACTIONS", "ECS_VERSION", "IDEMPOTENT_ACTIONS", "VPC_VERSION"]

@@ -43,18 +43,26 @@ class Request:
         return self.cloud.backend(self.access_key_id, self.params.required(region_param))
 
     def backend_for_instance(self) -> RegionBackend:
-        """The region of ``InstanceId``: actions such as StartInstance take no RegionId, the endpoint is regional.
+        """The region of ``InstanceId`` (see :meth:`backend_holding`); an unknown instance is refused."""
+        backend = self.backend_holding("InstanceId", lambda b, instance_id: instance_id in b.instances)
+        if backend is None:
+            raise InvalidInstanceIdNotFound(f"The instance {self.params.required('InstanceId')[:80]!r} does not exist.")
+        return backend
 
-        The fake serves every region on one endpoint, so it looks the instance up in each region.
+    def backend_holding(self, id_param: str, holds: Callable[[RegionBackend, str], bool]) -> RegionBackend | None:
+        """The region of the resource ``id_param`` names, or None when no region holds it.
+
+        Actions such as StartInstance or DeleteDisk take no RegionId: the endpoint is regional. The fake serves
+        every region on one endpoint, so it uses RegionId when given, else looks the resource up in each region.
         """
         if "RegionId" in self.params:
             return self.backend()
-        instance_id = self.params.required("InstanceId")
+        resource_id = self.params.required(id_param)
         account = self.cloud.accounts.get(self.access_key_id)
         for backend in (account.regions.values() if account else ()):
-            if instance_id in backend.instances:
+            if holds(backend, resource_id):
                 return backend
-        raise InvalidInstanceIdNotFound(f"The instance {instance_id[:80]!r} does not exist.")
+        return None
 
 
 Handler = Callable[[Request], dict[str, Any]]

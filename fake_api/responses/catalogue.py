@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import InvalidZoneIdNotFound
-from ..models.catalogue import INSTANCE_TYPES, SYSTEM_DISK_CATEGORIES, InstanceTypeInfo
+from ..models.catalogue import DISK_CATEGORIES, INSTANCE_TYPES, InstanceTypeInfo
 from .base import ECS_VERSION, Request, action, encode_token, token_window
 
 __all__: list[str] = []
@@ -103,7 +103,7 @@ def describe_available_resource(request: Request) -> dict[str, Any]:
                     "SupportedResources": {
                         "SupportedResource": [
                             {**_supported(c, "WithStock"), "Min": 20, "Max": 2048 if destination == "SystemDisk" else 32768, "Unit": "GiB"}
-                            for c in SYSTEM_DISK_CATEGORIES
+                            for c in DISK_CATEGORIES
                         ]
                     },
                 }

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import InvalidParameter
-from ..models.images import IMAGE_STATUSES, Image
+from ..models.images import IMAGE_STATUSES, DiskMapping, Image
 from ..models.region import RegionBackend
+from ..models.snapshots import remain_time
 from ..models.transitions import current_status, observe, progress_percent
 from .base import ECS_VERSION, Request, action, paged
 
@@ -43,9 +44,24 @@ def render_image(backend: RegionBackend, image: Image, now: float) -> dict[str, 
         "ProductCode": "",
         "ResourceGroupId": "",
         "Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in image.tags.items()]},
-        "DiskDeviceMappings": {
-            "DiskDeviceMapping": [{"Type": "system", "Device": "/dev/xvda", "Size": str(image.size), "Format": ""}]
-        },
+        "DiskDeviceMappings": {"DiskDeviceMapping": [_render_mapping(backend, m) for m in image.disk_mappings]},
+    }
+
+
+def _render_mapping(backend: RegionBackend, mapping: DiskMapping) -> dict[str, Any]:
+    snapshot = backend.snapshots.get(mapping.snapshot_id) if mapping.snapshot_id else None
+    progress = backend.snapshot_progress(snapshot) if snapshot else 100
+    return {
+        "Type": mapping.disk_type,
+        "Device": mapping.device,
+        "Size": str(mapping.size),
+        "SnapshotId": mapping.snapshot_id,
+        "Encrypted": snapshot.encrypted if snapshot else False,
+        "Progress": f"{progress}%",
+        "RemainTime": remain_time(mapping.size, progress),
+        "Format": "",
+        "ImportOSSBucket": "",
+        "ImportOSSObject": "",
     }
 
 
@@ -101,14 +117,14 @@ def modify_image_attribute(request: Request) -> dict[str, Any]:
 def copy_image(request: Request) -> dict[str, Any]:
     p = request.params
     backend = request.backend()
-    if p.boolean("Encrypted") or p.text("KMSKeyId"):
-        raise InvalidParameter("The fake does not encrypt image copies: leave Encrypted and KMSKeyId unset.")
     copy = backend.copy_image(
         p.required("ImageId"),
         p.required("DestinationRegionId"),
         p.text("DestinationImageName"),
         p.text("DestinationDescription"),
         p.tags(),
+        encrypted=p.optional_boolean("Encrypted"),
+        kms_key_id=p.text("KMSKeyId"),
     )
     return {"ImageId": copy.image_id}
 

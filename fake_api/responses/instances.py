@@ -1,4 +1,4 @@
-"""ECS instance actions: RunInstances, lifecycle, attributes, DescribeInstances/InstanceAttribute/Disks."""
+"""ECS instance actions: RunInstances, lifecycle, attributes, DescribeInstances/InstanceAttribute."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from functools import lru_cache
 from typing import Any
 
 from ..exceptions import InvalidParameter, MissingParameter
-from ..models.instances import INSTANCE_STATUSES, Disk, Instance, InstanceView, LaunchRequest
+from ..models.disks import MAX_DATA_DISKS, DiskRequest
+from ..models.instances import INSTANCE_STATUSES, Instance, InstanceView, LaunchRequest
 from ..models.region import RegionBackend
 from ..models.transitions import current_status, observe
 from ..rendering import EncodedRows, json_members, json_string
 from .base import ECS_VERSION, Request, action, paged
+from .params import Params
 
 __all__ = ["instance_view", "render_instance", "render_instance_rows"]
 
@@ -117,29 +119,6 @@ def _mac(instance_id: str) -> str:
     return "00:16:3e:" + ":".join(f"{(digest >> s) & 0xFF:02x}" for s in (0, 8, 16))
 
 
-def render_disk(backend: RegionBackend, instance: Instance, disk: Disk) -> dict[str, Any]:
-    return {
-        "DiskId": disk.disk_id,
-        "DiskName": "",
-        "InstanceId": instance.instance_id,
-        "RegionId": backend.region_id,
-        "ZoneId": instance.zone_id,
-        "Type": disk.disk_type,
-        "Category": disk.category,
-        "Size": disk.size,
-        "Device": disk.device,
-        "ImageId": instance.image_id if disk.disk_type == "system" else "",
-        "Status": "In_use",
-        "Portable": disk.disk_type == "data",
-        "DeleteWithInstance": True,
-        "Encrypted": False,
-        "DiskChargeType": instance.charge_type,
-        "CreationTime": disk.creation_time,
-        "AttachedTime": disk.creation_time,
-        "Tags": {"Tag": []},
-    }
-
-
 @action(ECS_VERSION, "DescribeInstances")
 def describe_instances(request: Request) -> dict[str, Any]:
     p = request.params
@@ -182,25 +161,6 @@ def describe_instance_attribute(request: Request) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k not in ("Tags", "NetworkInterfaces")}
 
 
-@action(ECS_VERSION, "DescribeDisks")
-def describe_disks(request: Request) -> dict[str, Any]:
-    p = request.params
-    backend = request.backend()
-    selection = backend.describe_disks(
-        disk_ids=p.json_list("DiskIds"),
-        instance_id=p.text("InstanceId"),
-        disk_type=p.choice("DiskType", ("all", "system", "data")),
-        zone_id=p.text("ZoneId"),
-        category=p.text("Category"),
-    )
-
-    def rows(offset: int, size: int) -> list[dict[str, Any]]:
-        return [render_disk(backend, i, d) for i, d in selection.page(offset, size)]
-
-    disks, paging = paged(p, selection.total, rows, max_size=100, allow_token=True)
-    return {"Disks": {"Disk": disks}, **paging}
-
-
 def _launch_request(request: Request) -> LaunchRequest:
     p = request.params
     group_id = p.text("SecurityGroupId")
@@ -212,12 +172,6 @@ def _launch_request(request: Request) -> LaunchRequest:
     vswitch_id = p.text("VSwitchId")
     if vswitch_id is None:
         raise MissingParameter("RunInstances needs VSwitchId: the fake launches instances into VPCs only.")
-    data_disks: list[tuple[str, int]] = []
-    for n, disk in enumerate(p.indexed_objects("DataDisk", high=16), start=1):
-        size_text = disk.get("Size", "")
-        if not size_text.isdigit() or not size_text.isascii() or not (20 <= int(size_text[:6]) <= 32768):
-            raise InvalidParameter(f"DataDisk.{n}.Size must be an integer from 20 to 32768 GiB, got {size_text[:20]!r}.")
-        data_disks.append((disk.get("Category") or "cloud_efficiency", int(size_text)))
     amount = p.integer("Amount", 1, low=1, high=100)
     assert amount is not None
     charge = p.choice("InstanceChargeType", ("PostPaid", "PrePaid"), "PostPaid")
@@ -239,13 +193,31 @@ def _launch_request(request: Request) -> LaunchRequest:
         charge_type=charge,
         period=p.integer("Period", None, low=1, high=60),
         period_unit=p.choice("PeriodUnit", ("Month", "Week"), "Month") or "Month",
-        system_disk_category=p.text("SystemDisk.Category"),
-        system_disk_size=p.integer("SystemDisk.Size", None, low=1, high=100000),
-        data_disks=data_disks,
+        system_disk=_disk_request(p, "SystemDisk"),
+        data_disks=[_disk_request(p, f"DataDisk.{n}") for n in p.numbered("DataDisk", high=MAX_DATA_DISKS)],
         internet_max_bandwidth_out=bandwidth or 0,
         internet_charge_type=p.choice("InternetChargeType", ("PayByTraffic", "PayByBandwidth"), "PayByTraffic")
         or "PayByTraffic",
         tags=p.tags(),
+    )
+
+
+def _disk_request(p: Params, prefix: str) -> DiskRequest:
+    """``SystemDisk.*`` or ``DataDisk.N.*`` with their types checked (the rules come in the model)."""
+    return DiskRequest(
+        category=p.text(f"{prefix}.Category"),
+        size=p.integer(f"{prefix}.Size", None, low=1, high=10**6),
+        performance_level=p.text(f"{prefix}.PerformanceLevel"),
+        snapshot_id=p.text(f"{prefix}.SnapshotId"),
+        device=p.text(f"{prefix}.Device"),
+        name=p.text(f"{prefix}.DiskName"),
+        description=p.text(f"{prefix}.Description"),
+        encrypted=p.optional_boolean(f"{prefix}.Encrypted"),
+        kms_key_id=p.text(f"{prefix}.KMSKeyId"),
+        delete_with_instance=p.optional_boolean(f"{prefix}.DeleteWithInstance"),
+        bursting_enabled=p.optional_boolean(f"{prefix}.BurstingEnabled"),
+        provisioned_iops=p.integer(f"{prefix}.ProvisionedIops", None, low=0, high=1000000),
+        auto_snapshot_policy_id=p.text(f"{prefix}.AutoSnapshotPolicyId"),
     )
 
 

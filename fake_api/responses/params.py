@@ -123,6 +123,10 @@ class Params:
         _check_range(name, number, low, high)
         return number
 
+    def optional_boolean(self, name: str) -> bool | None:
+        """True, False, or None when the parameter is not given."""
+        return self.boolean(name) if name in self else None
+
     def boolean(self, name: str, default: bool = False) -> bool:
         value = self.text(name)
         if value is None:
@@ -154,6 +158,12 @@ class Params:
         entries = self._objects.get(name, {})
         self._check_indexes(name, entries, high)
         return [entries[i] for i in sorted(entries)]
+
+    def numbered(self, name: str, *, high: int = 100) -> list[int]:
+        """The N of every ``Name.N.Field`` given, in order, so that fields can be read by their full name."""
+        entries = self._objects.get(name, {})
+        self._check_indexes(name, entries, high)
+        return sorted(entries)
 
     def json_list(self, name: str, *, high: int = 100) -> list[str] | None:
         """A parameter holding a JSON array of strings, e.g. ``InstanceIds='["i-1"]'``; None when absent."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import InvalidRegionIdNotFound
-from ..models.catalogue import INSTANCE_TYPES, REGIONS, SYSTEM_DISK_CATEGORIES, RegionInfo
+from ..models.catalogue import DISK_CATEGORIES, INSTANCE_TYPES, REGIONS, RegionInfo
 from .base import ECS_VERSION, VPC_VERSION, Request, action
 
 __all__: list[str] = []
@@ -62,7 +62,7 @@ def describe_zones(request: Request) -> dict[str, Any]:
                     "ZoneType": "AvailabilityZone",
                     "AvailableResourceCreation": {"ResourceTypes": ["VSwitch", "IoOptimized", "Instance", "Disk"]},
                     "AvailableInstanceTypes": {"InstanceTypes": types},
-                    "AvailableDiskCategories": {"DiskCategories": list(SYSTEM_DISK_CATEGORIES)},
+                    "AvailableDiskCategories": {"DiskCategories": list(DISK_CATEGORIES)},
                     "AvailableVolumeCategories": {"VolumeCategories": []},
                     "AvailableResources": {"ResourcesInfo": []},
                     "DedicatedHostGenerations": {"DedicatedHostGeneration": []},

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from actions_support import Clock
 from flask import Flask
 
 from fake_api.app import create_app
@@ -26,3 +27,9 @@ def wire_http(wire_app: Flask) -> Iterator[httpx.Client]:
 @pytest.fixture
 def wire(wire_http: httpx.Client) -> RpcClient:
     return RpcClient(wire_http)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """Epoch seconds that only move when the test moves them (pass it to ``FakeCloud(clock=...)``)."""
+    return Clock()

@@ -101,7 +101,7 @@ def test_accounts_are_isolated_and_unknown_keys_refused() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("disk", "immediate", 0), "unknown transition kind 'disk'"),
+        (("floppy", "immediate", 0), "unknown transition kind 'floppy'"),
         (("image", "slowly", 0), "unknown transition mode 'slowly'"),
         (("image", "seconds", -1), "must be a number >= 0"),
         (("image", "describes", 1.5), "integer"),
