@@ -22,22 +22,26 @@ from ._client import API_VERSIONS, ENDPOINT_ENV, AlibabaCloudClient, Credentials
 from ._errors import ApiConnectionError, ApiError, CredentialsNotFound, WaitFailed, WaitTimeout
 from ._params import encode_params
 from ._retry import RetryPolicy
-from ._waiters import POLL_INTERVAL_ENV, poll_interval, wait_for
+from ._waiters import POLL_INTERVAL_ENV, SHARED_BACKOFF, PollBackoff, next_pause, percent, poll_interval, wait_for
 
 __all__ = [
     "API_VERSIONS",
     "ENDPOINT_ENV",
     "POLL_INTERVAL_ENV",
+    "SHARED_BACKOFF",
     "AlibabaCloudClient",
     "ApiConnectionError",
     "ApiError",
     "Credentials",
     "CredentialsNotFound",
+    "PollBackoff",
     "RetryPolicy",
     "Service",
     "WaitFailed",
     "WaitTimeout",
     "encode_params",
+    "next_pause",
+    "percent",
     "poll_interval",
     "resolve_endpoint",
     "wait_for",

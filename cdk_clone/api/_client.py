@@ -18,7 +18,7 @@ from ._errors import ApiConnectionError, ApiError, CredentialsNotFound
 from ._params import encode_params
 from ._retry import RetryPolicy
 from ._signing import authorization_v3, canonical_query, format_timestamp, sha256_hex, sign_v1
-from ._waiters import _never_failed, wait_for
+from ._waiters import SHARED_BACKOFF, PollBackoff, _never_failed, wait_for
 
 __all__ = [
     "API_VERSIONS",
@@ -157,6 +157,7 @@ class AlibabaCloudClient:
         retry: RetryPolicy | None = None,
         signature: Literal["v1", "v3"] = "v1",
         timeout: float = 30.0,
+        backoff: PollBackoff | None = None,
     ) -> None:
         if not region_id:
             raise ValueError("AlibabaCloudClient needs a region_id, for example 'cn-hangzhou'")
@@ -165,6 +166,8 @@ class AlibabaCloudClient:
         self.region_id = region_id
         self.credentials = credentials or Credentials.from_env()
         self.retry = retry or RetryPolicy()
+        # Throttling answers slow down every wait of the process, not only this call's retries.
+        self.backoff = backoff or SHARED_BACKOFF
         self.signature = signature
         self._endpoint = endpoint
         if endpoint:
@@ -241,6 +244,8 @@ class AlibabaCloudClient:
                 failure = error
                 transient = self.retry.should_retry_error(error)
                 outcome = error.code
+                if error.is_throttling:
+                    self.backoff.record_throttling()
             except httpx.TransportError as error:
                 failure = error
                 transient = self.retry.should_retry_exception(error)
@@ -401,9 +406,19 @@ class AlibabaCloudClient:
         timeout: float,
         what: str,
         interval: float = 2.0,
+        progress: Callable[[T], float | None] | None = None,
     ) -> T:
         """Poll ``probe`` until ``ready``; see :func:`cdk_clone.api.wait_for` for the rules."""
-        return wait_for(probe, ready=ready, failed=failed, timeout=timeout, what=what, interval=interval)
+        return wait_for(
+            probe,
+            ready=ready,
+            failed=failed,
+            timeout=timeout,
+            what=what,
+            interval=interval,
+            progress=progress,
+            backoff=self.backoff,
+        )
 
     # -- lifetime ------------------------------------------------------------------------------------------
 
