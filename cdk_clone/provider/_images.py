@@ -23,6 +23,7 @@ __all__ = [
     "describe_image",
     "find_image_by_name",
     "image_failure",
+    "image_progress",
     "scratch_image_name",
 ]
 
@@ -76,6 +77,13 @@ def image_failure(image: dict[str, Any]) -> str | None:
     if status in ("CreateFailed", "UnAvailable"):
         return f"image {image.get('ImageId')} is {status}"
     return None
+
+
+def image_progress(image: dict[str, Any]) -> float | None:
+    """How far an image or a copy is, in percent (DescribeImages' ``Progress``), for pacing the polls."""
+    from cdk_clone.api import percent
+
+    return percent(image.get("Progress"))
 
 
 def delete_image(client: AlibabaCloudClient, image_id: str, region_id: str | None = None) -> None:

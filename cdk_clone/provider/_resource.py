@@ -255,7 +255,11 @@ class EcsCloneResource:
         timeout: float,
         what: str,
         failed: Callable[[T], str | None] | None = None,
+        progress: Callable[[T], float | None] | None = None,
+        on_poll: Callable[[T], None] | None = None,
     ) -> T:
+        """Poll until ready (see :func:`cdk_clone.api.wait_for`): ``progress`` gives the object's percentage
+        when it reports one, so polls come when it should be done; ``on_poll`` sees each value polled."""
         from cdk_clone.api import wait_for
 
         return wait_for(
@@ -265,6 +269,9 @@ class EcsCloneResource:
             timeout=timeout,
             what=what,
             interval=self.provider.poll_interval,
+            progress=progress,
+            on_poll=on_poll,
+            backoff=self.client.backoff,
         )
 
     def wait_gone(self, describe: Callable[[], object | None], *, timeout: float, what: str) -> None:

@@ -10,7 +10,9 @@ What it reproduces from ``tf`` 1.2: a gRPC server on a unix socket in a fresh te
 ``/tmp/py-tf-plugin.sock`` with ``--stable``), TLS with a self-signed certificate whose DER bytes the handshake
 line carries (go-plugin pins it; no client certificate is asked for), go-plugin's ``GRPCController`` (whose
 ``Shutdown`` stops the server) and ``GRPCStdio`` services beside ``tfplugin6.Provider``, ``StopProvider`` also
-stopping the server, and ``--dev`` printing a ``TF_REATTACH_PROVIDERS`` value instead of a handshake.
+stopping the server, and ``--dev`` printing a ``TF_REATTACH_PROVIDERS`` value instead of a handshake. Beyond
+``tf``: no fixed number of worker threads, and ``--shared``, one process serving every Terraform run of a
+``cdk-clone`` command (see :func:`_serve_shared`).
 
 Example::
 
@@ -33,7 +35,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     import grpc
 
-__all__ = ["ServerCertificate", "certificate_cache_path", "certificate_expiry", "serve", "server_certificate"]
+__all__ = [
+    "ServerCertificate",
+    "certificate_cache_path",
+    "certificate_expiry",
+    "new_server",
+    "same_user_peer_available",
+    "serve",
+    "server_certificate",
+]
 
 # go-plugin's core protocol version, and the Terraform plugin protocol version served.
 _CORE_PROTOCOL = 1
@@ -42,6 +52,8 @@ _STABLE_SOCKET = "/tmp/py-tf-plugin.sock"
 # Calls after which the server stops, as tf's runner does: Terraform sends one of them when it is done.
 _STOPPING_METHODS = ("/tfplugin6.Provider/StopProvider", "/plugin.GRPCController/Shutdown")
 _CERTIFICATE_LIFETIME = timedelta(days=7)
+# No fixed limit on worker threads (see serve).
+_UNBOUNDED = 1 << 20
 
 
 class ServerCertificate(NamedTuple):
@@ -58,17 +70,14 @@ def serve(servicer: Any, *, full_name: str, argv: Sequence[str]) -> None:
     ``full_name`` (``registry.terraform.io/<namespace>/<name>``) only matters with ``--dev``.
     """
     # grpc and the generated protocol modules are needed to serve at all; ``servicer`` has imported most.
-    from concurrent.futures import ThreadPoolExecutor
-
     import grpc
     from tf.gen import grpc_controller_pb2 as controller_pb
     from tf.gen import grpc_controller_pb2_grpc as controller_rpc
     from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
     from tf.gen import tfplugin_pb2_grpc as provider_rpc
 
-    stopper = _StopOnLastCall()
-    server = grpc.server(thread_pool=ThreadPoolExecutor(max_workers=10), interceptors=[stopper])
-    stopper.server = server
+    shared = "--shared" in argv
+    server, stopper = new_server(stop_on_last_call=not shared)
     provider_rpc.add_ProviderServicer_to_server(servicer, server)
 
     class Controller(controller_rpc.GRPCControllerServicer):  # type: ignore[misc]
@@ -84,6 +93,9 @@ def serve(servicer: Any, *, full_name: str, argv: Sequence[str]) -> None:
     controller_rpc.add_GRPCControllerServicer_to_server(Controller(), server)
     stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)
 
+    if shared:
+        _serve_shared(server, servicer, full_name)
+        return
     with tempfile.TemporaryDirectory() as directory:
         socket_path = _STABLE_SOCKET if "--stable" in argv else f"{directory}/py-tf-plugin.sock"
         address = f"unix://{socket_path}"
@@ -138,13 +150,83 @@ def _serve_for_debugging(server: grpc.Server, address: str, socket_path: str, fu
     server.wait_for_termination()
 
 
+def new_server(*, stop_on_last_call: bool = True) -> tuple[grpc.Server, _StopOnLastCall]:
+    """The gRPC server the provider runs, and its interceptor that stops it on Terraform's last call.
+
+    It has as many threads as Terraform sends calls at once (Terraform's -parallelism bounds them): a call
+    waiting for a slow object keeps its thread, and a fixed pool (``tf``'s has 10) makes the next calls
+    queue behind the waiting ones. Threads are started on demand only.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    import grpc
+
+    stopper = _StopOnLastCall(enabled=stop_on_last_call)
+    server = grpc.server(thread_pool=ThreadPoolExecutor(max_workers=_UNBOUNDED), interceptors=[stopper])
+    stopper.server = server
+    return server, stopper
+
+
+def _serve_shared(server: grpc.Server, servicer: Any, full_name: str) -> None:
+    """``--shared``: one process for every Terraform run of a ``cdk-clone`` command, and for every provider
+    configuration of each run (see :mod:`cdk_clone.provider._connections`).
+
+    It listens on a loopback TCP port (connections are told apart by their address; only this user's are
+    served), prints the ``TF_REATTACH_PROVIDERS`` value as its first line, and serves until its standard
+    input closes (its owner is gone) or it is terminated; Terraform's StopProvider does not stop it.
+    """
+    import signal
+    import threading
+
+    from ._connections import same_user_peer
+
+    port = server.add_insecure_port("127.0.0.1:0")
+    if not same_user_peer_available():
+        sys.stderr.write("--shared needs /proc/net/tcp (Linux) to tell its own user's connections apart\n")
+        sys.exit(2)
+    servicer.admit = lambda peer: same_user_peer(peer, port)
+    reattach = {
+        full_name: {
+            "Protocol": "grpc",
+            "ProtocolVersion": _TERRAFORM_PROTOCOL,
+            "Pid": os.getpid(),
+            # Test: Terraform leaves the process running when it is done with it.
+            "Test": True,
+            "Addr": {"Network": "tcp", "String": f"127.0.0.1:{port}"},
+        }
+    }
+    server.start()
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+
+    def watch_owner() -> None:
+        sys.stdin.read()  # returns at end of file: the owner closed the pipe or exited
+        done.set()
+
+    threading.Thread(target=watch_owner, daemon=True).start()
+    sys.stdout.write(json.dumps(reattach) + "\n")
+    sys.stdout.flush()
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C reaches the whole process group: the owner ends the run
+    server.stop(grace=0.5)
+
+
+def same_user_peer_available() -> bool:
+    """Whether this system tells who owns a loopback TCP connection (``--shared`` needs it)."""
+    return sys.platform.startswith("linux") and os.access("/proc/net/tcp", os.R_OK)
+
+
 class _StopOnLastCall:
     """gRPC interceptor: stops the server as soon as StopProvider or Shutdown arrives, as tf's runner does.
 
     The caller may see that call's answer cancelled; go-plugin ignores it and waits for the process to exit.
+    A shared process (``enabled=False``) is stopped by its owner instead.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, enabled: bool = True) -> None:
+        self.enabled = enabled
         self.stopped = False
         self.server: grpc.Server | None = None
 
@@ -153,7 +235,7 @@ class _StopOnLastCall:
         if os.environ.get("TF_PLUGIN_DEBUG") == "1":
             print(f"[DEBUG] gRPC method called: {method}", file=sys.stderr)
         handler = continuation(handler_call_details)
-        if method in _STOPPING_METHODS:
+        if self.enabled and method in _STOPPING_METHODS:
             self.stopped = True
             if self.server is not None:
                 self.server.stop(grace=0)

@@ -10,8 +10,16 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import IMAGE
 
-from ._images import ImageResourceBase, delete_image, describe_image, image_failure, scratch_image_name
+from ._images import (
+    ImageResourceBase,
+    delete_image,
+    describe_image,
+    image_failure,
+    image_progress,
+    scratch_image_name,
+)
 from ._instances import describe_instance
+from ._progress import report_image
 from ._resource import ResourceError, is_known, known_values
 
 __all__ = ["ImageResource"]
@@ -62,6 +70,8 @@ class ImageResource(ImageResourceBase):
                 failed=image_failure,
                 timeout=timeout,
                 what=f"image {image_id} to become Available",
+                progress=image_progress,
+                on_poll=lambda image: report_image("image", self.provider.region, image, instance_id=instance_id),
             )
         finally:
             # Start the instance again even when imaging failed: it was running before the apply.

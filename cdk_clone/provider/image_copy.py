@@ -9,7 +9,15 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import IMAGE_COPY
 
-from ._images import ImageResourceBase, delete_image, describe_image, find_image_by_name, image_failure
+from ._images import (
+    ImageResourceBase,
+    delete_image,
+    describe_image,
+    find_image_by_name,
+    image_failure,
+    image_progress,
+)
+from ._progress import report_image
 from ._resource import ResourceError, is_known, known_values
 
 __all__ = ["ImageCopyResource", "copy_name_candidates"]
@@ -62,6 +70,10 @@ class ImageCopyResource(ImageResourceBase):
             failed=image_failure,
             timeout=self.timeout(planned, "create"),
             what=f"image copy {copy_id} to become Available in {self.provider.region}",
+            progress=image_progress,
+            on_poll=lambda image: report_image(
+                "image_copy", self.provider.region, image, source_image_id=source_id, source_region_id=source_region
+            ),
         )
         return self._state(planned, image)
 

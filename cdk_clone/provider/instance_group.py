@@ -25,6 +25,7 @@ from cdk_clone.schema import INSTANCE_GROUP
 
 from ._images import delete_image
 from ._instances import MAX_IDS_PER_CALL, describe_instances, private_ip
+from ._progress import report_instances
 from ._resource import EcsCloneResource, ResourceError, if_exists, is_known, known_values
 from ._similar import InstanceTypeSpec, choose_similar
 
@@ -241,7 +242,7 @@ class InstanceGroupResource(EcsCloneResource):
             "effective_instance_type": effective_type,
             "created_amount": len(ids),
         }
-        running = self._wait_running(ids, self.timeout(planned, "create"))
+        running = self._wait_running(planned, group_id, ids, self.timeout(planned, "create"))
         self._delete_transient_images(planned.get("delete_images_after_launch") or [])
         return self._state(planned, group_id, zone_id, effective_type, ids, running)
 
@@ -385,14 +386,22 @@ class InstanceGroupResource(EcsCloneResource):
             )
         return ids
 
-    def _wait_running(self, ids: list[str], timeout: float) -> dict[str, dict[str, Any]]:
+    def _wait_running(self, planned: State, group_id: str, ids: list[str], timeout: float) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}
+
+        def report(found: dict[str, dict[str, Any]]) -> None:
+            running = sum(1 for i in found.values() if i.get("Status") == "Running")
+            report_instances(
+                self.provider.region, group_id, str(planned["image_id"]), str(planned["vswitch_id"]), running, len(ids)
+            )
+
         return self.wait(
             lambda: describe_instances(self.client, ids),
             ready=lambda found: len(found) == len(ids) and all(i.get("Status") == "Running" for i in found.values()),
             timeout=timeout,
             what=f"{len(ids)} instance(s) to be Running",
+            on_poll=report,
         )
 
     def _delete_transient_images(self, references: list[str]) -> None:
@@ -427,7 +436,8 @@ class InstanceGroupResource(EcsCloneResource):
         group_id = current["id"]
         timeout = self.timeout(planned, "update")
         ids = list(current.get("instance_ids") or [])
-        ids = [i for i in ids if i in describe_instances(self.client, ids)]
+        found = describe_instances(self.client, ids)  # once: up to 100 IDs a call
+        ids = [i for i in ids if i in found]
         target = int(planned["amount"])
         effective_type = current.get("effective_instance_type") or planned["instance_type"]
         zone_id = current.get("zone_id") or planned.get("zone_id")
@@ -454,7 +464,7 @@ class InstanceGroupResource(EcsCloneResource):
             )
             ids = ids + added
             self.partial_state = {**self.partial_state, "instance_ids": ids, "created_amount": len(ids)}
-        running = self._wait_running(ids, timeout)
+        running = self._wait_running(planned, group_id, ids, timeout)
         self._modify_names(current, planned, ids)
         self._retag(current.get("tags") or {}, planned.get("tags") or {}, ids)
         newly_listed = set(planned.get("delete_images_after_launch") or []) - set(
@@ -508,7 +518,8 @@ class InstanceGroupResource(EcsCloneResource):
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
         ids = list(current.get("instance_ids") or [])
-        existing = [i for i in ids if i in describe_instances(self.client, ids)]
+        found = describe_instances(self.client, ids)  # once: up to 100 IDs a call
+        existing = [i for i in ids if i in found]
         if existing:
             self._release(existing, self.timeout(current, "delete"))
 

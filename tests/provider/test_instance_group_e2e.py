@@ -259,3 +259,35 @@ def test_bad_input_points_at_the_attribute(terraform: TerraformRun, fake_cloud: 
     assert f"Invalid {message}" in output
     assert f"{message} " in output  # the quoted configuration line
     assert fake_cloud.calls("RunInstances") == []
+
+
+def test_a_group_of_100_is_read_updated_and_destroyed_100_ids_a_call(terraform: TerraformRun, fake_cloud: Any) -> None:
+    # One DescribeInstances per 100 instances wherever the group is read, shrunk or destroyed (it once made
+    # one per instance), and one DeleteInstances per 100.
+    tf = terraform
+    fake_cloud.cloud.set_quota("cn-hangzhou", 300)
+    tf.write(group(100))
+    tf.apply()
+    ids = tf.resources()["ecsclone_instance_group.clones"]["instance_ids"]
+    assert len(ids) == 100
+
+    def describes_since(mark: int) -> list[list[str]]:
+        import json
+
+        return [json.loads(c["params"]["InstanceIds"]) for c in fake_cloud.calls("DescribeInstances")[mark:]]
+
+    mark = len(fake_cloud.calls("DescribeInstances"))
+    tf.write(group(40))
+    tf.apply()  # refresh (one read), then release 60: one read, one DeleteInstances, polls until gone
+    assert len(fake_cloud.calls("DeleteInstances")) == 1
+    assert fake_cloud.calls("DeleteInstances")[0]["params"]["InstanceId.60"] == ids[-1]
+    reads = describes_since(mark)
+    assert all(len(batch) in (100, 60, 40) for batch in reads), [len(b) for b in reads]
+    assert len(reads) <= 6, "a read, the release, its polls and the wait for Running: never one per instance"
+
+    mark = len(fake_cloud.calls("DescribeInstances"))
+    tf.destroy()
+    reads = describes_since(mark)
+    assert len(fake_cloud.calls("DeleteInstances")) == 2
+    assert all(len(batch) == 40 for batch in reads) and len(reads) <= 4, [len(b) for b in reads]
+    assert not set(ids) & instance_ids(fake_cloud)
