@@ -17,6 +17,7 @@ from ._environment import env_exports, terraform_environment
 from ._installation import ProviderInstallation, cache_directory, terraform_platform
 from ._locate import TerraformLocation, TerraformNotFound, bundled_engine_path, find_terraform
 from ._runner import ApplyResult, Diagnostic, EventCallback, PlanResult, Terraform, TerraformError
+from ._shared_provider import SharedProvider, SharedProviderFailed
 from .bundled import BundledEngineUnavailable
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "EventCallback",
     "PlanResult",
     "ProviderInstallation",
+    "SharedProvider",
+    "SharedProviderFailed",
     "Terraform",
     "TerraformError",
     "TerraformLocation",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -14,7 +15,8 @@ from typing import Any
 from cdk_clone.schema import PROVIDER_SOURCE
 
 from ._environment import terraform_environment
-from ._installation import REGISTRY_HOST
+from ._installation import REGISTRY_HOST, ProviderInstallation
+from ._shared_provider import REATTACH_ENV
 
 __all__ = ["ApplyResult", "Diagnostic", "EventCallback", "PlanResult", "Terraform", "TerraformError"]
 
@@ -166,6 +168,21 @@ def _human_text(events: Iterable[dict[str, Any]]) -> str:
     return "\n".join(str(event.get("@message", "")) for event in events if event.get("type") != "version")
 
 
+def _parallelism(value: int | None) -> list[str]:
+    if value is None:
+        return []
+    if value < 1:
+        raise ValueError(f"parallelism must be at least 1, got {value}")
+    return [f"-parallelism={value}"]
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 class Terraform:
     """Runs Terraform in ``workdir`` with cdk-clone's environment (see :func:`terraform_environment`).
 
@@ -187,13 +204,15 @@ class Terraform:
         self.environ = terraform_environment(environ)
         self.executable = self.environ["TERRAFORM_BINARY_NAME"]
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, check: bool = True, environ: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run ``terraform <args>`` and capture its output; raise :class:`TerraformError` on failure if ``check``."""
         command = [self.executable, *args]
         completed = subprocess.run(
             command,
             cwd=self.workdir,
-            env=self.environ,
+            env=dict(environ if environ is not None else self.environ),
             capture_output=True,
             text=True,
             stdin=subprocess.DEVNULL,
@@ -211,12 +230,63 @@ class Terraform:
         stale lock entry is dropped and init runs again; every other provider's lock entry is kept.
         """
         command = ["init", "-input=false", "-no-color", *(["-upgrade"] if upgrade else [])]
+        # A provider reattached for the other commands is not installed by init (nor recorded in the lock
+        # file): init installs ecsclone from the mirror as usual, so plain terraform can use the directory.
+        environ = {k: v for k, v in self.environ.items() if k != REATTACH_ENV}
+        # Forgotten first: an init that fails may leave the directory half done, so the next one runs again.
+        self._init_record().unlink(missing_ok=True)
         try:
-            return self.run(*command)
+            completed = self.run(*command, environ=environ)
         except TerraformError as error:
             if not self._forget_stale_provider_lock(error):
                 raise
-        return self.run(*command)
+            completed = self.run(*command, environ=environ)
+        record = self._init_record()
+        record.parent.mkdir(exist_ok=True)  # a configuration without providers leaves no .terraform
+        record.write_text(json.dumps(self._init_inputs(), sort_keys=True))
+        return completed
+
+    def init_if_needed(self) -> bool:
+        """``terraform init`` unless the directory was initialised by cdk-clone for the same configuration
+        blocks (providers, backend, modules), the same Terraform and the same provider launcher; True when
+        it ran. A skipped init saves a Terraform run per command."""
+        try:
+            recorded = json.loads(self._init_record().read_text())
+        except (OSError, ValueError):
+            recorded = None
+        if recorded == self._init_inputs():
+            return False
+        self.init()
+        return True
+
+    def _init_record(self) -> Path:
+        return self.workdir / ".terraform" / "cdk-clone-init.json"
+
+    def _init_inputs(self) -> dict[str, Any]:
+        """What ``init`` depends on: the configuration's terraform and module blocks, the executable, the CLI
+        configuration and the provider launcher it installs; and the lock file it leaves."""
+        blocks: dict[str, Any] = {}
+        for path in sorted(self.workdir.iterdir()):
+            if path.name.endswith(".tf.json"):
+                try:
+                    document = json.loads(path.read_text())
+                except (OSError, ValueError):
+                    document = {"unreadable": path.name}
+                wanted = {key: document.get(key) for key in ("terraform", "module")} if isinstance(document, dict) else {}
+                if any(wanted.values()):
+                    blocks[path.name] = wanted
+            elif path.name.endswith(".tf"):
+                # HCL: the whole file, read as text (a change anywhere re-runs init, to be safe).
+                blocks[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        cli_config = self.environ.get("TF_CLI_CONFIG_FILE", "")
+        return {
+            "blocks": hashlib.sha256(json.dumps(blocks, sort_keys=True).encode()).hexdigest(),
+            "terraform": self.executable,
+            "cli_config": cli_config,
+            "launcher": _file_digest(ProviderInstallation.default(self.environ).launcher_path),
+            # What init wrote: a lock file removed or edited since means init again.
+            "lock": _file_digest(self.workdir / ".terraform.lock.hcl"),
+        }
 
     def _forget_stale_provider_lock(self, error: TerraformError) -> bool:
         text = " ".join(f"{error.output} {' '.join(map(str, error.diagnostics))}".split())
@@ -237,9 +307,10 @@ class Terraform:
         lock.write_text(updated)
         return True
 
-    def plan(self, detailed_exitcode: bool = True, *extra: str) -> PlanResult:
+    def plan(self, detailed_exitcode: bool = True, *extra: str, parallelism: int | None = None) -> PlanResult:
         """``terraform plan``; ``changes`` is whether applying would change anything."""
         flags = ["-detailed-exitcode"] if detailed_exitcode else []
+        flags += _parallelism(parallelism)
         command, returncode, events, stderr = self._stream(["plan", "-input=false", "-json", *flags, *extra])
         summary = self._summary(events)
         if returncode not in (0, 2):
@@ -251,25 +322,38 @@ class Terraform:
         )
         return PlanResult(changes=changes, output=_human_text(events), summary=summary, events=events)
 
-    def apply(self, auto_approve: bool = True, on_event: EventCallback | None = None, *extra: str) -> ApplyResult:
+    def apply(
+        self,
+        auto_approve: bool = True,
+        on_event: EventCallback | None = None,
+        *extra: str,
+        parallelism: int | None = None,
+    ) -> ApplyResult:
         """``terraform apply``, streaming each ``-json`` event to ``on_event`` as it happens.
 
         Events of interest: ``apply_start``, ``apply_progress``, ``apply_complete``, ``apply_errored``,
         ``diagnostic``, ``change_summary``. Without ``auto_approve``, Terraform asks on the terminal (no
-        events then).
+        events then). ``parallelism`` is Terraform's ``-parallelism`` (its default is 10).
         """
+        flags = _parallelism(parallelism)
         if not auto_approve:
-            return self._interactive(["apply", *extra])
+            return self._interactive(["apply", *flags, *extra])
         command, returncode, events, stderr = self._stream(
-            ["apply", "-input=false", "-json", "-auto-approve", *extra], on_event
+            ["apply", "-input=false", "-json", "-auto-approve", *flags, *extra], on_event
         )
         if returncode != 0:
             raise self._error(command, returncode, events, stderr)
         return ApplyResult(summary=self._summary(events), output=_human_text(events), events=events)
 
-    def destroy(self, auto_approve: bool = True, on_event: EventCallback | None = None, *extra: str) -> ApplyResult:
+    def destroy(
+        self,
+        auto_approve: bool = True,
+        on_event: EventCallback | None = None,
+        *extra: str,
+        parallelism: int | None = None,
+    ) -> ApplyResult:
         """``terraform destroy`` (as ``apply -destroy``, so it streams the same events)."""
-        return self.apply(auto_approve, on_event, "-destroy", *extra)
+        return self.apply(auto_approve, on_event, "-destroy", *extra, parallelism=parallelism)
 
     def import_(self, address: str, resource_id: str) -> subprocess.CompletedProcess[str]:
         """``terraform import <address> <id>``: adopt an existing object into the state."""

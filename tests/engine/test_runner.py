@@ -100,3 +100,32 @@ def test_a_failing_progress_callback_stops_terraform_cleanly(workdir: Path, engi
     # Terraform was stopped, not left running or holding the state lock: the next command works.
     terraform.apply()
     assert terraform.output_json()["greeting"]["value"] == "hello world"
+
+
+def test_init_runs_only_when_the_directory_needs_it(workdir: Path, engine_environ: dict[str, str]) -> None:
+    terraform = Terraform(workdir, environ=engine_environ)
+    assert terraform.init_if_needed(), "a new directory"
+    assert not terraform.init_if_needed(), "nothing changed since"
+    # A resource change needs no init...
+    (workdir / "extra.tf.json").write_text('{"resource": {"terraform_data": {"more": {"input": "x"}}}}')
+    assert not terraform.init_if_needed()
+    # ...a provider requirement does.
+    (workdir / "extra.tf.json").write_text(
+        '{"terraform": {"required_providers": {"null": {"source": "hashicorp/null"}}}}'
+    )
+    with pytest.raises(TerraformError):
+        terraform.init_if_needed()  # offline: the registry cannot be reached, so init really ran
+    (workdir / "extra.tf.json").unlink()
+    assert terraform.init_if_needed(), "a failed init is not taken for done"
+    # A lost lock file means init again.
+    (workdir / ".terraform.lock.hcl").unlink(missing_ok=True)
+    (workdir / ".terraform" / "cdk-clone-init.json").unlink()
+    assert terraform.init_if_needed()
+    terraform.apply(parallelism=3)
+    assert terraform.output_json()["greeting"]["value"] == "hello world"
+
+
+def test_parallelism_must_be_positive(workdir: Path, engine_environ: dict[str, str]) -> None:
+    terraform = Terraform(workdir, environ=engine_environ)
+    with pytest.raises(ValueError, match="parallelism must be at least 1, got 0"):
+        terraform.apply(parallelism=0)
