@@ -113,7 +113,7 @@ def run_demo(
         raise ConfigurationError(f"--amount must be between 1 and 100, got {amount}")
     # The demo is the one place outside tests where cdk_clone meets the fake in-process.
     from cdk_clone.cli._project import CdktfProject, find_project
-    from cdk_clone.cli._stack_runs import deploy_stack, destroy_stack, terraform_for
+    from cdk_clone.cli._stack_runs import CommandSession, deploy_stack, destroy_stack, terraform_for
     from cdk_clone.verify import verify_stack
     from fake_api import serve
     from fake_api.seeds import DEMO_REGION_ID, DEMO_SOURCE_INSTANCE_ID
@@ -150,17 +150,21 @@ def run_demo(
             out.write(f"app: {directory / 'main.py'}\n\n")
             out.flush()
             project = find_project(directory)
-            stack = CdktfProject.select_stack(project.synth(), None)
-            out.write(f"synthesized {stack.config_file}\n")
-            deploy_stack(stack, out)
-            out.write("\nVerifying the clones against their source\n")
-            report = verify_stack(terraform_for(stack), context_file=directory / "cdk-clone.context.json")
-            out.write(report.render() + "\n\n")
-            out.flush()
+            # One provider process for the whole demo, started while the app synthesizes.
+            with CommandSession.open(project, progress=True) as session:
+                stack = CdktfProject.select_stack(project.synth(), None)
+                out.write(f"synthesized {stack.config_file}\n")
+                deploy_stack(stack, out, session=session)
+                out.write("\nVerifying the clones against their source\n")
+                report = verify_stack(
+                    terraform_for(stack, session), context_file=directory / "cdk-clone.context.json"
+                )
+                out.write(report.render() + "\n\n")
+                out.flush()
+                if not keep:
+                    destroy_stack(stack, out, session=session)
             if keep:
                 _serve_until_interrupted(out, fake.url, fake.access_key_id, fake.access_key_secret, directory)
-            else:
-                destroy_stack(stack, out)
             return EXIT_OK if report.ok else EXIT_VERIFY_MISMATCH
 
 

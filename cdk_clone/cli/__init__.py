@@ -30,7 +30,7 @@ from cdk_clone.cli._errors import (
 )
 
 if TYPE_CHECKING:
-    from cdk_clone.cli._project import SynthesizedStack
+    from cdk_clone.cli._project import CdktfProject, SynthesizedStack
 
 __all__ = ["build_parser", "main"]
 
@@ -63,15 +63,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="look the source instances up again instead of using cdk-clone.context.json",
     )
 
+    parallelism = argparse.ArgumentParser(add_help=False)
+    parallelism.add_argument(
+        "--parallelism",
+        type=_positive,
+        metavar="N",
+        help="operations Terraform runs at once (default: every resource of the stack, all that can start)",
+    )
+
     commands.add_parser(
         "synth", parents=[project, refresh], help="run the app and write Terraform JSON to cdktf.out"
     )
-    commands.add_parser("plan", parents=[project, stack, refresh], help="synth, then show what deploy would change")
+    commands.add_parser(
+        "plan", parents=[project, stack, refresh, parallelism], help="synth, then show what deploy would change"
+    )
     deploy = commands.add_parser(
-        "deploy", parents=[project, stack, refresh], help="synth, then create or update the clones (no prompt)"
+        "deploy",
+        parents=[project, stack, refresh, parallelism],
+        help="synth (unless cdktf.out is up to date), then create or update the clones (no prompt)",
     )
     deploy.add_argument("--auto-approve", action="store_true", help="accepted for cdktf familiarity; always implied")
-    destroy = commands.add_parser("destroy", parents=[project, stack], help="remove everything the stack created")
+    destroy = commands.add_parser(
+        "destroy", parents=[project, stack, parallelism], help="remove everything the stack created"
+    )
     destroy.add_argument("--auto-approve", action="store_true", help="accepted for cdktf familiarity; always implied")
     commands.add_parser(
         "verify", parents=[project, stack], help="check each deployed clone against its source (table; exit 4 on a mismatch)"
@@ -105,38 +119,40 @@ def _synth(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _selected_stack(args: argparse.Namespace, *, refresh: bool) -> SynthesizedStack:
-    from cdk_clone.cli._project import CdktfProject, find_project
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
-    project = find_project(args.app_dir)
-    stacks = project.synth(refresh=refresh)
+
+def _selected_stack(project: CdktfProject, args: argparse.Namespace, out: TextIO, *, refresh: bool) -> SynthesizedStack:
+    from cdk_clone.cli._project import CdktfProject
+
+    stacks, synthesized = project.synth_unless_unchanged(refresh=refresh)
+    if not synthesized:
+        out.write(f"{project.output.name} is up to date with the app: using the last synth\n")
     return CdktfProject.select_stack(stacks, args.stack)
 
 
-def _plan(args: argparse.Namespace, out: TextIO) -> int:
-    from cdk_clone.cli._stack_runs import plan_stack, require_cloud_access
+def _stack_command(args: argparse.Namespace, out: TextIO) -> int:
+    """plan, deploy and destroy: one synth (or none, when cdktf.out is up to date), one provider process."""
+    from cdk_clone.cli._project import find_project
+    from cdk_clone.cli._stack_runs import CommandSession, deploy_stack, destroy_stack, plan_stack, require_cloud_access
 
     require_cloud_access()
-    stack = _selected_stack(args, refresh=args.refresh)
-    plan_stack(stack, out)
-    return EXIT_OK
-
-
-def _deploy(args: argparse.Namespace, out: TextIO) -> int:
-    from cdk_clone.cli._stack_runs import deploy_stack, require_cloud_access
-
-    require_cloud_access()
-    stack = _selected_stack(args, refresh=args.refresh)
-    deploy_stack(stack, out)
-    return EXIT_OK
-
-
-def _destroy(args: argparse.Namespace, out: TextIO) -> int:
-    from cdk_clone.cli._stack_runs import destroy_stack, require_cloud_access
-
-    require_cloud_access()
-    stack = _selected_stack(args, refresh=False)
-    destroy_stack(stack, out)
+    project = find_project(args.app_dir)
+    run = {"plan": plan_stack, "deploy": deploy_stack, "destroy": destroy_stack}[args.command]
+    # The provider starts while the app synthesizes.
+    with CommandSession.open(project, progress=args.command == "deploy") as session:
+        stack = _selected_stack(project, args, out, refresh=getattr(args, "refresh", False))
+        try:
+            run(stack, out, session=session, parallelism=args.parallelism)
+        finally:
+            out.writelines(f"note: {note}\n" for note in session.notes)
     return EXIT_OK
 
 
@@ -199,9 +215,9 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
 
 _COMMANDS = {
     "synth": _synth,
-    "plan": _plan,
-    "deploy": _deploy,
-    "destroy": _destroy,
+    "plan": _stack_command,
+    "deploy": _stack_command,
+    "destroy": _stack_command,
     "verify": _verify,
     "env": _env,
     "context": _context,

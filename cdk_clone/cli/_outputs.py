@@ -100,8 +100,23 @@ def clone_outputs(outputs: dict[str, Any]) -> list[CloneOutput]:
     return found
 
 
+def _some(ids: tuple[str, ...], shown: int = 3) -> str:
+    """IDs separated by commas; a long list (a group of 100) as its first few, its last and its size."""
+    if not ids:
+        return "-"
+    if len(ids) <= shown + 1:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:shown])}, ... {ids[-1]} ({len(ids)} instances; all in `terraform output`)"
+
+
+_DETAILED_GROUPS = 3
+
+
 def render_clone_outputs(clones: list[CloneOutput]) -> list[str]:
-    """Lines describing each clone group, for the end of a deploy."""
+    """Lines describing each clone group, for the end of a deploy: a few lines each for up to three groups,
+    else one line each (a task of 20 sources), with what they all share said once."""
+    if len(clones) > _DETAILED_GROUPS:
+        return _render_compactly(clones)
     lines = []
     for clone in clones:
         asked = f" of {clone.requested_amount}" if clone.requested_amount is not None else ""
@@ -109,9 +124,37 @@ def render_clone_outputs(clones: list[CloneOutput]) -> list[str]:
             f"{clone.name}: {clone.created_amount}{asked} clone(s) of {clone.source_instance_id} "
             f"({clone.source_region} -> {clone.destination_region})"
         )
-        lines.append(f"    instances:       {', '.join(clone.instance_ids) or '-'}")
+        lines.append(f"    instances:       {_some(clone.instance_ids)}")
         lines.append(f"    instance type:   {clone.effective_instance_type or '-'}")
         lines.append(f"    image:           {clone.image_id or '-'}")
         lines.append(f"    vpc / vswitch:   {clone.vpc_id or '-'} / {clone.vswitch_id or '-'}")
         lines.append(f"    security groups: {', '.join(clone.security_group_ids) or '-'}")
+    return lines
+
+
+def _render_compactly(clones: list[CloneOutput]) -> list[str]:
+    def shared(values: set[str]) -> str | None:
+        return values.pop() if len(values) == 1 else None
+
+    network = shared({f"{c.vpc_id or '-'} / {c.vswitch_id or '-'}" for c in clones})
+    groups = shared({", ".join(c.security_group_ids) or "-" for c in clones})
+    kind = shared({c.effective_instance_type or "-" for c in clones})
+    lines = []
+    for clone in clones:
+        asked = f"/{clone.requested_amount}" if clone.requested_amount is not None else ""
+        parts = [f"{clone.created_amount}{asked} clone(s)", f"image {clone.image_id or '-'}"]
+        if kind is None:
+            parts.append(f"type {clone.effective_instance_type or '-'}")
+        if network is None:
+            parts.append(f"vpc / vswitch {clone.vpc_id or '-'} / {clone.vswitch_id or '-'}")
+        if groups is None:
+            parts.append(f"security groups {', '.join(clone.security_group_ids) or '-'}")
+        lines.append(f"{clone.name}: " + ", ".join(parts))
+    if kind is not None:
+        lines.append(f"every group: instance type {kind}")
+    if network is not None:
+        lines.append(f"every group: vpc / vswitch {network}")
+    if groups is not None:
+        lines.append(f"every group: security groups {groups}")
+    lines.append("instance IDs: `terraform output -json` in the stack directory")
     return lines

@@ -56,6 +56,8 @@ class ApplyProgress:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Where each event also goes (tests, the demo's own reporting).
     listeners: list[Callable[[dict[str, Any]], None]] = field(default_factory=list)
+    # Addresses whose lines are not printed (still counted): another view shows them (see _fleet_view).
+    quiet: set[str] = field(default_factory=set)
     _planned: int = 0
 
     @property
@@ -84,10 +86,13 @@ class ApplyProgress:
         elif kind == "apply_progress":
             hook = event.get("hook") or {}
             action = _ONGOING.get(str(hook.get("action")), "working")
-            self._line(f"       {_address(hook)}: still {action}, {int(hook.get('elapsed_seconds', 0))}s elapsed")
+            if _address(hook) not in self.quiet:
+                self._line(f"       {_address(hook)}: still {action}, {int(hook.get('elapsed_seconds', 0))}s elapsed")
         elif kind in ("apply_complete", "apply_errored"):
             hook = event.get("hook") or {}
             self.done += 1
+            if _address(hook) in self.quiet and kind == "apply_complete":
+                return
             width = len(str(max(self.total, self.done)))
             counter = f"[{self.done:>{width}}/{max(self.total, self.done)}]"
             action = str(hook.get("action"))

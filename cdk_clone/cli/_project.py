@@ -7,6 +7,7 @@ synthesizes the same way under ``cdk-clone synth``, into the same ``cdktf.out/st
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cdk_clone.cli._errors import ConfigurationError, SynthError
-from cdk_clone.lookup.context import REFRESH_ENV
+from cdk_clone.lookup.context import CONTEXT_FILE_ENV, REFRESH_ENV
 
 __all__ = ["CdktfProject", "SynthesizedStack", "find_project"]
 
@@ -88,6 +89,7 @@ class CdktfProject:
         """Run the app; return the stacks it synthesized. Raises :class:`SynthError` with the app's own error."""
         # cdktf creates the output directory but not its parents (``"output": "build/tf"``).
         self.output.mkdir(parents=True, exist_ok=True)
+        self.synth_record.unlink(missing_ok=True)
         completed = subprocess.run(
             self.app,
             shell=True,
@@ -99,7 +101,31 @@ class CdktfProject:
         )
         if completed.returncode != 0:
             raise SynthError(self.app, completed.returncode, completed.stdout, completed.stderr)
-        return self.stacks()
+        stacks = self.stacks()
+        inputs = synth_inputs(self)
+        if inputs is not None:
+            self.synth_record.write_text(json.dumps(inputs, sort_keys=True))
+        return stacks
+
+    def synth_unless_unchanged(self, *, refresh: bool = False) -> tuple[list[SynthesizedStack], bool]:
+        """The stacks of the last ``cdk-clone synth`` when nothing it read has changed since (see
+        :func:`synth_inputs`), else of a new synth; and whether it synthesized. ``refresh`` always does."""
+        if not refresh:
+            try:
+                recorded = json.loads(self.synth_record.read_text())
+            except (OSError, ValueError):
+                recorded = None
+            if recorded is not None and recorded == synth_inputs(self):
+                try:
+                    return self.stacks(), False
+                except ConfigurationError:
+                    pass
+        return self.synth(refresh=refresh), True
+
+    @property
+    def synth_record(self) -> Path:
+        """Where the inputs of the last synth are recorded (in the output directory)."""
+        return self.output / ".cdk-clone-synth.json"
 
     def stacks(self) -> list[SynthesizedStack]:
         """The stacks of the last synth, from ``<output>/manifest.json``."""
@@ -131,6 +157,66 @@ class CdktfProject:
             if stack.name == name:
                 return stack
         raise ConfigurationError(f"no stack named {name!r}; the app's stacks are: {names}")
+
+
+# Directories a synth never reads its inputs from.
+_NOT_INPUTS = {"node_modules", "__pycache__", "cdktf.out"}
+_MOST_FILES = 20_000
+# Settings that change what a synth produces (beside the files).
+_SYNTH_SETTINGS = (
+    "CDK_CLONE_ENDPOINT",
+    CONTEXT_FILE_ENV,
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+)
+
+
+def synth_inputs(project: CdktfProject) -> dict[str, Any] | None:
+    """What a synth of ``project`` reads, as recorded after it: every file of the project directory (path,
+    size, modification time; not the output, hidden directories, virtual environments or node_modules),
+    the cdk_clone package's own files, ``cdktf.json``'s app and context, the interpreter, and the settings
+    that change what look-ups find. None when the directory is too big to survey (then deploy always
+    synthesizes)."""
+    files: list[tuple[str, int, int]] = []
+    roots = [(project.directory, project.directory), (Path(__file__).resolve().parent.parent, None)]
+    for root, relative_to in roots:
+        for directory, names, file_names in os.walk(root):
+            here = Path(directory)
+            names[:] = sorted(
+                name
+                for name in names
+                if not name.startswith(".")
+                and name not in _NOT_INPUTS
+                and here / name != project.output
+                and not (here / name / "pyvenv.cfg").exists()
+            )
+            for name in sorted(file_names):
+                if name.endswith((".pyc", ".log")):
+                    continue
+                path = here / name
+                try:
+                    status = path.stat()
+                except OSError:
+                    continue
+                shown = str(path.relative_to(relative_to)) if relative_to is not None else str(path)
+                files.append((shown, status.st_size, status.st_mtime_ns))
+                if len(files) > _MOST_FILES:
+                    return None
+    context = os.environ.get(CONTEXT_FILE_ENV)
+    if context:
+        try:
+            status = Path(context).stat()
+            files.append((context, status.st_size, status.st_mtime_ns))
+        except OSError:
+            files.append((context, -1, -1))
+    digest = hashlib.sha256(json.dumps(files).encode()).hexdigest()
+    return {
+        "files": digest,
+        "app": project.app,
+        "context": project.context,
+        "python": sys.executable,
+        "settings": {name: os.environ.get(name) for name in _SYNTH_SETTINGS},
+        "cdktf": {name: value for name, value in sorted(os.environ.items()) if name.startswith("CDKTF_")},
+    }
 
 
 def find_project(directory: Path) -> CdktfProject:

@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+import json
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cdk_clone.cli._errors import ConfigurationError, DeployFailed
-from cdk_clone.cli._image_progress import ImageProgressWatcher, stack_regions
+from cdk_clone.cli._fleet_view import FleetView
 from cdk_clone.cli._outputs import CloneOutput, clone_outputs, render_clone_outputs
 from cdk_clone.cli._progress import ApplyProgress, Diagnostic
 
 if TYPE_CHECKING:
-    from cdk_clone.cli._project import SynthesizedStack
-    from cdk_clone.engine import Terraform
+    from cdk_clone.cli._project import CdktfProject, SynthesizedStack
+    from cdk_clone.engine import SharedProvider, Terraform
 
-__all__ = ["DeployReport", "deploy_stack", "destroy_stack", "plan_stack", "require_cloud_access", "terraform_for"]
+__all__ = [
+    "CommandSession",
+    "DeployReport",
+    "deploy_stack",
+    "destroy_stack",
+    "plan_stack",
+    "require_cloud_access",
+    "stack_parallelism",
+    "terraform_for",
+]
+
+# The variable the provider reads (cdk_clone.provider._progress); named here so the command does not import
+# the provider package.
+PROGRESS_FILE_ENV = "CDK_CLONE_PROGRESS_FILE"
+_TERRAFORM_DEFAULT_PARALLELISM = 10
 
 _DEMO_HINT = "(to see cdk-clone work end to end on an embedded fake cloud, run `cdk-clone demo`)"
 
@@ -30,11 +49,87 @@ def require_cloud_access() -> None:
         raise ConfigurationError(str(exc).rstrip("."), details=[_DEMO_HINT]) from None
 
 
-def terraform_for(stack: SynthesizedStack) -> Terraform:
-    """A Terraform runner in the stack's directory, with the project's own CLI configuration."""
+def terraform_for(stack: SynthesizedStack, session: CommandSession | None = None) -> Terraform:
+    """A Terraform runner in the stack's directory, with the project's own CLI configuration (and the
+    command's shared provider, when it has one)."""
     from cdk_clone.engine import Terraform, terraform_environment
 
-    return Terraform(stack.working_directory, environ=terraform_environment(dict(os.environ)))
+    environ = terraform_environment(dict(os.environ))
+    if session is not None:
+        environ.update(session.environment())
+    return Terraform(stack.working_directory, environ=environ)
+
+
+def stack_parallelism(stack: SynthesizedStack) -> int:
+    """Terraform's ``-parallelism`` for a stack: every resource of it at once (each image, copy, network
+    and group that nothing holds back starts at the same time). Terraform's own default, 10, made a
+    20-source task make its images in two waves."""
+    try:
+        config = json.loads(stack.config_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _TERRAFORM_DEFAULT_PARALLELISM
+    count = 0
+    for section in ("resource", "data"):
+        for named in (config.get(section) or {}).values():
+            count += len(named) if isinstance(named, dict) else 0
+    return max(count, 1)
+
+
+@dataclass
+class CommandSession:
+    """What every Terraform run of one ``cdk-clone`` command shares: the provider process (started once,
+    see :class:`cdk_clone.engine.SharedProvider`) and the file the provider reports progress to.
+
+    Example::
+
+        with CommandSession.open(project) as session:        # the provider starts now, beside the synth
+            stack = ...synth...
+            terraform = terraform_for(stack, session)
+    """
+
+    provider: SharedProvider | None = None
+    progress_file: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    @contextmanager
+    def open(cls, project: CdktfProject, *, progress: bool = False) -> Iterator[CommandSession]:
+        from cdk_clone.engine import SharedProvider, terraform_environment
+
+        session = cls()
+        project.output.mkdir(parents=True, exist_ok=True)
+        if progress:
+            session.progress_file = project.output / ".cdk-clone-progress.jsonl"
+            session.progress_file.write_text("")
+        environ = terraform_environment(dict(os.environ))
+        if session.progress_file is not None:
+            environ[PROGRESS_FILE_ENV] = str(session.progress_file)
+        if SharedProvider.enabled(environ):
+            session.provider = SharedProvider.launch(environ, log_path=project.output / "cdk-clone-provider.log")
+        try:
+            yield session
+        finally:
+            if session.provider is not None:
+                session.provider.stop()
+            if session.progress_file is not None:
+                session.progress_file.unlink(missing_ok=True)
+
+    def environment(self) -> dict[str, str]:
+        """What Terraform runs of this command add to their environment."""
+        from cdk_clone.engine import SharedProviderFailed
+
+        environ: dict[str, str] = {}
+        if self.progress_file is not None:
+            environ[PROGRESS_FILE_ENV] = str(self.progress_file)
+        if self.provider is not None:
+            try:
+                environ.update(self.provider.reattach_environment())
+            except SharedProviderFailed as error:
+                # Terraform then starts the provider itself, as it always could.
+                self.notes.append(f"{error}; Terraform starts the provider itself")
+                self.provider.stop()
+                self.provider = None
+        return environ
 
 
 def _diagnostics_of(error: Exception) -> list[Diagnostic]:
@@ -84,14 +179,16 @@ class DeployReport:
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
-def plan_stack(stack: SynthesizedStack, out: TextIO) -> bool:
+def plan_stack(
+    stack: SynthesizedStack, out: TextIO, *, session: CommandSession | None = None, parallelism: int | None = None
+) -> bool:
     """Print Terraform's plan; True when it has changes."""
     from cdk_clone.engine import TerraformError
 
-    terraform = terraform_for(stack)
+    terraform = terraform_for(stack, session)
     try:
-        terraform.init()
-        result = terraform.plan()
+        terraform.init_if_needed()
+        result = terraform.plan(parallelism=parallelism or stack_parallelism(stack))
     except TerraformError as exc:
         raise _failed("plan", exc, []) from None
     out.write(result.output if result.output.endswith("\n") else result.output + "\n")
@@ -101,24 +198,33 @@ def plan_stack(stack: SynthesizedStack, out: TextIO) -> bool:
     return bool(result.changes)
 
 
-def deploy_stack(stack: SynthesizedStack, out: TextIO) -> DeployReport:
-    """init + apply with live progress; print and return the clones' outputs."""
+def deploy_stack(
+    stack: SynthesizedStack, out: TextIO, *, session: CommandSession | None = None, parallelism: int | None = None
+) -> DeployReport:
+    """init (when needed) + apply with live progress; print and return the clones' outputs."""
     from cdk_clone.engine import TerraformError
 
-    terraform = terraform_for(stack)
-    progress = ApplyProgress(out=out)
-    out.write(f"Deploying stack {stack.name}\n")
+    terraform = terraform_for(stack, session)
+    started = time.monotonic()
+    chosen = parallelism or stack_parallelism(stack)
+    out.write(f"Deploying stack {stack.name} (parallelism {chosen})\n")
     out.flush()
+    view = FleetView.for_stack(stack.config_file, out, progress_file=session.progress_file if session else None)
+    progress = view.apply
     try:
-        terraform.init()
-        with ImageProgressWatcher(stack_regions(stack.config_file), out):
-            terraform.apply(auto_approve=True, on_event=progress)
+        terraform.init_if_needed()
+        with view:
+            terraform.apply(auto_approve=True, on_event=view, parallelism=chosen)
         outputs = terraform.output_json()
     except TerraformError as exc:
         raise _failed("deploy", exc, progress.diagnostics) from None
     clones = clone_outputs(outputs)
     report = DeployReport(clones=clones, warnings=progress.warnings, outputs=outputs)
-    out.write(f"\nDeployed stack {stack.name}: {progress.done} change(s) applied.\n")
+    out.write(
+        f"\nDeployed stack {stack.name}: {progress.done} change(s) applied in {time.monotonic() - started:.1f}s.\n"
+    )
+    if view.rows:
+        out.write(view.summary(created=sum(clone.created_amount for clone in clones)) + "\n")
     if clones:
         out.write("\n".join(render_clone_outputs(clones)) + "\n")
     if report.warnings:
@@ -128,17 +234,19 @@ def deploy_stack(stack: SynthesizedStack, out: TextIO) -> DeployReport:
     return report
 
 
-def destroy_stack(stack: SynthesizedStack, out: TextIO) -> int:
-    """init + destroy with live progress; returns how many resources were destroyed."""
+def destroy_stack(
+    stack: SynthesizedStack, out: TextIO, *, session: CommandSession | None = None, parallelism: int | None = None
+) -> int:
+    """init (when needed) + destroy with live progress; returns how many resources were destroyed."""
     from cdk_clone.engine import TerraformError
 
-    terraform = terraform_for(stack)
+    terraform = terraform_for(stack, session)
     progress = ApplyProgress(out=out)
     out.write(f"Destroying stack {stack.name}\n")
     out.flush()
     try:
-        terraform.init()
-        terraform.destroy(on_event=progress)
+        terraform.init_if_needed()
+        terraform.destroy(on_event=progress, parallelism=parallelism or stack_parallelism(stack))
     except TerraformError as exc:
         raise _failed("destroy", exc, progress.diagnostics) from None
     out.write(f"Destroyed stack {stack.name}: {progress.done} resource(s) removed.\n")

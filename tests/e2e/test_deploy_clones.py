@@ -198,7 +198,9 @@ def test_images_not_kept_leave_no_image_and_no_later_change(cloud: CloudView, tm
     _destroy(app)
 
 
-def test_a_task_of_two_sources_shares_the_network_and_group_replicas(cloud: CloudView, tmp_path: Path) -> None:
+def test_a_task_of_two_sources_shares_the_network_and_group_replicas(
+    cloud: CloudView, tmp_path: Path, fake_cloud: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first, second = _source(cloud), _source(cloud, SECOND_SOURCE_ID)
     assert (first.vpc_id, first.vswitch_id) == (second.vpc_id, second.vswitch_id)
     before = cloud.world()
@@ -206,7 +208,21 @@ def test_a_task_of_two_sources_shares_the_network_and_group_replicas(cloud: Clou
         CloneTask(stack, "task", sources=["{first.instance_id}", "{second.instance_id}"], source_region="cn-hangzhou",
                   destination_region="cn-beijing", amount=1, include_instance_data=True)
     """)
-    _deploy(app)
+    # Synth reads the sources together: what they share (VPC, vSwitch, group, image) once.
+    mark = len(fake_cloud.calls())
+    assert run_cdk_clone("synth", "-C", str(app)).code == 0
+    synth_calls = [c["action"] for c in fake_cloud.calls()[mark:]]
+    for action in ("DescribeInstances", "DescribeVpcs", "DescribeVSwitches", "DescribeSecurityGroupAttribute"):
+        assert synth_calls.count(action) == 1, (action, synth_calls)
+    # The deploy uses that synth, and one provider process for every Terraform run and both regions.
+    log = tmp_path / "terraform.log"
+    monkeypatch.setenv("TF_LOG", "debug")
+    monkeypatch.setenv("TF_LOG_PATH", str(log))
+    out = _deploy(app)
+    monkeypatch.delenv("TF_LOG")
+    assert "cdktf.out is up to date with the app: using the last synth" in out
+    assert "starting plugin" not in log.read_text(), "Terraform started no provider process"
+    assert "2 source(s): 2 of 2 clone(s) created, 2 image(s), 2 copy(ies), in " in out
 
     new_vpcs = set(cloud.vpcs("cn-beijing")) - set(before["cn-beijing"]["vpcs"])
     new_vswitches = set(cloud.vswitches("cn-beijing")) - set(before["cn-beijing"]["vswitches"])
@@ -220,9 +236,13 @@ def test_a_task_of_two_sources_shares_the_network_and_group_replicas(cloud: Clou
     assert set(clones) == {first.instance_id, second.instance_id}
     assert {i for c in clones.values() for i in c["instance_ids"]} == new_instances
 
+    mark = len(fake_cloud.calls())
     verify = run_cdk_clone("verify", "-C", str(app))
     assert verify.code == 0, verify.out + verify.err
     assert f"cdk_clone_task/{first.instance_id}" in verify.out and f"cdk_clone_task/{second.instance_id}" in verify.out
+    verify_calls = [c["action"] for c in fake_cloud.calls()[mark:]]
+    for action in ("DescribeVpcs", "DescribeVSwitches", "DescribeSecurityGroupAttribute"):
+        assert verify_calls.count(action) == 1, (action, verify_calls)
     _destroy(app)
     assert cloud.world() == before
 
