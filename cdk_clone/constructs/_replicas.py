@@ -7,12 +7,13 @@ VPC get one VPC replica, one vSwitch replica per source vSwitch and one replica 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ipaddress
+from collections.abc import Mapping, Sequence
 
 from cdk_clone._cdktf import Construct
 from cdk_clone.bindings import EcsCloneProvider
 from cdk_clone.constructs.errors import CloneConfigurationError
-from cdk_clone.constructs.network import VpcReplica, VSwitchReplica
+from cdk_clone.constructs.network import VpcReplica, VSwitchReplica, replica_vswitch_cidr
 from cdk_clone.constructs.security_group import SecurityGroupReplica
 from cdk_clone.lookup.snapshot import SecurityGroupSnapshot, SourceInstance
 
@@ -46,8 +47,14 @@ def _creation_order(groups: Sequence[SecurityGroupSnapshot]) -> list[SecurityGro
 class ReplicaPool:
     """Replicas made on demand, once each, under ``owner``."""
 
-    def __init__(self, owner: Construct, sources: Sequence[SourceInstance]) -> None:
+    def __init__(
+        self, owner: Construct, sources: Sequence[SourceInstance], amounts: Mapping[str, int] | None = None
+    ) -> None:
         self._owner = owner
+        # Every source this pool serves, and how many clones each gets (what a vSwitch replica must hold).
+        self._sources = list(sources)
+        self._amounts = dict(amounts or {})
+        self._vswitch_cidrs: dict[str, str] = {}
         # Every group of every source, once, by source VPC: a rule may name any group of the same VPC.
         self._groups_by_vpc: dict[str | None, list[SecurityGroupSnapshot]] = {}
         seen: set[str] = set()
@@ -80,9 +87,11 @@ class ReplicaPool:
         return replica
 
     def vswitch(
-        self, source: SourceInstance, vpc: VpcReplica, zone_id: str, provider: EcsCloneProvider
+        self, source: SourceInstance, vpc: VpcReplica, zone_id: str, provider: EcsCloneProvider, *, amount: int = 1
     ) -> VSwitchReplica:
-        """The replica of ``source``'s vSwitch (same CIDR block) in ``vpc`` and ``zone_id``."""
+        """The replica of ``source``'s vSwitch in ``vpc`` and ``zone_id``: the same CIDR block, or a wider one
+        when the clones of every source of the pool in that vSwitch need it (``amount``: the clones of
+        ``source``, when the pool was not told)."""
         if source.vswitch_id is None or source.vswitch_cidr_block is None:
             raise CloneConfigurationError(
                 f"source instance {source.instance_id} has no vSwitch CIDR block in its snapshot: refresh the "
@@ -90,17 +99,53 @@ class ReplicaPool:
             )
         replica = self._vswitches.get(source.vswitch_id)
         if replica is None:
+            self._amounts.setdefault(source.instance_id, amount)
+            if source not in self._sources:
+                self._sources.append(source)
             replica = VSwitchReplica(
                 self._owner,
                 f"VSwitchReplica-{source.vswitch_id}",
                 source_vswitch_id=source.vswitch_id,
-                cidr_block=source.vswitch_cidr_block,
+                cidr_block=self._vswitch_cidr(source),
                 vpc_id=vpc.vpc_id,
                 zone_id=zone_id,
                 provider=provider,
             )
             self._vswitches[source.vswitch_id] = replica
         return replica
+
+    def _vswitch_cidr(self, source: SourceInstance) -> str:
+        """The CIDR block of the replica of ``source``'s vSwitch, planned with every other vSwitch replica of
+        the same VPC replica, so that none of them, widened or not, overlaps another."""
+        assert source.vswitch_id is not None and source.vswitch_cidr_block is not None
+        if source.vswitch_id in self._vswitch_cidrs:
+            return self._vswitch_cidrs[source.vswitch_id]
+        neighbours = [s for s in self._sources if s.vpc_id == source.vpc_id and s.vswitch_cidr_block]
+        members: dict[str, tuple[str, int]] = {}
+        for member in neighbours:
+            assert member.vswitch_id is not None and member.vswitch_cidr_block is not None
+            cidr, clones = members.get(member.vswitch_id, (member.vswitch_cidr_block, 0))
+            members[member.vswitch_id] = (cidr, clones + self._amounts.get(member.instance_id, 1))
+        planned: dict[str, str] = {}
+        for vswitch_id, (cidr, clones) in sorted(members.items()):
+            planned[vswitch_id] = replica_vswitch_cidr(
+                source_vswitch_id=vswitch_id,
+                source_cidr=cidr,
+                vpc_cidr=source.vpc_cidr_block or cidr,
+                clones=clones,
+                others=[(other, members[other][0]) for other in sorted(members) if other != vswitch_id],
+            )
+        widened = sorted(planned.items())
+        for index, (first, first_cidr) in enumerate(widened):
+            for second, second_cidr in widened[index + 1 :]:
+                if ipaddress.ip_network(first_cidr).overlaps(ipaddress.ip_network(second_cidr)):
+                    raise CloneConfigurationError(
+                        f"the replicas of {first} and {second} must be widened to {first_cidr} and {second_cidr} "
+                        "to hold their clones, and these blocks overlap in the VPC replica: give "
+                        "destination_vpc_id and destination_vswitch_id, or clone fewer instances"
+                    )
+        self._vswitch_cidrs.update(planned)
+        return planned[source.vswitch_id]
 
     def security_group_ids(
         self, source: SourceInstance, vpc_id: str, vpc_key: str, provider: EcsCloneProvider

@@ -77,17 +77,23 @@ class CloneTask(Construct):
                 "context_file": context_file,
             },
         )
-        snapshots = [
-            s if isinstance(s, SourceInstance) else SourceInstance.lookup(s, _region(props), context_file=context_file)
-            for s in props.sources
-        ]
+        # Sources given by ID are looked up together: what they share (VPC, vSwitch, groups) is read once.
+        by_id = [s for s in props.sources if not isinstance(s, SourceInstance)]
+        looked_up: dict[str, SourceInstance] = {}
+        if by_id:
+            # Imported here: the look-up pulls in the API client, which apps giving explicit snapshots never need.
+            from cdk_clone.lookup import context
+
+            found = context.lookup_source_instances(by_id, _region(props), context_file=context_file)
+            looked_up = dict(zip(by_id, found, strict=True))
+        snapshots = [s if isinstance(s, SourceInstance) else looked_up[s] for s in props.sources]
         create_construct(self, scope, id)
         adopt(self, scope, id)
         self.props = props
         self.sources = snapshots
         # Found by each InstanceClone child through its scope: one pool, so replicas are shared; and the
         # children leave their outputs to the task's one.
-        self.replica_pool = ReplicaPool(self, snapshots)
+        self.replica_pool = ReplicaPool(self, snapshots, {s.instance_id: props.amount for s in snapshots})
         setattr(self, COLLECTS_CLONE_OUTPUTS, True)
         self.clones: list[InstanceClone] = [
             InstanceClone(self, snapshot.instance_id, source=snapshot, **props.options()) for snapshot in snapshots

@@ -135,7 +135,9 @@ class InstanceClone(Construct):
         self.props = props
         self.source = resolved
         pool = getattr(scope, "replica_pool", None)
-        self._compose(owner, resolved, props, pool if isinstance(pool, ReplicaPool) else ReplicaPool(self, [resolved]))
+        if not isinstance(pool, ReplicaPool):
+            pool = ReplicaPool(self, [resolved], {resolved.instance_id: props.amount})
+        self._compose(owner, resolved, props, pool)
         # In a CloneTask, the task declares one output holding every clone's ``output_value``: one output
         # element instead of one per source, each a few round trips to the jsii runtime.
         self.output: TerraformOutput | None = (
@@ -254,7 +256,10 @@ class InstanceClone(Construct):
             return source.vpc_id, source.vswitch_id, source.vpc_id
         zone_id = props.destination_zone_id or _first_zone(owner, self.destination_region, props.context_file)
         vpc = pool.vpc(source, provider)
-        vswitch = pool.vswitch(source, vpc, zone_id, provider)
+        try:
+            vswitch = pool.vswitch(source, vpc, zone_id, provider, amount=props.amount)
+        except CloneConfigurationError as error:
+            raise CloneConfigurationError(f"{owner}: {error}") from None
         self.vpc_replica = vpc
         self.vswitch_replica = vswitch
         return vpc.vpc_id, vswitch.vswitch_id, f"replica-of-{vpc.source_vpc_id}"

@@ -44,6 +44,7 @@ __all__ = [
     "ContextFileError",
     "default_context_path",
     "lookup_source_instance",
+    "lookup_source_instances",
     "lookup_zone_ids",
     "source_instance_key",
     "zones_key",
@@ -125,6 +126,13 @@ class ContextFile:
         with _lock:
             data = self.read()
             data[key] = value
+            self._write(data)
+
+    def put_many(self, entries: dict[str, Any]) -> None:
+        """Store every entry of ``entries`` in one rewrite of the file."""
+        with _lock:
+            data = self.read()
+            data.update(entries)
             self._write(data)
 
     def remove(self, key: str) -> bool:
@@ -221,6 +229,45 @@ def lookup_source_instance(
         fetch=lambda: read_source_instance(_client(region_id, client), region_id, instance_id),
         dump=lambda snapshot: snapshot.model_dump(mode="json"),
     )
+
+
+def lookup_source_instances(
+    instance_ids: list[str],
+    region_id: str,
+    *,
+    context_file: Path | None = None,
+    refresh: bool = False,
+    client: AlibabaCloudClient | None = None,
+) -> list[SourceInstance]:
+    """The snapshots of several sources of one region, in order: as :func:`lookup_source_instance`, but the
+    ones not cached are read together (one DescribeInstances per 100, and each VPC, vSwitch, security group
+    and image they share read once: see :class:`~cdk_clone.lookup.reader.SourceReader`), then cached in one
+    write of the context file."""
+    from cdk_clone.lookup.reader import SourceReader
+
+    context = ContextFile(context_file)
+    keys = {instance_id: source_instance_key(region_id, instance_id) for instance_id in instance_ids}
+    found: dict[str, SourceInstance] = {}
+    cached = context.read()
+    for instance_id, key in keys.items():
+        refresh_key = (str(context.path.resolve()), key)
+        if refresh or (_refresh_from_environment() and refresh_key not in _refreshed_keys):
+            continue
+        if cached.get(key) is not None:
+            try:
+                found[instance_id] = SourceInstance.model_validate(cached[key])
+            except ValueError:
+                raise ContextFileError(
+                    f"context entry {key!r} in {context.path} is not usable: remove it with "
+                    f"`cdk-clone context --clear {key}` and synth again"
+                ) from None
+    missing = [instance_id for instance_id in keys if instance_id not in found]
+    if missing:
+        read = SourceReader(_client(region_id, client), region_id).read(missing)
+        context.put_many({keys[i]: read[i].model_dump(mode="json") for i in missing})
+        _refreshed_keys.update((str(context.path.resolve()), keys[i]) for i in missing)
+        found.update(read)
+    return [found[instance_id] for instance_id in instance_ids]
 
 
 def _zone_list(value: Any) -> list[str]:

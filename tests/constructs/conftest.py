@@ -105,6 +105,7 @@ def no_lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         raise AssertionError(f"unexpected look-up {args} {kwargs}")
 
     monkeypatch.setattr("cdk_clone.lookup.context.lookup_source_instance", refuse)
+    monkeypatch.setattr("cdk_clone.lookup.context.lookup_source_instances", refuse)
     monkeypatch.setattr("cdk_clone.lookup.context.lookup_zone_ids", refuse)
     return calls
 

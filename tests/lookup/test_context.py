@@ -126,3 +126,35 @@ def test_writes_leave_no_temporary_files(client: AlibabaCloudClient, context_fil
     lookup_source_instance(DEMO_SOURCE_INSTANCE_ID, SOURCE_REGION, context_file=context_file, client=client)
     ContextFile(context_file).remove(source_instance_key(SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID))
     assert [p.name for p in context_file.parent.iterdir()] == [context_file.name]
+
+
+def test_sources_looked_up_together_read_what_they_share_once(
+    client: AlibabaCloudClient, context_file: Path, fake_cloud: Any
+) -> None:
+    from cdk_clone.lookup.context import lookup_source_instances
+    from fake_api.seeds import DEMO_IMAGE_ID, DEMO_SECURITY_GROUP_ID, DEMO_VSWITCH_ID
+
+    others = [
+        fake_cloud.cloud.seed_instance(
+            SOURCE_REGION,
+            vswitch_id=DEMO_VSWITCH_ID,
+            security_group_ids=[DEMO_SECURITY_GROUP_ID],
+            image_id=DEMO_IMAGE_ID,
+            private_ip=f"192.168.1.{50 + n}",
+        )
+        for n in range(3)
+    ]
+    wanted = [DEMO_SOURCE_INSTANCE_ID, *others]
+    before = len(fake_cloud.calls())
+    sources = lookup_source_instances(wanted, SOURCE_REGION, context_file=context_file, client=client)
+    assert [s.instance_id for s in sources] == wanted
+    calls = [c["action"] for c in fake_cloud.calls()[before:]]
+    # One DescribeInstances for the four; the VPC, vSwitch, group and image they share once; disks per source.
+    assert sorted(calls) == sorted(
+        ["DescribeInstances", "DescribeVpcs", "DescribeVSwitches", "DescribeSecurityGroupAttribute", "DescribeImages"]
+        + ["DescribeDisks"] * 4
+    )
+    assert set(json.loads(context_file.read_text())) == {source_instance_key(SOURCE_REGION, i) for i in wanted}
+    again = len(fake_cloud.calls())
+    assert lookup_source_instances(wanted, SOURCE_REGION, context_file=context_file, client=client) == sources
+    assert len(fake_cloud.calls()) == again, "cached: no call"
