@@ -136,16 +136,7 @@ def _serve_for_debugging(server: grpc.Server, address: str, socket_path: str, fu
     # Flushed: whoever started it may be reading a pipe.
     print("Running in dev mode\n", flush=True)
     server.add_insecure_port(address)
-    reattach = {
-        full_name: {
-            "Protocol": "grpc",
-            "ProtocolVersion": _TERRAFORM_PROTOCOL,
-            "Pid": os.getpid(),
-            "Test": True,
-            "Addr": {"Network": "unix", "String": socket_path},
-        }
-    }
-    print(f"\texport TF_REATTACH_PROVIDERS='{json.dumps(reattach)}'", flush=True)
+    print(f"\texport TF_REATTACH_PROVIDERS='{_reattach_value(full_name, 'unix', socket_path)}'", flush=True)
     server.start()
     server.wait_for_termination()
 
@@ -185,16 +176,7 @@ def _serve_shared(server: grpc.Server, servicer: Any, full_name: str) -> None:
         sys.stderr.write("--shared needs /proc/net/tcp (Linux) to tell its own user's connections apart\n")
         sys.exit(2)
     servicer.admit = lambda peer: same_user_peer(peer, port)
-    reattach = {
-        full_name: {
-            "Protocol": "grpc",
-            "ProtocolVersion": _TERRAFORM_PROTOCOL,
-            "Pid": os.getpid(),
-            # Test: Terraform leaves the process running when it is done with it.
-            "Test": True,
-            "Addr": {"Network": "tcp", "String": f"127.0.0.1:{port}"},
-        }
-    }
+    reattach = _reattach_value(full_name, "tcp", f"127.0.0.1:{port}")
     server.start()
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
@@ -204,13 +186,28 @@ def _serve_shared(server: grpc.Server, servicer: Any, full_name: str) -> None:
         done.set()
 
     threading.Thread(target=watch_owner, daemon=True).start()
-    sys.stdout.write(json.dumps(reattach) + "\n")
+    sys.stdout.write(reattach + "\n")
     sys.stdout.flush()
     try:
         done.wait()
     except KeyboardInterrupt:
         pass  # Ctrl-C reaches the whole process group: the owner ends the run
     server.stop(grace=0.5)
+
+
+def _reattach_value(full_name: str, network: str, address: str) -> str:
+    """The ``TF_REATTACH_PROVIDERS`` value naming this process at ``address``."""
+    reattach = {
+        full_name: {
+            "Protocol": "grpc",
+            "ProtocolVersion": _TERRAFORM_PROTOCOL,
+            "Pid": os.getpid(),
+            # Test: Terraform leaves the process running when it is done with it.
+            "Test": True,
+            "Addr": {"Network": network, "String": address},
+        }
+    }
+    return json.dumps(reattach)
 
 
 def same_user_peer_available() -> bool:
