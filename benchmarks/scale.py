@@ -8,6 +8,8 @@ Two parts, each printing its figures beside its targets:
   least any tool could take; target <= 1.3 x it + 10 s); the API calls of deploy and destroy per action
   against the minimum the job needs (target <= 1.2 x apart from polls) and the polls per waiting object
   (target <= 10); the peak memory (VmHWM) of every provider process and of the fake.
+* **starts** (``--starts``): the provider processes each command starts (synth, deploy, plan, verify,
+  destroy of a 1 x 1 job): by Terraform, from its debug log, and by cdk-clone (its shared process).
 * **growth** (``--growth``): 1x1, 1x10, 1x100, 5x10, 20x10 and 20x100 on the ``fast`` profile: deploy and
   destroy wall times and calls, beside the Terraform-core floor measured in the same run: the same
   resource graph (same count, same dependencies) made of ``terraform_data`` resources, which need no
@@ -16,7 +18,7 @@ Two parts, each printing its figures beside its targets:
 Nothing here is a test: it prints what it measures, including targets that are not met.
 
     .venv/bin/python benchmarks/scale.py [--sources 20] [--clones 100] [--profile realistic]
-    .venv/bin/python benchmarks/scale.py --growth [--skip-scale]
+    .venv/bin/python benchmarks/scale.py --growth --starts [--skip-scale]
 """
 
 from __future__ import annotations
@@ -155,12 +157,16 @@ def _status_kib(pid: int, field_name: str) -> int | None:
     return None
 
 
-def _is_provider(pid: int) -> bool:
+def _provider_kind(pid: int) -> str | None:
+    """"shared" for cdk-clone's own provider process, "terraform" for one Terraform started, else None."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return b"cdk_clone.provider" in cmdline.read()
+            words = cmdline.read().split(b"\0")
     except OSError:
-        return False
+        return None
+    if b"cdk_clone.provider" not in words:
+        return None
+    return "shared" if b"--shared" in words else "terraform"
 
 
 class PeakMemory:
@@ -169,6 +175,7 @@ class PeakMemory:
     def __init__(self, fake_pid: int) -> None:
         self.fake_pid = fake_pid
         self.providers: dict[int, int] = {}
+        self.shared: set[int] = set()
         self.fake = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -189,10 +196,13 @@ class PeakMemory:
     def _sample(self) -> None:
         self.fake = max(self.fake, _status_kib(self.fake_pid, "VmHWM") or 0)
         for entry in os.listdir("/proc"):
-            if entry.isdigit() and _is_provider(int(entry)):
+            kind = _provider_kind(int(entry)) if entry.isdigit() else None
+            if kind is not None:
                 peak = _status_kib(int(entry), "VmHWM")
                 if peak:
                     self.providers[int(entry)] = max(self.providers.get(int(entry), 0), peak)
+                if kind == "shared":
+                    self.shared.add(int(entry))
 
 
 # ---- running cdk-clone ------------------------------------------------------------------------------------
@@ -210,6 +220,8 @@ class Step:
     seconds: float
     calls: list[dict[str, Any]]
     output: str
+    terraform_starts: int | None = None  # provider processes Terraform started (from its debug log)
+    shared_starts: int | None = None  # provider processes cdk-clone started (seen running)
 
     @property
     def by_action(self) -> collections.Counter[str]:
@@ -245,8 +257,14 @@ def cdk_clone_environment(fake: FakeProcess) -> dict[str, str]:
     return environ
 
 
-def run_step(name: str, app_dir: Path, environ: dict[str, str], fake: FakeProcess, *extra: str) -> Step:
+def run_step(
+    name: str, app_dir: Path, environ: dict[str, str], fake: FakeProcess, *extra: str, trace: Path | None = None
+) -> Step:
+    """Run ``cdk-clone <name>``; with ``trace``, Terraform writes its debug log there (to count the
+    provider processes it starts: that slows it a little, so timed runs go without)."""
     command = [str(Path(sys.executable).parent / "cdk-clone"), name, "-C", str(app_dir), *extra]
+    if trace is not None:
+        environ = {**environ, "TF_LOG": "debug", "TF_LOG_PATH": str(trace)}
     started = time.perf_counter()
     completed = subprocess.run(command, env=environ, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
@@ -257,7 +275,11 @@ def run_step(name: str, app_dir: Path, environ: dict[str, str], fake: FakeProces
             f"cdk-clone {name} failed (exit {completed.returncode}) after {seconds:.1f} s: "
             f"{(errors or completed.stderr.strip().splitlines()[-1:] or ['?'])[0]}"
         )
-    return Step(name, seconds, calls, completed.stdout + completed.stderr)
+    step = Step(name, seconds, calls, completed.stdout + completed.stderr)
+    if trace is not None:
+        lines = trace.read_text().splitlines() if trace.exists() else []
+        step.terraform_starts = sum("starting plugin" in line and "ecsclone" in line for line in lines)
+    return step
 
 
 def run_job(sources: int, clones: int, profile: str, keep: Path | None = None) -> Job:
@@ -298,6 +320,33 @@ def run_job(sources: int, clones: int, profile: str, keep: Path | None = None) -
         finally:
             fake.stop()
     return job
+
+
+def count_starts(profile: str) -> list[Step]:
+    """Each command of a 1 x 1 job, with the provider processes it started: by Terraform (its debug log)
+    and by cdk-clone (the shared process, seen running)."""
+    world, source_ids = world_with_sources(1)
+    steps: list[Step] = []
+    with tempfile.TemporaryDirectory(prefix="cdk-clone-starts-") as temp:
+        workdir = Path(temp)
+        fake = FakeProcess(world, workdir)
+        try:
+            fake.set_profile(profile)
+            app_dir = workdir / "app"
+            app_dir.mkdir()
+            (app_dir / "cdktf.json").write_text(json.dumps({"language": "python", "app": "python main.py"}))
+            (app_dir / "main.py").write_text(
+                APP.format(sources=source_ids, source_region=DEMO_REGION_ID, destination=DESTINATION, amount=1)
+            )
+            environ = cdk_clone_environment(fake)
+            for name in ("synth", "deploy", "plan", "verify", "destroy"):
+                with PeakMemory(fake.process.pid) as seen:
+                    step = run_step(name, app_dir, environ, fake, trace=workdir / f"{name}.log")
+                step.shared_starts = len(seen.shared)
+                steps.append(step)
+        finally:
+            fake.stop()
+    return steps
 
 
 # ---- the Terraform-core floor -----------------------------------------------------------------------------
@@ -481,6 +530,14 @@ def print_growth(jobs: list[Job]) -> None:
     print("  floor = terraform init + apply of the same graph of terraform_data resources; target deploy <= 3 x floor")
 
 
+def print_starts(steps: list[Step]) -> None:
+    print("provider processes started per command (1 x 1 job, cross-region: two provider configurations)")
+    print(f"  {'command':<9}{'by Terraform':>14}{'by cdk-clone':>14}{'total':>7}{'wall s':>8}")
+    for step in steps:
+        terraform, shared = step.terraform_starts or 0, step.shared_starts or 0
+        print(f"  {step.name:<9}{terraform:>14}{shared:>14}{terraform + shared:>7}{step.seconds:>8.1f}")
+
+
 @contextmanager
 def _section(title: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -496,7 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", choices=sorted(PROFILES), default="realistic")
     parser.add_argument("--growth", action="store_true", help="also run the growth table on the fast profile")
     parser.add_argument("--growth-profile", choices=sorted(PROFILES), default="fast")
-    parser.add_argument("--skip-scale", action="store_true", help="only the growth table")
+    parser.add_argument("--skip-scale", action="store_true", help="not the scale job (only the other parts asked)")
+    parser.add_argument("--starts", action="store_true", help="also count provider starts per command")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="copy the scale job's app directory here")
     parser.add_argument("--show-output", action="store_true", help="print the deploy's output")
     options = parser.parse_args(argv)
@@ -507,6 +565,9 @@ def main(argv: list[str] | None = None) -> int:
             if options.show_output:
                 print(job.steps["deploy"].output)
             print_scale(job)
+    if options.starts:
+        with _section("provider starts per command"):
+            print_starts(count_starts(options.growth_profile))
     if options.growth:
         with _section("growth"):
             jobs = []
