@@ -37,6 +37,7 @@ from fake_api.dispatch import dispatch
 from fake_api.exceptions import FakeApiError, InternalError, MissingParameter, ServiceUnavailable, Throttling
 from fake_api.faults import Fault, FaultInjector
 from fake_api.models import FakeCloud
+from fake_api.models.profiles import DEFAULT_PROFILE
 from fake_api.rendering import (
     JSON_CONTENT_TYPE,
     XML_CONTENT_TYPE,
@@ -107,15 +108,24 @@ def endpoint_of(app: Flask) -> FakeEndpoint:
     return endpoint
 
 
-def create_app(cloud: FakeCloud | None = None, *, seed: str | dict[str, Any] | None = "demo") -> Flask:
+def create_app(
+    cloud: FakeCloud | None = None,
+    *,
+    seed: str | dict[str, Any] | None = "demo",
+    profile: str = DEFAULT_PROFILE,
+    time_scale: float = 1.0,
+) -> Flask:
     """A Flask app serving ECS and VPC on ``/`` and the control API on ``/_fake/``.
 
-    ``cloud`` is used as is when given; otherwise a new FakeCloud is built from ``seed``.
+    ``cloud`` is used as is when given; otherwise a new FakeCloud is built from ``seed``, with the time
+    ``profile`` (``fast`` by default: see :mod:`fake_api.models.profiles`) scaled by ``time_scale``.
     """
     from fake_api.control import control_api  # control imports this module's FakeEndpoint
 
+    if cloud is None:
+        cloud = FakeCloud(seed=seed, profile=profile, time_scale=time_scale)
     app = _FakeApiFlask("fake_api")
-    app.extensions[_EXTENSION_KEY] = FakeEndpoint(cloud if cloud is not None else FakeCloud(seed=seed))
+    app.extensions[_EXTENSION_KEY] = FakeEndpoint(cloud)
     app.add_url_rule("/", "rpc", _rpc_view, methods=["GET", "POST"])
     app.register_blueprint(control_api)
     return app

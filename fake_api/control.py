@@ -11,6 +11,7 @@ a bad request gets HTTP 400 ``{"error": "<what is wrong and what to send>"}``. d
     POST   /_fake/stock        {"region", "zone", "instance_type", "status_category"}
     POST   /_fake/quota        {"region", "instances", "access_key_id"?}
     POST   /_fake/transitions  {"kind", "mode", "value"?}
+    GET    /_fake/profile      POST /_fake/profile {"name": "instant"|"fast"|"realistic", "time_scale"?}
     GET    /_fake/calls[?action=A]   DELETE /_fake/calls
 """
 
@@ -181,6 +182,23 @@ def set_transition() -> Response:
     with cloud.lock:
         cloud.set_transition(body["kind"], body["mode"], body.get("value", 0))
     return jsonify(ok=True)
+
+
+@control_api.get("/profile")
+def get_profile() -> Response:
+    cloud = _endpoint().cloud
+    with cloud.lock:
+        profile, overrides = cloud.profile, {kind: s.to_record() for kind, s in sorted(cloud.transitions.items())}
+    return jsonify(**profile.to_record(), seconds=profile.durations(), overrides=overrides)
+
+
+@control_api.post("/profile")
+@_answers_bad_requests
+def set_profile() -> Response:
+    body = _json_object(required=("name",))
+    cloud = _endpoint().cloud
+    cloud.set_profile(body["name"], body.get("time_scale", 1.0))
+    return jsonify(ok=True, **cloud.profile.to_record(), seconds=cloud.profile.durations())
 
 
 @control_api.get("/calls")

@@ -12,6 +12,13 @@ Installed with the package (entry point ``pytest11``), so any test can ask for t
 One server is started per test session (starting one per test would dominate the run time); before
 each test its state is reset to the seed and its faults and call log are cleared, so tests stay
 independent of each other.
+
+Asynchronous operations take the ``fast`` profile's time (a few hundred milliseconds to a few seconds), as a
+client sees them on Alibaba Cloud, only shorter. A test that wants another profile says so with a marker::
+
+    @pytest.mark.fake_profile("instant")                        # everything done when the call returns
+    @pytest.mark.fake_profile("realistic", time_scale=1 / 60)   # an image in 10 s, a launch in 4 s
+    def test_something(fake_cloud): ...
 """
 
 from __future__ import annotations
@@ -24,7 +31,25 @@ import pytest
 if TYPE_CHECKING:  # the server module imports Flask: only load it when a fixture is actually used
     from fake_api.server import RunningFake
 
-__all__ = ["fake_cloud", "fake_cloud_empty"]
+__all__ = ["fake_cloud", "fake_cloud_empty", "pytest_configure"]
+
+PROFILE_MARKER = "fake_profile"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{PROFILE_MARKER}(name, time_scale=1.0): the fake_cloud fixtures use this time profile "
+        "(instant, fast or realistic) instead of fast",
+    )
+
+
+def _reset(server: RunningFake, seed: str, request: pytest.FixtureRequest) -> RunningFake:
+    server.reset(seed=seed)
+    marker = request.node.get_closest_marker(PROFILE_MARKER)
+    if marker is not None:
+        server.set_profile(*marker.args, **marker.kwargs)
+    return server
 
 
 @pytest.fixture(scope="session")
@@ -36,14 +61,13 @@ def _fake_cloud_server() -> Iterator[RunningFake]:
 
 
 @pytest.fixture
-def fake_cloud(_fake_cloud_server: RunningFake) -> RunningFake:
-    """The session's fake cloud on loopback, reset to the ``demo`` seed, no faults, empty call log."""
-    _fake_cloud_server.reset(seed="demo")
-    return _fake_cloud_server
+def fake_cloud(_fake_cloud_server: RunningFake, request: pytest.FixtureRequest) -> RunningFake:
+    """The session's fake cloud on loopback, reset to the ``demo`` seed, no faults, empty call log, ``fast``
+    profile (or the ``fake_profile`` marker's)."""
+    return _reset(_fake_cloud_server, "demo", request)
 
 
 @pytest.fixture
-def fake_cloud_empty(_fake_cloud_server: RunningFake) -> RunningFake:
+def fake_cloud_empty(_fake_cloud_server: RunningFake, request: pytest.FixtureRequest) -> RunningFake:
     """The same server as ``fake_cloud``, reset to the ``empty`` seed (regions and catalogue, no resources)."""
-    _fake_cloud_server.reset(seed="empty")
-    return _fake_cloud_server
+    return _reset(_fake_cloud_server, "empty", request)

@@ -39,6 +39,7 @@ from fake_api.app import FakeEndpoint, create_app, endpoint_of
 from fake_api.calllog import CallLog
 from fake_api.faults import FaultInjector
 from fake_api.models import FakeCloud
+from fake_api.models.profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
     import httpx
@@ -393,8 +394,12 @@ class RunningFake:
         return self.call_log.entries(action=action)
 
     def reset(self, seed: str | dict[str, Any] | None = "demo") -> None:
-        """State back to ``seed``; faults and call log cleared."""
+        """State back to ``seed`` and to the server's time profile; faults and call log cleared."""
         self._parts.reset(seed)
+
+    def set_profile(self, name: str, time_scale: float = 1.0) -> None:
+        """How long asynchronous operations take from now on: ``instant``, ``fast`` or ``realistic``."""
+        self.cloud.set_profile(name, time_scale)
 
     def wsgi_transport(self) -> httpx.WSGITransport:
         """An httpx transport that calls this fake's app in process, without the socket."""
@@ -410,9 +415,19 @@ def _make_server(host: str, port: int, app: Flask, *, quiet: bool) -> _FakeApiSe
 
 
 @contextmanager
-def serve(host: str = "127.0.0.1", port: int = 0, seed: str | dict[str, Any] | None = "demo") -> Iterator[RunningFake]:
-    """Serve a new fake on ``host:port`` (0: a free port) in a background thread for the ``with`` block."""
-    app = create_app(seed=seed)
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    seed: str | dict[str, Any] | None = "demo",
+    *,
+    profile: str = DEFAULT_PROFILE,
+    time_scale: float = 1.0,
+) -> Iterator[RunningFake]:
+    """Serve a new fake on ``host:port`` (0: a free port) in a background thread for the ``with`` block.
+
+    ``profile`` says how long asynchronous operations take (``fast`` by default), scaled by ``time_scale``.
+    """
+    app = create_app(seed=seed, profile=profile, time_scale=time_scale)
     server = _make_server(host, port, app, quiet=True)
     thread = threading.Thread(target=server.serve_forever, name=f"fake_api:{server.port}", daemon=True)
     thread.start()
@@ -431,9 +446,11 @@ def run(
     *,
     quiet: bool = False,
     out: TextIO = sys.stdout,
+    profile: str = DEFAULT_PROFILE,
+    time_scale: float = 1.0,
 ) -> None:
     """Serve in the foreground until SIGINT or SIGTERM; first print ``fake_api listening on http://HOST:PORT``."""
-    app = create_app(seed=seed)
+    app = create_app(seed=seed, profile=profile, time_scale=time_scale)
     server = _make_server(host, port, app, quiet=quiet)
 
     def stop(signum: int, frame: FrameType | None) -> None:

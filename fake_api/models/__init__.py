@@ -8,7 +8,8 @@ Example::
     cloud = FakeCloud("demo")
     backend = cloud.backend("testid", "cn-hangzhou")
     [i.name for i in backend.instances.values()]      # ['web-1', 'web-2']
-    cloud.set_transition("instance", "describes", 2)   # new instances show Pending, Starting, then Running
+    cloud.set_profile("realistic", time_scale=1 / 60)  # an image takes 10 s, a copy 15 s, a launch 4 s
+    cloud.set_transition("instance", "describes", 2)   # but new instances show Pending, Starting, then Running
     cloud.set_stock("cn-hangzhou", "cn-hangzhou-h", "ecs.g7.large", "WithoutStock")
     cloud.reset("empty")
 """
@@ -25,6 +26,7 @@ from ..exceptions import InvalidAccessKeyIdNotFound, InvalidRegionIdNotFound
 from .catalogue import INSTANCE_TYPES, PUBLIC_IMAGES, REGIONS, STOCK_CATEGORIES
 from .ids import IdFactory
 from .images import Image, public_image
+from .profiles import DEFAULT_PROFILE, TimeProfile
 from .region import RegionBackend
 from .transitions import TransitionSetting
 
@@ -50,8 +52,11 @@ class FakeCloud:
     """All state: accounts (keyed by AccessKeyId) -> regions -> backends holding ECS and VPC resources.
 
     ``seed`` is ``"demo"``, ``"empty"`` or a world dict as :meth:`dump` returns it. ``clock`` gives the time
-    in epoch seconds (tests pass a controllable one to drive ``seconds`` transitions). Callers that touch
-    state from several threads hold :attr:`lock` (``dispatch`` does).
+    in epoch seconds (tests pass a controllable one to drive ``seconds`` transitions). ``profile`` and
+    ``time_scale`` say how long asynchronous operations take (:mod:`fake_api.models.profiles`; ``fast`` by
+    default, ``instant`` for unit tests that want everything done at once); :meth:`reset` comes back to
+    them unless the world names its own. Callers that touch state from several threads hold :attr:`lock`
+    (``dispatch`` does).
 
     Example::
 
@@ -68,11 +73,15 @@ class FakeCloud:
         *,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        profile: str = DEFAULT_PROFILE,
+        time_scale: float = 1.0,
     ) -> None:
         self.lock = threading.RLock()
         self.clock = clock
         self.ids = IdFactory(rng)
         self.accounts: dict[str, Account] = {}
+        self.default_profile = TimeProfile.checked(profile, time_scale)
+        self.profile = self.default_profile
         self.transitions: dict[str, TransitionSetting] = {}
         # Stock levels that differ from the default "WithStock": (region, zone, type) -> StatusCategory.
         self.stock: dict[tuple[str, str, str], str] = {}
@@ -91,6 +100,7 @@ class FakeCloud:
             raise TypeError(f"a seed is 'demo', 'empty' or a world dict, not {type(seed).__name__}")
         with self.lock:
             self.accounts = {}
+            self.profile = self.default_profile
             self.transitions = {}
             self.stock = {}
             self._load(world)
@@ -98,6 +108,11 @@ class FakeCloud:
     def _load(self, world: dict[str, Any]) -> None:
         if world.get("format", WORLD_FORMAT) != WORLD_FORMAT:
             raise ValueError(f"world format {world.get('format')!r} is not supported: expected {WORLD_FORMAT}")
+        profile = world.get("profile")
+        if profile is not None:
+            if not isinstance(profile, dict):
+                raise ValueError(f'a world\'s "profile" is {{"name", "time_scale"}}, got {profile!r}')
+            self.profile = TimeProfile.checked(profile.get("name"), profile.get("time_scale", 1.0))
         for kind, setting in (world.get("transitions") or {}).items():
             self.set_transition(kind, setting.get("mode", "immediate"), setting.get("value", 0))
         for entry in world.get("stock") or []:
@@ -115,6 +130,7 @@ class FakeCloud:
         with self.lock:
             return {
                 "format": WORLD_FORMAT,
+                "profile": self.profile.to_record(),
                 "transitions": {kind: s.to_record() for kind, s in sorted(self.transitions.items())},
                 "stock": [
                     {"region_id": r, "zone_id": z, "instance_type": t, "status_category": c}
@@ -207,10 +223,29 @@ class FakeCloud:
 
     # Knobs --------------------------------------------------------------------------------------------
     def transition_setting(self, kind: str) -> TransitionSetting:
-        return self.transitions.get(kind) or TransitionSetting()
+        """How an operation of ``kind`` that starts now advances: its own setting, else the time profile's."""
+        return self.transitions.get(kind) or TransitionSetting.lasting(self.profile.seconds(kind))
+
+    def copy_setting(self, source_region_id: str, destination_region_id: str) -> TransitionSetting:
+        """How an image copy between two regions advances: slower the farther apart they are, unless set."""
+        override = self.transitions.get("image_copy")
+        if override is not None:
+            return override
+        return TransitionSetting.lasting(
+            self.profile.copy_seconds(REGIONS[source_region_id], REGIONS[destination_region_id])
+        )
+
+    def set_profile(self, name: str, time_scale: float = 1.0) -> None:
+        """Use the time profile ``name`` (instant, fast, realistic) scaled by ``time_scale`` for what starts now.
+
+        Objects in flight keep the durations they started with; per-kind settings still win.
+        """
+        profile = TimeProfile.checked(name, time_scale)
+        with self.lock:
+            self.profile = profile
 
     def set_transition(self, kind: str, mode: str, value: float = 0) -> None:
-        """How ``kind`` (image, image_copy, instance, disk, vpc, vswitch) advances: immediate, describes or seconds."""
+        """How ``kind`` advances, whatever the profile: immediate, describes or seconds (see ``profiles``)."""
         setting = TransitionSetting.checked(kind, mode, value)
         with self.lock:
             self.transitions[kind] = setting

@@ -6,6 +6,7 @@ ecs.g7.large, ecs.g6.large and ecs.g8i.large are all 2 vCPU / 8 GiB.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "InstanceTypeInfo",
     "PublicImageInfo",
     "RegionInfo",
+    "distance_km",
     "region_info",
 ]
 
@@ -28,6 +30,7 @@ class RegionInfo:
     local_name: str
     id_code: str  # the region part of resource IDs, e.g. "bp1" for cn-hangzhou ("i-bp1...")
     zones: tuple[tuple[str, str], ...]  # (ZoneId, LocalName)
+    location: tuple[float, float]  # (latitude, longitude) of the region's city: copies take longer far away
 
     @property
     def zone_ids(self) -> tuple[str, ...]:
@@ -66,6 +69,7 @@ REGIONS: dict[str, RegionInfo] = {
                 ("cn-hangzhou-j", "华东 1 可用区 J"),
                 ("cn-hangzhou-k", "华东 1 可用区 K"),
             ),
+            (30.27, 120.16),
         ),
         RegionInfo(
             "cn-shanghai",
@@ -77,6 +81,7 @@ REGIONS: dict[str, RegionInfo] = {
                 ("cn-shanghai-g", "华东 2 可用区 G"),
                 ("cn-shanghai-l", "华东 2 可用区 L"),
             ),
+            (31.23, 121.47),
         ),
         RegionInfo(
             "cn-beijing",
@@ -88,6 +93,7 @@ REGIONS: dict[str, RegionInfo] = {
                 ("cn-beijing-i", "华北 2 可用区 I"),
                 ("cn-beijing-k", "华北 2 可用区 K"),
             ),
+            (39.90, 116.41),
         ),
     )
 }
@@ -182,3 +188,11 @@ STOCK_CATEGORIES: tuple[str, ...] = ("WithStock", "ClosedWithStock", "WithoutSto
 
 def region_info(region_id: str) -> RegionInfo | None:
     return REGIONS.get(region_id)
+
+
+def distance_km(first: RegionInfo, second: RegionInfo) -> float:
+    """Great-circle distance between two regions' cities (cn-hangzhou to cn-shanghai about 165 km)."""
+    lat1, lon1 = (math.radians(v) for v in first.location)
+    lat2, lon2 = (math.radians(v) for v in second.location)
+    haversine = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(haversine))

@@ -320,7 +320,7 @@ class ImageRules(SnapshotRules):
         encryptions = self._copy_encryptions(source, destination, encrypted, kms_key_id)
         now = self.now()
         copy_id = destination.new_id("m", destination.images)
-        setting = self.setting("image_copy")
+        setting = self.cloud.copy_setting(self.region_id, destination_region_id)  # slower farther away
         mappings = [
             DiskMapping(
                 m.disk_type,

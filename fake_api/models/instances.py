@@ -395,7 +395,7 @@ class InstanceRules(DiskRules):
             raise DryRunOperation()
         now = self.now()
         instance.settled_status = "Running"
-        instance.transition = Transition.begin(("Starting",), "Running", self.setting("instance"), now)
+        instance.transition = Transition.begin(("Starting",), "Running", self.setting("instance_start"), now)
 
     def stop_instance(self, instance_id: str, *, dry_run: bool = False) -> None:
         instance = self.get_instance(instance_id)
@@ -406,7 +406,7 @@ class InstanceRules(DiskRules):
             raise DryRunOperation()
         now = self.now()
         instance.settled_status = "Stopped"
-        instance.transition = Transition.begin(("Stopping",), "Stopped", self.setting("instance"), now)
+        instance.transition = Transition.begin(("Stopping",), "Stopped", self.setting("instance_stop"), now)
 
     def delete_instances(self, instance_ids: list[str], *, force: bool = False, dry_run: bool = False) -> None:
         """Release instances: each must be Stopped unless ``force``; all are checked before any goes."""

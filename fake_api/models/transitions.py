@@ -1,9 +1,10 @@
 """Slow operations modelled as data: how an object moves from its intermediate statuses to its final one.
 
-Each kind of object (image, image copy, instance, disk, VPC, vSwitch) has a transition mode (the snapshots an
-image or a copy is made of move with that image's kind):
+Each timed kind (see :mod:`fake_api.models.profiles`: a launch, a start, a stop, a disk, an image, a copy,
+a VPC, a vSwitch) has a transition mode, from the cloud's time profile unless set for the kind (the snapshots
+an image or a copy is made of move with that image's kind):
 
-* ``immediate`` (default): the operation is finished when the call returns;
+* ``immediate``: the operation is finished when the call returns;
 * ``describes`` with value N: the object shows its intermediate status to N describes, then advances
   (with N=2 a new instance is ``Pending``, ``Starting``, then ``Running`` on the third describe);
 * ``seconds`` with value N: the object advances N seconds after the call; progress grows linearly.
@@ -17,6 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .profiles import TIMED_KINDS
+
 __all__ = [
     "TRANSITION_KINDS",
     "TRANSITION_MODES",
@@ -27,7 +30,7 @@ __all__ = [
     "progress_percent",
 ]
 
-TRANSITION_KINDS: tuple[str, ...] = ("image", "image_copy", "instance", "disk", "vpc", "vswitch")
+TRANSITION_KINDS: tuple[str, ...] = TIMED_KINDS
 TRANSITION_MODES: tuple[str, ...] = ("immediate", "describes", "seconds")
 
 
@@ -49,6 +52,11 @@ class TransitionSetting:
         if mode == "describes" and int(value) != value:
             raise ValueError(f"'describes' counts whole describes: give an integer for {kind}, got {value!r}")
         return cls(mode, float(value))
+
+    @classmethod
+    def lasting(cls, seconds: float) -> TransitionSetting:
+        """``seconds`` mode for that long, or ``immediate`` for no time at all."""
+        return cls("seconds", seconds) if seconds > 0 else cls()
 
     def to_record(self) -> dict[str, Any]:
         return {"mode": self.mode, "value": self.value}

@@ -40,7 +40,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def cloud(clock: Clock) -> FakeCloud:
-    return FakeCloud("demo", clock=clock)
+    return FakeCloud("demo", clock=clock, profile="instant")
 
 
 def ecs(cloud: FakeCloud, action: str, **params: Any) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def test_image_names_unique_per_region(cloud: FakeCloud) -> None:
 
 
 def test_create_image_needs_running_or_stopped_instance(cloud: FakeCloud) -> None:
-    cloud.set_transition("instance", "describes", 5)
+    cloud.set_transition("instance_stop", "describes", 5)
     ecs(cloud, "StopInstance", InstanceId=DEMO_SOURCE_INSTANCE_ID)  # now Stopping
     with pytest.raises(IncorrectInstanceStatus):
         create_image(cloud)

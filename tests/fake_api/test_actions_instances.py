@@ -53,7 +53,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def cloud(clock: Clock) -> FakeCloud:
-    return FakeCloud("demo", clock=clock)
+    return FakeCloud("demo", clock=clock, profile="instant")
 
 
 def ecs(cloud: FakeCloud, action: str, **params: Any) -> dict[str, Any]:
@@ -242,6 +242,7 @@ def test_lifecycle_immediate(cloud: FakeCloud) -> None:
 
 def test_instance_transitions_after_describes(cloud: FakeCloud) -> None:
     cloud.set_transition("instance", "describes", 2)
+    cloud.set_transition("instance_stop", "describes", 2)
     (instance_id,) = run(cloud)
     assert [attribute(cloud, instance_id)["Status"] for _ in range(3)] == ["Pending", "Starting", "Running"]
     ecs(cloud, "StopInstance", InstanceId=instance_id)

@@ -31,7 +31,7 @@ R = "cn-hangzhou"
 
 @pytest.fixture
 def cloud() -> FakeCloud:
-    return FakeCloud("demo")
+    return FakeCloud("demo", profile="instant")
 
 
 def ecs(cloud: FakeCloud, action: str, **params: Any) -> dict[str, Any]:

@@ -32,7 +32,7 @@ R = "cn-shanghai"
 
 @pytest.fixture
 def cloud() -> FakeCloud:
-    return FakeCloud("demo")
+    return FakeCloud("demo", profile="instant")
 
 
 def vpc_api(cloud: FakeCloud, action: str, **params: Any) -> dict[str, Any]:

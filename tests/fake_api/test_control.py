@@ -83,6 +83,9 @@ def test_faults_are_added_listed_applied_and_removed(wire: RpcClient, wire_http:
         ("/_fake/quota", {"region": "cn-hangzhou", "instances": -1}, '"instances" must be a non-negative integer'),
         ("/_fake/transitions", {"kind": "instance"}, "missing field(s) mode"),
         ("/_fake/accounts", {"access_key_id": "x", "access_key_secret": ""}, "non-empty strings"),
+        ("/_fake/profile", {}, "missing field(s) name"),
+        ("/_fake/profile", {"name": "slow"}, "unknown time profile 'slow': use one of instant, fast, realistic"),
+        ("/_fake/profile", {"name": "fast", "time_scale": 0}, "time_scale must be a number > 0"),
     ],
 )
 def test_bad_control_requests_get_400_naming_the_problem(
@@ -151,6 +154,19 @@ def test_transitions_make_new_vpcs_pending_for_a_number_of_describes(wire: RpcCl
         for _ in range(3)
     ]
     assert statuses[0] == "Pending" and statuses[-1] == "Available"
+
+
+def test_the_profile_is_fast_by_default_and_can_be_changed(wire: RpcClient, wire_http: httpx.Client) -> None:
+    shown = wire_http.get("/_fake/profile").json()
+    assert (shown["name"], shown["time_scale"], shown["overrides"]) == ("fast", 1.0, {})
+    assert shown["seconds"]["image"] == 1.0
+    changed = wire_http.post("/_fake/profile", json={"name": "realistic", "time_scale": "1/60"}).json()
+    assert changed["ok"] and changed["seconds"]["image"] == pytest.approx(10.0)
+    wire_http.post("/_fake/transitions", json={"kind": "vpc", "mode": "describes", "value": 1})
+    assert wire_http.get("/_fake/profile").json()["overrides"] == {"vpc": {"mode": "describes", "value": 1.0}}
+    assert wire_http.get("/_fake/state").json()["profile"] == {"name": "realistic", "time_scale": 1 / 60}
+    wire_http.post("/_fake/reset")
+    assert wire_http.get("/_fake/profile").json()["name"] == "fast"
 
 
 def test_accounts_can_be_added_and_then_sign_requests(wire_http: httpx.Client) -> None:

@@ -56,6 +56,8 @@ def test_empty_seed_has_catalogue_but_no_resources() -> None:
 
 def test_dump_is_json_and_reset_from_it_reproduces_the_state() -> None:
     cloud = FakeCloud("demo")
+    cloud.set_profile("realistic", time_scale=1 / 60)  # the copy below is still in flight when dumped
+    cloud.set_transition("image", "immediate")
     cloud.set_transition("instance", "describes", 3)
     cloud.set_stock("cn-shanghai", "cn-shanghai-e", "ecs.g7.large", "WithoutStock")
     cloud.set_quota("cn-hangzhou", 7)
@@ -67,10 +69,11 @@ def test_dump_is_json_and_reset_from_it_reproduces_the_state() -> None:
     json.dumps(world)  # JSON-able
     again = FakeCloud(world)
     assert again.dump() == world
+    assert again.profile == cloud.profile and world["profile"] == {"name": "realistic", "time_scale": 1 / 60}
     cloud.reset(world)
     assert cloud.dump() == world
     # The client-token record survived: the same call answers the same copy.
-    copies = ecs(again, "DescribeImages", RegionId="cn-beijing", ImageOwnerAlias="self")["Images"]["Image"]
+    copies = ecs(again, "DescribeImages", RegionId="cn-beijing", ImageOwnerAlias="self", Status="Creating")["Images"]["Image"]
     repeat = ecs(again, "CopyImage", RegionId=DEMO_REGION_ID, ImageId=image_id, DestinationRegionId="cn-beijing", ClientToken="t1")
     assert [c["ImageId"] for c in copies] == [repeat["ImageId"]]
 

@@ -82,6 +82,15 @@ def test_the_fixture_resets_between_tests_part_two(fake_cloud: RunningFake) -> N
     assert instances["TotalCount"] >= 1
 
 
+def test_the_fixture_uses_the_fast_profile_unless_a_marker_names_another(fake_cloud: RunningFake) -> None:
+    assert fake_cloud.cloud.profile.name == "fast"
+
+
+@pytest.mark.fake_profile("realistic", time_scale=1 / 60)
+def test_the_fake_profile_marker_sets_the_fixtures_profile(fake_cloud: RunningFake) -> None:
+    assert (fake_cloud.cloud.profile.name, fake_cloud.cloud.profile.seconds("instance")) == ("realistic", 4.0)
+
+
 def test_the_empty_fixture_has_no_resources(fake_cloud_empty: RunningFake) -> None:
     with httpx.Client(base_url=fake_cloud_empty.url) as http:
         assert RpcClient(http).get("DescribeInstances", RegionId="cn-hangzhou").json()["TotalCount"] == 0
@@ -110,6 +119,48 @@ def test_python_m_fake_api_prints_where_it_listens_first_and_stops_on_sigterm() 
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_python_m_fake_api_takes_a_profile_and_a_time_scale() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fake_api", "--quiet", "--profile", "realistic", "--time-scale", "1/60"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split()[-1]
+        shown = httpx.get(f"{url}/_fake/profile").json()
+        assert shown["name"] == "realistic"
+        assert (shown["seconds"]["image"], shown["seconds"]["image_copy"], shown["seconds"]["instance"]) == (
+            pytest.approx(10.0),
+            pytest.approx(15.0),
+            pytest.approx(4.0),
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "complaint"),
+    [
+        (["--profile", "slow"], "argument --profile: invalid choice: 'slow'"),
+        (["--time-scale", "0"], "--time-scale must be > 0"),
+        (["--time-scale", "soon"], "--time-scale: a time scale is a positive number or fraction"),
+    ],
+)
+def test_python_m_fake_api_refuses_a_bad_profile_naming_it(arguments: list[str], complaint: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "fake_api", *arguments],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2 and complaint in result.stderr, result.stderr
 
 
 def test_python_m_fake_api_refuses_a_bad_seed_naming_it() -> None:

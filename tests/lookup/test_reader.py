@@ -85,6 +85,13 @@ def test_an_instance_whose_image_is_gone_is_marked_invisible(client: AlibabaClou
     # without data could no longer boot from it, and the snapshot must say so.
     source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
     image_id = client.ecs("CreateImage", {"InstanceId": source.instance_id, "ImageName": "TemplateScratch-t1"})["ImageId"]
+    client.wait_for(  # an image is Creating for a while, and only an Available image boots instances
+        lambda: client.ecs("DescribeImages", {"ImageId": image_id})["Images"]["Image"] or None,
+        ready=lambda found: True,
+        timeout=30,
+        what=f"image {image_id} to become Available",
+        interval=0.05,
+    )
     run = client.ecs(
         "RunInstances",
         {
