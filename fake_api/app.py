@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 from fake_api.calllog import OK, CallLog
 from fake_api.dispatch import dispatch
 from fake_api.exceptions import FakeApiError, InternalError, MissingParameter, ServiceUnavailable, Throttling
-from fake_api.faults import Fault, FaultInjector
+from fake_api.faults import Fault, FaultInjector, FaultPlan
 from fake_api.models import FakeCloud
 from fake_api.models.profiles import DEFAULT_PROFILE
 from fake_api.rendering import (
@@ -181,17 +181,20 @@ def _answer_rpc(endpoint: FakeEndpoint, environ: WSGIEnvironment) -> _Answer:
     wants_json = answer_format.upper() == "JSON" if answer_format else is_v3
     region = params.get("RegionId")
 
+    call = _Call(endpoint, environ, request_id, action, version, region, params, wants_json)
+    plan: FaultPlan | None = None
     try:
         access_key_id = endpoint.verifier.verify(signed)
         if not action:
             raise MissingParameter(_missing_message("Action", "x-acs-action"))
         if not version:
             raise MissingParameter(_missing_message("Version", "x-acs-version"))
-        fault = endpoint.faults.decide(action)
-        if fault is not None:
-            dropped = _apply_fault(fault, endpoint, environ, action, version, region, params)
-            if dropped is not None:
-                return dropped
+        plan = endpoint.faults.decide(action)
+        if plan is not None:
+            call.fault = plan.describe()
+            _wait(plan.latency_ms(after=False))
+            if plan.before is not None:
+                return _inject(call, plan.before, action_code=None)
         operation_params = {name: value for name, value in params.items() if name not in PROTOCOL_PARAMETERS}
         with endpoint.cloud.lock:
             result = dispatch(endpoint.cloud, access_key_id, version, action, operation_params)
@@ -201,17 +204,58 @@ def _answer_rpc(endpoint: FakeEndpoint, environ: WSGIEnvironment) -> _Answer:
         else:
             rendered = _answer(200, XML_CONTENT_TYPE, render_xml(f"{action}Response", answer))
     except FakeApiError as error:
-        return _error_answer(endpoint, environ, error, request_id, action, version, region, params, wants_json)
+        return call.error_answer(error)
     except Exception as unexpected:  # noqa: BLE001 -- a bug in the fake: answer like the real 500, say what broke, keep serving
         traceback.print_exc()
         crash = InternalError(
             "The request processing has failed due to some unknown error, exception or failure. "
             f"(fake_api: {type(unexpected).__name__}: {unexpected})"
         )
-        return _error_answer(endpoint, environ, crash, request_id, action, version, region, params, wants_json)
+        return call.error_answer(crash)
 
-    endpoint.call_log.record(action=action, version=version, region=region, params=params, code=OK, http_status=200)
+    if plan is not None:
+        # The action has run: what comes now delays or replaces the answer, as a loss on the way back would.
+        _wait(plan.latency_ms(after=True))
+        if plan.after is not None:
+            return _inject(call, plan.after, action_code=OK)
+    call.record(OK, 200)
     return rendered
+
+
+@dataclass
+class _Call:
+    """One RPC call being answered: what the call log and an error answer need to know of it."""
+
+    endpoint: FakeEndpoint
+    environ: WSGIEnvironment
+    request_id: str
+    action: str | None
+    version: str | None
+    region: str | None
+    params: Mapping[str, str]
+    wants_json: bool
+    fault: str | None = None  # the injected faults applied to the call, as the call log shows them
+
+    def record(self, code: str, http_status: int) -> None:
+        self.endpoint.call_log.record(
+            action=self.action,
+            version=self.version,
+            region=self.region,
+            params=self.params,
+            code=code,
+            http_status=http_status,
+            fault=self.fault,
+        )
+
+    def error_answer(self, error: FakeApiError, *, action_code: str | None = None) -> _Answer:
+        """The error body with its HTTP status; logged with ``action_code`` (the action's own outcome, when
+        an injected error replaced a successful answer) or else the error's code."""
+        self.record(action_code or error.code, error.http_status)
+        product, host_id = _PRODUCTS.get(self.version or "") or ("Ecs", get_host(self.environ))
+        body = error_body(self.request_id, host_id, error.code, error.message, product)
+        if self.wants_json:
+            return _answer(error.http_status, JSON_CONTENT_TYPE, render_json(body))
+        return _answer(error.http_status, XML_CONTENT_TYPE, render_xml("Error", body))
 
 
 def _read_body(environ: WSGIEnvironment, method: str) -> tuple[dict[str, str], bytes]:
@@ -299,31 +343,29 @@ def _missing_message(parameter: str, header: str) -> str:
     )
 
 
-def _apply_fault(
-    fault: Fault,
-    endpoint: FakeEndpoint,
-    environ: WSGIEnvironment,
-    action: str,
-    version: str,
-    region: str | None,
-    params: Mapping[str, str],
-) -> _Answer | None:
-    """Sleep, raise the injected error, or drop the connection (returning the answer to hand back)."""
-    if fault.kind == "latency":
-        time.sleep(fault.latency_ms / 1000)
-        return None
-    if fault.kind == "drop":
-        endpoint.call_log.record(
-            action=action, version=version, region=region, params=params, code="drop", http_status=0
-        )
-        return _drop_connection(environ)
-    if fault.kind == "Throttling":
-        raise Throttling("Request was denied due to request throttling. (injected fault)")
-    if fault.kind == "ServiceUnavailable":
-        raise ServiceUnavailable("The request has failed due to a temporary failure of the server. (injected fault)")
-    raise InternalError(
+def _wait(milliseconds: int) -> None:
+    if milliseconds > 0:
+        time.sleep(milliseconds / 1000)
+
+
+_INJECTED_ERRORS: dict[str, FakeApiError] = {
+    "Throttling": Throttling("Request was denied due to request throttling. (injected fault)"),
+    "ServiceUnavailable": ServiceUnavailable(
+        "The request has failed due to a temporary failure of the server. (injected fault)"
+    ),
+    "InternalError": InternalError(
         "The request processing has failed due to some unknown error, exception or failure. (injected fault)"
-    )
+    ),
+}
+
+
+def _inject(call: _Call, fault: Fault, *, action_code: str | None) -> _Answer:
+    """The answer an injected error or dropped connection gives instead of the action's (``action_code``:
+    the action ran and succeeded, and only its answer is lost)."""
+    if fault.kind == "drop":
+        call.record(action_code or "drop", 0)
+        return _drop_connection(call.environ)
+    return call.error_answer(_INJECTED_ERRORS[fault.kind], action_code=action_code)
 
 
 def _drop_connection(environ: WSGIEnvironment) -> _Answer:
@@ -345,24 +387,3 @@ def _disconnected_body() -> Iterator[bytes]:
 
     raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
     yield b""  # makes this a generator: the error surfaces when the transport reads the body
-
-
-def _error_answer(
-    endpoint: FakeEndpoint,
-    environ: WSGIEnvironment,
-    error: FakeApiError,
-    request_id: str,
-    action: str | None,
-    version: str | None,
-    region: str | None,
-    params: Mapping[str, str],
-    wants_json: bool,
-) -> _Answer:
-    product, host_id = _PRODUCTS.get(version or "") or ("Ecs", get_host(environ))
-    body = error_body(request_id, host_id, error.code, error.message, product)
-    endpoint.call_log.record(
-        action=action, version=version, region=region, params=params, code=error.code, http_status=error.http_status
-    )
-    if wants_json:
-        return _answer(error.http_status, JSON_CONTENT_TYPE, render_json(body))
-    return _answer(error.http_status, XML_CONTENT_TYPE, render_xml("Error", body))

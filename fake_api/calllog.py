@@ -24,8 +24,8 @@ OK = "OK"
 SECRET_PARAMETERS = frozenset({"Signature", "AccessKeyId", "SecurityToken"})
 
 
-# action, version, region, parameters (name, value), code, HTTP status, time (epoch seconds)
-_Entry = tuple[str | None, str | None, str | None, tuple[tuple[str, str], ...], str, int, float]
+# action, version, region, parameters (name, value), code, HTTP status, time (epoch seconds), injected faults
+_Entry = tuple[str | None, str | None, str | None, tuple[tuple[str, str], ...], str, int, float, str | None]
 
 
 def _iso(epoch: float) -> str:
@@ -50,7 +50,10 @@ class CallLog:
         params: Mapping[str, str],
         code: str,
         http_status: int,
+        fault: str | None = None,
     ) -> None:
+        """Record one call: ``code`` is the action's outcome, ``http_status`` what the client got (0: no
+        answer), ``fault`` the injected faults applied to it, e.g. ``"ServiceUnavailable after"``."""
         entry: _Entry = (
             action,
             version,
@@ -59,6 +62,7 @@ class CallLog:
             code,
             http_status,
             time.time(),  # formatted when read: recording is on every request's path
+            fault,
         )
         with self._lock:
             self._entries.append(entry)
@@ -76,8 +80,9 @@ class CallLog:
                 "code": code,
                 "http_status": http_status,
                 "time": _iso(epoch),
+                "fault": fault,
             }
-            for entry_action, version, region, params, code, http_status, epoch in snapshot
+            for entry_action, version, region, params, code, http_status, epoch, fault in snapshot
             if action is None or entry_action == action
         ]
 

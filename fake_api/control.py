@@ -7,7 +7,7 @@ a bad request gets HTTP 400 ``{"error": "<what is wrong and what to send>"}``. d
     POST   /_fake/seed         {"seed": ...}                      state from seed; faults and call log kept
     GET    /_fake/state                                           the whole state (FakeCloud.dump())
     POST   /_fake/accounts     {"access_key_id", "access_key_secret"}
-    GET    /_fake/faults  POST /_fake/faults {rule}  DELETE /_fake/faults[?action=A]
+    GET    /_fake/faults  POST /_fake/faults {rule}  DELETE /_fake/faults[?action=A[&id=I]]
     POST   /_fake/stock        {"region", "zone", "instance_type", "status_category"}
     POST   /_fake/quota        {"region", "instances", "access_key_id"?}
     POST   /_fake/transitions  {"kind", "mode", "value"?}
@@ -148,7 +148,7 @@ def clear_faults() -> Response:
     if action is None:
         faults.clear()
         return jsonify(ok=True)
-    return jsonify(ok=True, removed=faults.remove(action))
+    return jsonify(ok=True, removed=faults.remove(action, request.args.get("id")))
 
 
 @control_api.post("/stock")

@@ -183,7 +183,7 @@ def test_calls_are_listed_filtered_and_cleared(wire: RpcClient, wire_http: httpx
     wire.get("DescribeZones", RegionId="cn-beijing")
     calls = wire_http.get("/_fake/calls").json()["calls"]
     assert [call["action"] for call in calls] == ["DescribeRegions", "DescribeZones"]
-    assert set(calls[1]) == {"action", "version", "region", "params", "code", "http_status", "time"}
+    assert set(calls[1]) == {"action", "version", "region", "params", "code", "http_status", "time", "fault"}
     (zones,) = wire_http.get("/_fake/calls", params={"action": "DescribeZones"}).json()["calls"]
     assert (zones["region"], zones["code"], zones["http_status"]) == ("cn-beijing", "OK", 200)
     assert wire_http.delete("/_fake/calls").json() == {"ok": True}
