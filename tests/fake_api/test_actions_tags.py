@@ -26,7 +26,7 @@ OWNED = {"Tag.1.Key": "cdk-clone:owner", "Tag.1.Value": "abc"}
 
 @pytest.fixture
 def cloud() -> FakeCloud:
-    return FakeCloud("demo")
+    return FakeCloud("demo", profile="instant")
 
 
 def call(cloud: FakeCloud, version: str, action: str, **params: Any) -> dict[str, Any]:
