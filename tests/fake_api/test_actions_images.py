@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from frozen_clock import Clock
 
 from fake_api.dispatch import dispatch
 from fake_api.exceptions import (
@@ -24,13 +25,6 @@ from fake_api.seeds import DEMO_IMAGE_ID, DEMO_SECURITY_GROUP_ID, DEMO_SOURCE_IN
 ECS = "2014-05-26"
 R = "cn-hangzhou"
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from frozen_clock import Clock
 
 from fake_api.dispatch import dispatch
 from fake_api.exceptions import (
@@ -37,13 +38,6 @@ from fake_api.seeds import (
 ECS, VPC = "2014-05-26", "2016-04-28"
 R = "cn-hangzhou"
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
