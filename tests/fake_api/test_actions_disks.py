@@ -31,7 +31,7 @@ DISABLED_KEY = "0e478b7a-4262-4802-b8cb-00d3fb40a002"
 
 @pytest.fixture
 def cloud(clock: Clock) -> FakeCloud:
-    cloud = FakeCloud("demo", clock=clock)
+    cloud = FakeCloud("demo", clock=clock, profile="instant")
     cloud.seed_kms_key(R, key_id=KEY, description="data disks of the demo")
     cloud.seed_kms_key(R, key_id=DISABLED_KEY, state="Disabled")
     return cloud

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from frozen_clock import Clock
+from actions_support import Clock
 
 from fake_api.dispatch import dispatch
 from fake_api.exceptions import (

@@ -33,7 +33,7 @@ SHANGHAI_KEY = "0e478b7a-4262-4802-b8cb-00d3fb40b002"
 
 @pytest.fixture
 def cloud(clock: Clock) -> FakeCloud:
-    cloud = FakeCloud("demo", clock=clock)
+    cloud = FakeCloud("demo", clock=clock, profile="instant")
     cloud.seed_kms_key(R, key_id=HANGZHOU_KEY)
     cloud.seed_kms_key(SH, key_id=SHANGHAI_KEY)
     return cloud

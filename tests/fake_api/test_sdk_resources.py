@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_tea_openapi.utils_models import Config
@@ -89,6 +90,7 @@ def launch_rich(ecs: EcsClient, **extra: Any) -> str:
     return str(instance_id)
 
 
+@pytest.mark.fake_profile("instant")  # what is checked is each answer's shape, not how long things take
 def test_disks_snapshots_and_encrypted_copies_through_the_sdk(fake_cloud: RunningFake) -> None:
     with fake_cloud.cloud.lock:
         fake_cloud.cloud.seed_kms_key(R, key_id=HANGZHOU_KEY)
