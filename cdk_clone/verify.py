@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cdk_clone.cli._outputs import CloneOutput, clone_outputs
-from cdk_clone.lookup.context import ContextFile, source_instance_key
+from cdk_clone.lookup.context import ContextFile, source_from_entry, source_instance_key
 from cdk_clone.lookup.reader import read_security_group, read_source_instance
 from cdk_clone.lookup.snapshot import SecurityGroupRule, SourceInstance
 
@@ -327,7 +327,7 @@ def _source_snapshot(context: ContextFile, region: str, instance_id: str) -> Sou
     # The clone was made from the cached snapshot: compare with it, not with today's source.
     cached = context.get(source_instance_key(region, instance_id))
     if cached is not None:
-        return SourceInstance.model_validate(cached)
+        return source_from_entry(cached)
     from cdk_clone.api import AlibabaCloudClient
 
     return read_source_instance(AlibabaCloudClient(region), region, instance_id)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
+from typing import Unpack
 
 from cdk_clone._cdktf import Construct, TerraformOutput, create_construct
 from cdk_clone.constructs._replicas import ReplicaPool
 from cdk_clone.constructs._tree import adopt, path_of, stack_of
 from cdk_clone.constructs.instance_clone import COLLECTS_CLONE_OUTPUTS, InstanceClone, output_name
-from cdk_clone.constructs.props import CloneTaskProps, validate
+from cdk_clone.constructs.props import CloneOptionArgs, CloneTaskProps, validate
 from cdk_clone.lookup.snapshot import SourceInstance
 
 __all__ = ["CloneTask"]
@@ -40,42 +40,10 @@ class CloneTask(Construct):
         *,
         sources: Sequence[str | SourceInstance],
         source_region: str | None = None,
-        destination_region: str | None = None,
-        destination_zone_id: str | None = None,
-        destination_vpc_id: str | None = None,
-        destination_vswitch_id: str | None = None,
-        amount: int = 1,
-        min_amount: int | None = None,
-        include_instance_data: bool = False,
-        keep_images: bool = True,
-        stop_source_for_consistency: bool = False,
-        instance_name: str | None = None,
-        host_name: str | None = None,
-        tags: dict[str, str] | None = None,
-        allow_similar_instance_type: bool = True,
-        context_file: Path | None = None,
+        **options: Unpack[CloneOptionArgs],
     ) -> None:
         props = validate(
-            CloneTaskProps,
-            f"CloneTask {id!r}",
-            {
-                "sources": sources,
-                "source_region": source_region,
-                "destination_region": destination_region,
-                "destination_zone_id": destination_zone_id,
-                "destination_vpc_id": destination_vpc_id,
-                "destination_vswitch_id": destination_vswitch_id,
-                "amount": amount,
-                "min_amount": min_amount,
-                "include_instance_data": include_instance_data,
-                "keep_images": keep_images,
-                "stop_source_for_consistency": stop_source_for_consistency,
-                "instance_name": instance_name,
-                "host_name": host_name,
-                "tags": tags,
-                "allow_similar_instance_type": allow_similar_instance_type,
-                "context_file": context_file,
-            },
+            CloneTaskProps, f"CloneTask {id!r}", {"sources": sources, "source_region": source_region, **options}
         )
         # Sources given by ID are looked up together: what they share (VPC, vSwitch, groups) is read once.
         by_id = [s for s in props.sources if not isinstance(s, SourceInstance)]
@@ -84,7 +52,7 @@ class CloneTask(Construct):
             # Imported here: the look-up pulls in the API client, which apps giving explicit snapshots never need.
             from cdk_clone.lookup import context
 
-            found = context.lookup_source_instances(by_id, _region(props), context_file=context_file)
+            found = context.lookup_source_instances(by_id, _region(props), context_file=props.context_file)
             looked_up = dict(zip(by_id, found, strict=True))
         snapshots = [s if isinstance(s, SourceInstance) else looked_up[s] for s in props.sources]
         create_construct(self, scope, id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from cdk_clone._cdktf import Construct, TerraformOutput, create_construct
 from cdk_clone.bindings import EcscloneInstanceGroup, EcsCloneProvider
@@ -14,7 +14,7 @@ from cdk_clone.constructs._tree import adopt, logical_id, path_of, stack_of
 from cdk_clone.constructs.errors import CloneConfigurationError
 from cdk_clone.constructs.image import CloneImage
 from cdk_clone.constructs.network import VpcReplica, VSwitchReplica
-from cdk_clone.constructs.props import InstanceCloneProps, validate
+from cdk_clone.constructs.props import CloneOptionArgs, InstanceCloneProps, validate
 from cdk_clone.constructs.providers import provider_for_region
 from cdk_clone.lookup.snapshot import SourceInstance
 
@@ -83,45 +83,14 @@ class InstanceClone(Construct):
         source_instance_id: str | None = None,
         source_region: str | None = None,
         source: SourceInstance | None = None,
-        destination_region: str | None = None,
-        destination_zone_id: str | None = None,
-        destination_vpc_id: str | None = None,
-        destination_vswitch_id: str | None = None,
-        amount: int = 1,
-        min_amount: int | None = None,
-        include_instance_data: bool = False,
-        keep_images: bool = True,
-        stop_source_for_consistency: bool = False,
-        instance_name: str | None = None,
-        host_name: str | None = None,
-        tags: dict[str, str] | None = None,
-        allow_similar_instance_type: bool = True,
-        context_file: Path | None = None,
+        **options: Unpack[CloneOptionArgs],
     ) -> None:
         # Validation comes first: nothing is looked up or declared for props that cannot work.
         owner = f"InstanceClone {id!r}"
         props = validate(
             InstanceCloneProps,
             owner,
-            {
-                "source_instance_id": source_instance_id,
-                "source_region": source_region,
-                "source": source,
-                "destination_region": destination_region,
-                "destination_zone_id": destination_zone_id,
-                "destination_vpc_id": destination_vpc_id,
-                "destination_vswitch_id": destination_vswitch_id,
-                "amount": amount,
-                "min_amount": min_amount,
-                "include_instance_data": include_instance_data,
-                "keep_images": keep_images,
-                "stop_source_for_consistency": stop_source_for_consistency,
-                "instance_name": instance_name,
-                "host_name": host_name,
-                "tags": tags,
-                "allow_similar_instance_type": allow_similar_instance_type,
-                "context_file": context_file,
-            },
+            {"source_instance_id": source_instance_id, "source_region": source_region, "source": source, **options},
         )
         resolved = props.source
         if resolved is None:

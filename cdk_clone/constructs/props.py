@@ -7,19 +7,24 @@ Every rule names the field, the value and the limit; :func:`validate` turns pyda
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypedDict, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from cdk_clone._cdktf import Token
 from cdk_clone.constructs.errors import CloneConfigurationError
 from cdk_clone.lookup.snapshot import SourceInstance
+from cdk_clone.naming import NameRuleError, check_description, check_host_name, check_instance_name, check_tags
 
 __all__ = [
     "MAX_AMOUNT",
+    "MAX_BANDWIDTH_IN",
+    "MAX_BANDWIDTH_OUT",
     "MAX_SOURCES",
+    "MAX_USER_DATA_BYTES",
+    "CloneOptionArgs",
     "CloneOptions",
     "CloneTaskProps",
     "InstanceCloneProps",
@@ -29,10 +34,26 @@ __all__ = [
 MAX_AMOUNT = 100  # clones per source, as in the console (and RunInstances' Amount limit)
 MAX_SOURCES = 20  # sources per clone task, as in the console
 
+MAX_BANDWIDTH_OUT = 100  # Mbit/s, RunInstances InternetMaxBandwidthOut
+MAX_BANDWIDTH_IN = 200  # Mbit/s, RunInstances InternetMaxBandwidthIn
+MAX_USER_DATA_BYTES = 32 * 1024  # user data before Base64 encoding
+
+InternetChargeType = Literal["PayByTraffic", "PayByBandwidth"]
+InstanceChargeType = Literal["PostPaid", "PrePaid"]
+PeriodUnit = Literal["Month", "Week"]
+SpotStrategy = Literal["NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"]
+
+_KEY_PAIR_NAME = re.compile(r"[^\W\d_][\w.:\-]{1,127}")
+_RAM_ROLE_NAME = re.compile(r"[A-Za-z0-9._\-]{1,64}")
+_RESOURCE_GROUP_ID = re.compile(r"^rg-[A-Za-z0-9*]{4,}$")
+_DEPLOYMENT_SET_ID = re.compile(r"^ds-[a-z0-9]{4,}$")
 _REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 _INSTANCE_ID = re.compile(r"^i-[a-z0-9]{4,}$")
 _VPC_ID = re.compile(r"^vpc-[a-z0-9]{4,}$")
 _VSWITCH_ID = re.compile(r"^vsw-[a-z0-9]{4,}$")
+
+
+_V = TypeVar("_V")
 
 
 def _is_token(value: str) -> bool:
@@ -49,10 +70,54 @@ def _shaped(
     return value
 
 
-class CloneOptions(BaseModel):
-    """What a clone looks like, shared by :class:`InstanceCloneProps` and :class:`CloneTaskProps`."""
+class CloneOptionArgs(TypedDict, total=False):
+    """The keyword arguments of :class:`InstanceClone` and :class:`CloneTask` that shape each clone.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    Every one is optional. The settings a clone copies from its source (name, tags, key pair, billing...)
+    take the given value instead when one is given. Types are strict: ``amount="3"`` or ``amount=True``
+    is refused, not converted.
+    """
+
+    destination_region: str | None
+    destination_zone_id: str | None
+    destination_vpc_id: str | None
+    destination_vswitch_id: str | None
+    amount: int
+    min_amount: int | None
+    include_instance_data: bool
+    keep_images: bool
+    stop_source_for_consistency: bool
+    instance_name: str | None
+    host_name: str | None
+    tags: dict[str, str] | None
+    allow_similar_instance_type: bool
+    context_file: Path | str | None
+    description: str | None
+    key_pair_name: str | None
+    ram_role_name: str | None
+    user_data: str | None
+    deletion_protection: bool | None
+    internet_charge_type: InternetChargeType | None
+    internet_max_bandwidth_in: int | None
+    internet_max_bandwidth_out: int | None
+    instance_charge_type: InstanceChargeType | None
+    period: int | None
+    period_unit: PeriodUnit | None
+    auto_renew: bool | None
+    spot_strategy: SpotStrategy | None
+    spot_price_limit: float | None
+    resource_group_id: str | None
+    deployment_set_id: str | None
+    destination_kms_key_id: str | None
+
+
+class CloneOptions(BaseModel):
+    """What a clone looks like, shared by :class:`InstanceCloneProps` and :class:`CloneTaskProps`.
+
+    Strict: values are never converted (``"3"`` is not an amount, ``1`` is not a bool).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True, strict=True)
 
     destination_region: str | None = None
     destination_zone_id: str | None = None
@@ -68,6 +133,31 @@ class CloneOptions(BaseModel):
     tags: dict[str, str] | None = None
     allow_similar_instance_type: bool = True
     context_file: Path | None = None
+    # Settings copied from the source unless given here (None: the source's).
+    description: str | None = None
+    key_pair_name: str | None = None  # "" clones without a key pair
+    ram_role_name: str | None = None  # "" clones without a RAM role
+    user_data: str | None = None  # the text itself ("" for none); sent Base64-encoded
+    deletion_protection: bool | None = None
+    internet_charge_type: InternetChargeType | None = None
+    internet_max_bandwidth_in: int | None = None
+    internet_max_bandwidth_out: int | None = None
+    instance_charge_type: InstanceChargeType | None = None
+    period: int | None = None
+    period_unit: PeriodUnit | None = None
+    auto_renew: bool | None = None
+    spot_strategy: SpotStrategy | None = None
+    spot_price_limit: float | None = None
+    resource_group_id: str | None = None
+    deployment_set_id: str | None = None
+    # KMS keys are regional: encrypted disks cloned to another region need a key of that region.
+    destination_kms_key_id: str | None = None
+
+    @field_validator("context_file", mode="before")
+    @classmethod
+    def _path(cls, value: Any) -> Any:
+        # A path is the one value converted: str and Path name the same file.
+        return Path(value) if isinstance(value, str) else value
 
     @field_validator("destination_region")
     @classmethod
@@ -84,10 +174,10 @@ class CloneOptions(BaseModel):
     def _vswitch_shape(cls, value: str | None) -> str | None:
         return _shaped(value, _VSWITCH_ID, "a vSwitch ID", "vsw-uf6f7l4fg90oxcpwe8kkx", token_ok=True)
 
-    @field_validator("amount", mode="before")
+    @field_validator("amount")
     @classmethod
-    def _amount_range(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool) and not 1 <= value <= MAX_AMOUNT:
+    def _amount_range(cls, value: int) -> int:
+        if not 1 <= value <= MAX_AMOUNT:
             raise ValueError(f"must be between 1 and {MAX_AMOUNT} (clones per source)")
         return value
 
@@ -97,6 +187,80 @@ class CloneOptions(BaseModel):
         if value is not None and not re.fullmatch(r"[a-z]{2,}(-[a-z0-9]+)+", value):
             raise ValueError("is not a zone ID (expected something like 'cn-shanghai-b')")
         return value
+
+    @field_validator("description")
+    @classmethod
+    def _description_rule(cls, value: str | None) -> str | None:
+        return _ruled(check_description, value)
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_rules(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        return None if value is None else _ruled(check_tags, value)
+
+    @field_validator("key_pair_name")
+    @classmethod
+    def _key_pair_shape(cls, value: str | None) -> str | None:
+        if value and not _KEY_PAIR_NAME.fullmatch(value):
+            raise ValueError(
+                "is not a key pair name: 2 to 128 characters, starting with a letter, then letters, digits, "
+                "'.', '_', ':' and '-' ('' clones without a key pair)"
+            )
+        return value
+
+    @field_validator("ram_role_name")
+    @classmethod
+    def _ram_role_shape(cls, value: str | None) -> str | None:
+        if value and not _RAM_ROLE_NAME.fullmatch(value):
+            raise ValueError("is not a RAM role name: 1 to 64 letters, digits, '.', '_' or '-' ('' for none)")
+        return value
+
+    @field_validator("user_data")
+    @classmethod
+    def _user_data_size(cls, value: str | None) -> str | None:
+        if value is not None and len(value.encode("utf-8")) > MAX_USER_DATA_BYTES:
+            raise ValueError(
+                f"holds {len(value.encode('utf-8'))} bytes; user data takes at most {MAX_USER_DATA_BYTES} (32 KiB)"
+            )
+        return value
+
+    @field_validator("internet_max_bandwidth_out")
+    @classmethod
+    def _bandwidth_out_range(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= MAX_BANDWIDTH_OUT:
+            raise ValueError(f"must be 0 to {MAX_BANDWIDTH_OUT} Mbit/s (0: no public IP)")
+        return value
+
+    @field_validator("internet_max_bandwidth_in")
+    @classmethod
+    def _bandwidth_in_range(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= MAX_BANDWIDTH_IN:
+            raise ValueError(f"must be 1 to {MAX_BANDWIDTH_IN} Mbit/s")
+        return value
+
+    @field_validator("period")
+    @classmethod
+    def _period_range(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 60:
+            raise ValueError("must be 1 to 60 (months or weeks, see period_unit)")
+        return value
+
+    @field_validator("spot_price_limit")
+    @classmethod
+    def _spot_price_positive(cls, value: float | None) -> float | None:
+        if value is not None and not value > 0:
+            raise ValueError("must be a positive hourly price")
+        return value
+
+    @field_validator("resource_group_id")
+    @classmethod
+    def _resource_group_shape(cls, value: str | None) -> str | None:
+        return _shaped(value, _RESOURCE_GROUP_ID, "a resource group ID", "rg-acfmzw2jz2z****")
+
+    @field_validator("deployment_set_id")
+    @classmethod
+    def _deployment_set_shape(cls, value: str | None) -> str | None:
+        return _shaped(value, _DEPLOYMENT_SET_ID, "a deployment set ID", "ds-uf6f7l4fg90oxcpwe8kk")
 
     @model_validator(mode="after")
     def _consistent(self) -> CloneOptions:
@@ -119,6 +283,21 @@ class CloneOptions(BaseModel):
             raise ValueError(
                 f"destination_zone_id={self.destination_zone_id!r} is not a zone of destination_region="
                 f"{self.destination_region!r}"
+            )
+        # Names depend on the amount: every name of the batch must follow the rules.
+        if self.instance_name is not None:
+            _named_rule("instance_name", self.instance_name, check_instance_name, amount=self.amount)
+        if self.host_name is not None:
+            _named_rule("host_name", self.host_name, check_host_name, amount=self.amount)
+        if self.spot_price_limit is not None and self.spot_strategy not in (None, "SpotWithPriceLimit"):
+            raise ValueError(
+                f"spot_price_limit={self.spot_price_limit} needs spot_strategy='SpotWithPriceLimit' "
+                f"(spot_strategy={self.spot_strategy!r})"
+            )
+        if self.instance_charge_type == "PrePaid" and self.spot_strategy not in (None, "NoSpot"):
+            raise ValueError(
+                f"spot_strategy={self.spot_strategy!r} is for pay-as-you-go instances; instance_charge_type="
+                "'PrePaid' takes none"
             )
         return self
 
@@ -220,7 +399,36 @@ def _check_consistency_stop(props: CloneOptions, source_region: str | None) -> N
         )
 
 
+def _ruled(rule: Callable[[_V], None], value: _V | None) -> _V | None:
+    """Apply a rule of :mod:`cdk_clone.naming` to a field (pydantic reports only ValueError)."""
+    if value is not None:
+        try:
+            rule(value)
+        except NameRuleError as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+def _named_rule(field: str, value: str, rule: Callable[..., None], **arguments: Any) -> None:
+    """A rule across fields (a name and the amount): the message names the field and value itself."""
+    try:
+        rule(value, **arguments)
+    except NameRuleError as error:
+        raise ValueError(f"{field}={_render_value(value)}: {error}") from None
+
+
 _Props = TypeVar("_Props", bound=BaseModel)
+
+
+# pydantic's strict type errors, said in Python's words.
+_TYPE_NAMES = {
+    "int_type": "an int",
+    "bool_type": "a bool (True or False)",
+    "string_type": "a str",
+    "float_type": "a number",
+    "dict_type": "a dict",
+    "is_instance_of": "a SourceInstance",
+}
 
 
 def _render_value(value: Any) -> str:
@@ -236,6 +444,9 @@ def validate(model: type[_Props], owner: str, values: Mapping[str, Any]) -> _Pro
         problems = []
         for item in error.errors():
             message = str(item["msg"]).removeprefix("Value error, ")
+            wanted = _TYPE_NAMES.get(item["type"])
+            if wanted is not None:
+                message = f"must be {wanted}, not {type(item['input']).__name__} (values are not converted)"
             field = ".".join(str(part) for part in item["loc"])
             if field:
                 problems.append(f"{field}={_render_value(item['input'])}: {message}")

@@ -15,6 +15,8 @@ from cdk_clone.lookup.context import (
     default_context_path,
     lookup_source_instance,
     lookup_zone_ids,
+    snapshot_entry,
+    source_from_entry,
     source_instance_key,
     zones_key,
 )
@@ -34,6 +36,8 @@ __all__ = [
     "lookup_zone_ids",
     "read_source_instance",
     "read_zone_ids",
+    "snapshot_entry",
+    "source_from_entry",
     "source_instance_key",
     "zones_key",
 ]

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cdk_clone.lookup.reader import read_source_instance, read_zone_ids
-from cdk_clone.lookup.snapshot import SourceInstance
+from cdk_clone.lookup.snapshot import SNAPSHOT_FORMAT, SourceInstance
 
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
@@ -46,6 +46,8 @@ __all__ = [
     "lookup_source_instance",
     "lookup_source_instances",
     "lookup_zone_ids",
+    "snapshot_entry",
+    "source_from_entry",
     "source_instance_key",
     "zones_key",
 ]
@@ -64,6 +66,32 @@ _lock = threading.Lock()
 
 class ContextFileError(ValueError):
     """The context file exists but cannot be used (not JSON, not an object, a corrupt entry)."""
+
+
+class _OutdatedEntry(ValueError):
+    """A cached entry written by an older cdk-clone, which did not record everything a clone now copies."""
+
+
+_FORMAT_KEY = "snapshot_format"
+
+
+def snapshot_entry(source: SourceInstance) -> dict[str, Any]:
+    """A source snapshot as the context file keeps it: its fields and the snapshot format."""
+    return {**source.model_dump(mode="json"), _FORMAT_KEY: SNAPSHOT_FORMAT}
+
+
+def source_from_entry(entry: Any) -> SourceInstance:
+    """The snapshot kept in a context entry; an entry of an older format is refused (ValueError) rather than
+    read with settings missing."""
+    if not isinstance(entry, dict):
+        raise ValueError("a source snapshot must be a JSON object")  # noqa: TRY004  # _cached catches ValueError
+    found = entry.get(_FORMAT_KEY, 1)
+    if found != SNAPSHOT_FORMAT:
+        raise _OutdatedEntry(
+            f"it was written by an older cdk-clone (snapshot format {found}, now {SNAPSHOT_FORMAT}) and lacks "
+            "settings a clone now copies (data disks' encryption, key pair, RAM role, user data...)"
+        )
+    return SourceInstance.model_validate({k: v for k, v in entry.items() if k != _FORMAT_KEY})
 
 
 def source_instance_key(region_id: str, instance_id: str) -> str:
@@ -189,8 +217,9 @@ def _cached(
             try:
                 return parse(cached)
             except ValueError as exc:
+                reason = str(exc) if isinstance(exc, _OutdatedEntry) else exc.__class__.__name__
                 raise ContextFileError(
-                    f"context entry {key!r} in {context.path} is not usable ({exc.__class__.__name__}): remove it "
+                    f"context entry {key!r} in {context.path} is not usable ({reason}): remove it "
                     f"with `cdk-clone context --clear {key}` and synth again"
                 ) from None
     value = fetch()
@@ -225,9 +254,9 @@ def lookup_source_instance(
         ContextFile(context_file),
         source_instance_key(region_id, instance_id),
         refresh,
-        parse=SourceInstance.model_validate,
+        parse=source_from_entry,
         fetch=lambda: read_source_instance(_client(region_id, client), region_id, instance_id),
-        dump=lambda snapshot: snapshot.model_dump(mode="json"),
+        dump=snapshot_entry,
     )
 
 

@@ -20,11 +20,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SecurityGroupSnapshot, SourceInstance
+from cdk_clone.naming import is_system_tag
 
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
 
-__all__ = ["SourceInstanceNotFound", "SourceReader", "read_security_group", "read_source_instance", "read_zone_ids"]
+__all__ = [
+    "SourceInstanceNotFound",
+    "SourceReader",
+    "disk_snapshot",
+    "instance_settings",
+    "read_disks",
+    "read_security_group",
+    "read_source_instance",
+    "read_zone_ids",
+]
 
 _T = TypeVar("_T")
 # DescribeInstances takes at most 100 IDs.
@@ -135,25 +145,77 @@ def _cidr(client: AlibabaCloudClient, region_id: str, action: str, id_param: str
     return None
 
 
-def _disks(client: AlibabaCloudClient, region_id: str, instance_id: str) -> tuple[DiskSnapshot, ...]:
+def _flag(value: Any, default: bool = False) -> bool:
+    # Booleans arrive as JSON booleans, or as "true"/"false" in some answers.
+    if value is None or value == "":
+        return default
+    return value is True or str(value).lower() == "true"
+
+
+def _whole(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def disk_snapshot(disk: dict[str, Any]) -> DiskSnapshot:
+    """One disk of a DescribeDisks answer, as a snapshot (also how ``cdk-clone verify`` reads a clone's)."""
+    return DiskSnapshot(
+        disk_id=str(disk["DiskId"]),
+        kind="system" if str(disk.get("Type", "")).lower() == "system" else "data",
+        category=str(disk.get("Category") or "cloud_efficiency"),
+        size_gib=int(disk.get("Size") or 1),
+        device=str(disk.get("Device") or ""),
+        performance_level=_text(disk.get("PerformanceLevel")),
+        encrypted=_flag(disk.get("Encrypted")),
+        kms_key_id=_text(disk.get("KMSKeyId")),
+        delete_with_instance=_flag(disk.get("DeleteWithInstance"), default=True),
+    )
+
+
+def read_disks(client: AlibabaCloudClient, region_id: str, instance_id: str) -> tuple[DiskSnapshot, ...]:
+    """The disks of ``instance_id``: the system disk first, then data disks by device."""
     answer = client.ecs(
         "DescribeDisks",
         {"RegionId": region_id, "InstanceId": instance_id, "PageSize": 100},
         region_id=region_id,
     )
-    disks = [
-        DiskSnapshot(
-            disk_id=str(d["DiskId"]),
-            kind="system" if str(d.get("Type", "")).lower() == "system" else "data",
-            category=str(d.get("Category") or "cloud_efficiency"),
-            size_gib=int(d.get("Size") or 1),
-            device=str(d.get("Device") or ""),
-        )
-        for d in _items(answer, "Disks", "Disk")
-    ]
-    # System disk first, then data disks by device: a stable order keeps the context file diff-free.
+    disks = [disk_snapshot(d) for d in _items(answer, "Disks", "Disk")]
+    # A stable order keeps the context file diff-free, and is the order clones' data disks are declared in.
     disks.sort(key=lambda d: (d.kind != "system", d.device, d.disk_id))
     return tuple(disks)
+
+
+def instance_settings(instance: dict[str, Any]) -> dict[str, Any]:
+    """The settings a clone copies that DescribeInstances tells, as :class:`SourceInstance` fields (also how
+    ``cdk-clone verify`` reads a clone's). Absent fields take RunInstances' defaults."""
+    metadata = instance.get("MetadataOptions") or {}
+    interfaces = _items(instance, "NetworkInterfaces", "NetworkInterface")
+    primary = next((n for n in interfaces if str(n.get("Type") or "Primary") == "Primary"), {})
+    secondary_ips = [ip for ip in _items(primary, "PrivateIpSets", "PrivateIpSet") if not _flag(ip.get("Primary"))]
+    spot = str(instance.get("SpotStrategy") or "NoSpot")
+    price = instance.get("SpotPriceLimit")
+    return {
+        "description": str(instance.get("Description") or ""),
+        "os_type": "windows" if str(instance.get("OSType") or "").lower() == "windows" else "linux",
+        "key_pair_name": _text(instance.get("KeyPairName")),
+        "deletion_protection": _flag(instance.get("DeletionProtection")),
+        "internet_charge_type": (
+            "PayByBandwidth" if instance.get("InternetChargeType") == "PayByBandwidth" else "PayByTraffic"
+        ),
+        "internet_max_bandwidth_in": _whole(instance.get("InternetMaxBandwidthIn")) or None,
+        "spot_strategy": spot if spot in ("SpotWithPriceLimit", "SpotAsPriceGo") else "NoSpot",
+        "spot_price_limit": float(str(price)) if spot == "SpotWithPriceLimit" and price not in (None, "") else None,
+        "spot_duration": _whole(instance.get("SpotDuration")) if spot != "NoSpot" else None,
+        "resource_group_id": _text(instance.get("ResourceGroupId")),
+        "deployment_set_id": _text(instance.get("DeploymentSetId")),
+        "credit_specification": _text(instance.get("CreditSpecification")),
+        "http_tokens": _text(metadata.get("HttpTokens")),
+        "http_endpoint": _text(metadata.get("HttpEndpoint")),
+        "secondary_private_ip_count": len(secondary_ips),
+        "ipv6_address_count": len(_items(primary, "Ipv6Sets", "Ipv6Set")),
+        "secondary_network_interface_ids": tuple(
+            str(n.get("NetworkInterfaceId")) for n in interfaces if n is not primary and n.get("NetworkInterfaceId")
+        ),
+    }
 
 
 class SourceReader:
@@ -216,10 +278,11 @@ class SourceReader:
         )
         image_id = str(instance.get("ImageId"))
         group_ids = [str(g) for g in (instance.get("SecurityGroupIds") or {}).get("SecurityGroupId") or []]
+        # Tags the cloud sets itself (acs:..., aliyun...) are not the user's to copy: RunInstances refuses them.
         tags = {
             str(t.get("TagKey")): str(t.get("TagValue") or "")
             for t in _items(instance, "Tags", "Tag")
-            if t.get("TagKey")
+            if t.get("TagKey") and not is_system_tag(str(t.get("TagKey")))
         }
         charge_type = str(instance.get("InstanceChargeType") or "PostPaid")
         period = instance.get("Period")
@@ -264,9 +327,10 @@ class SourceReader:
             security_groups=tuple(self._group(g) for g in group_ids),
             instance_name=str(instance.get("InstanceName") or instance_id),
             host_name=_text(instance.get("HostName")),
-            disks=_disks(client, region_id, instance_id),
+            disks=read_disks(client, region_id, instance_id),
             tags=tags,
             internet_max_bandwidth_out=int(instance.get("InternetMaxBandwidthOut") or 0),
+            **instance_settings(instance),
         )
 
 

@@ -19,7 +19,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["DiskSnapshot", "SecurityGroupRule", "SecurityGroupSnapshot", "SourceInstance"]
+__all__ = ["SNAPSHOT_FORMAT", "DiskSnapshot", "SecurityGroupRule", "SecurityGroupSnapshot", "SourceInstance"]
+
+SNAPSHOT_FORMAT = 2
+"""The shape of a snapshot in the context file. Format 1 (before disks' encryption, the key pair, RAM role,
+user data, spot and the other settings were read) is refused as incomplete, so that no clone silently
+misses what the snapshot never recorded."""
 
 
 class _Snapshot(BaseModel):
@@ -79,7 +84,10 @@ class DiskSnapshot(_Snapshot):
 
     Example::
 
-        DiskSnapshot(disk_id="d-bp1sys", kind="system", category="cloud_essd", size_gib=40, device="/dev/xvda")
+        DiskSnapshot(disk_id="d-bp1sys", kind="system", category="cloud_essd", size_gib=40, device="/dev/xvda",
+                     performance_level="PL1")
+        DiskSnapshot(disk_id="d-bp1logs", kind="data", category="cloud_essd", size_gib=100, device="/dev/xvdb",
+                     encrypted=True, kms_key_id="key-hzz62f2cd1bbb6****", delete_with_instance=False)
     """
 
     disk_id: str
@@ -87,6 +95,11 @@ class DiskSnapshot(_Snapshot):
     category: str
     size_gib: int = Field(ge=1)
     device: str = ""
+    # ESSD performance level (PL0..PL3); None for other categories.
+    performance_level: str | None = None
+    encrypted: bool = False
+    kms_key_id: str | None = None
+    delete_with_instance: bool = True
 
 
 class SourceInstance(_Snapshot):
@@ -132,6 +145,32 @@ class SourceInstance(_Snapshot):
     disks: tuple[DiskSnapshot, ...]
     tags: dict[str, str]
     internet_max_bandwidth_out: int = 0
+    # Everything below was added with snapshot format 2; the defaults are what RunInstances does without it.
+    description: str = ""
+    os_type: Literal["linux", "windows"] = "linux"
+    key_pair_name: str | None = None
+    ram_role_name: str | None = None
+    # As DescribeUserData answers: Base64 (what RunInstances takes back).
+    user_data: str | None = None
+    deletion_protection: bool = False
+    internet_charge_type: Literal["PayByTraffic", "PayByBandwidth"] = "PayByTraffic"
+    internet_max_bandwidth_in: int | None = None
+    auto_renew: bool = False
+    auto_renew_period: int | None = None
+    spot_strategy: Literal["NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"] = "NoSpot"
+    spot_price_limit: float | None = None
+    spot_duration: int | None = None
+    resource_group_id: str | None = None
+    deployment_set_id: str | None = None
+    # Standard or Unlimited, for burstable (t5, t6) types only.
+    credit_specification: str | None = None
+    # Instance metadata service: "optional" or "required" tokens (IMDSv2), "enabled" or "disabled".
+    http_tokens: str | None = None
+    http_endpoint: str | None = None
+    secondary_private_ip_count: int = 0
+    ipv6_address_count: int = 0
+    # ENIs attached beyond the primary one: not copied (they hold addresses of the source's network).
+    secondary_network_interface_ids: tuple[str, ...] = ()
 
     def __hash__(self) -> int:
         # pydantic's frozen hash chokes on the dict field; the instance id and region identify a snapshot
@@ -142,6 +181,11 @@ class SourceInstance(_Snapshot):
     def system_disk(self) -> DiskSnapshot | None:
         """The system disk, when the snapshot lists one."""
         return next((d for d in self.disks if d.kind == "system"), None)
+
+    @property
+    def data_disks(self) -> tuple[DiskSnapshot, ...]:
+        """The data disks, in device order."""
+        return tuple(d for d in self.disks if d.kind == "data")
 
     @property
     def security_group_ids(self) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from conftest import GROUP_ID, Synth, make_source, resources, web_group
 
 from cdk_clone import CloneTask, InstanceClone
 from cdk_clone._cdktf import TerraformStack
-from cdk_clone.lookup.context import ContextFile, source_instance_key
+from cdk_clone.lookup.context import ContextFile, snapshot_entry, source_instance_key
 
 SECOND = "i-bp1d3m0s0urce00002"
 
@@ -125,7 +125,7 @@ def test_task_sources_by_id_come_from_the_context_file(stack: TerraformStack, sy
     context = tmp_path / "cdk-clone.context.json"
     cache = ContextFile(context)
     for snapshot in (make_source(), make_source(SECOND)):
-        cache.put(source_instance_key("cn-hangzhou", snapshot.instance_id), snapshot.model_dump(mode="json"))
+        cache.put(source_instance_key("cn-hangzhou", snapshot.instance_id), snapshot_entry(snapshot))
     task = CloneTask(
         stack,
         "task",

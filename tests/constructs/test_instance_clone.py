@@ -11,7 +11,7 @@ from conftest import GROUP_ID, VPC_ID, VSWITCH_ID, Synth, make_source, only, res
 from cdk_clone import CloneConfigurationError, EcsCloneProvider, InstanceClone, SourceInstance
 from cdk_clone._cdktf import TerraformStack
 from cdk_clone.constructs import template_image_name
-from cdk_clone.lookup.context import ContextFile, source_instance_key, zones_key
+from cdk_clone.lookup.context import ContextFile, snapshot_entry, source_instance_key, zones_key
 
 
 def clone(stack: TerraformStack, source: SourceInstance, **options: Any) -> InstanceClone:
@@ -389,7 +389,7 @@ def test_a_source_given_by_id_is_read_from_the_context_file(
     stack: TerraformStack, source: SourceInstance, synth: Synth, tmp_path: Path
 ) -> None:
     context = tmp_path / "cdk-clone.context.json"
-    ContextFile(context).put(source_instance_key("cn-hangzhou", source.instance_id), source.model_dump(mode="json"))
+    ContextFile(context).put(source_instance_key("cn-hangzhou", source.instance_id), snapshot_entry(source))
     web = InstanceClone(
         stack, "web", source_instance_id=source.instance_id, source_region="cn-hangzhou", context_file=context
     )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from cdk_clone._cdktf import Testing
-from cdk_clone.lookup.context import ContextFile, source_instance_key, zones_key
+from cdk_clone.lookup.context import ContextFile, snapshot_entry, source_instance_key, zones_key
 from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SecurityGroupSnapshot, SourceInstance
 from fake_api.seeds import (
     DEMO_IMAGE_ID,
@@ -89,7 +89,7 @@ def context_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (DEMO_SECOND_INSTANCE_ID, "web-2", DEMO_SECOND_PRIVATE_IP),
     ):
         cache.put(
-            source_instance_key(DEMO_REGION_ID, instance_id), demo_source(instance_id, name, ip).model_dump(mode="json")
+            source_instance_key(DEMO_REGION_ID, instance_id), snapshot_entry(demo_source(instance_id, name, ip))
         )
     cache.put(zones_key("cn-shanghai"), ["cn-shanghai-e", "cn-shanghai-f"])
     monkeypatch.setenv("CDK_CLONE_CONTEXT_FILE", str(path))

@@ -15,6 +15,7 @@ from cdk_clone.lookup import (
     SourceInstance,
     lookup_source_instance,
     lookup_zone_ids,
+    source_from_entry,
     source_instance_key,
 )
 from fake_api.seeds import DEMO_SOURCE_INSTANCE_ID
@@ -44,7 +45,7 @@ def test_first_look_up_is_written_to_the_context_file(
     source = lookup_source_instance(DEMO_SOURCE_INSTANCE_ID, SOURCE_REGION, context_file=context_file, client=client)
     stored = json.loads(context_file.read_text())
     assert list(stored) == [f"source-instance:{SOURCE_REGION}:{DEMO_SOURCE_INSTANCE_ID}"]
-    assert SourceInstance.model_validate(stored[source_instance_key(SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)]) == source
+    assert source_from_entry(stored[source_instance_key(SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)]) == source
     assert fake_cloud.calls(action="DescribeInstances")
 
 
@@ -120,6 +121,27 @@ def test_a_broken_entry_says_how_to_remove_it(context_file: Path) -> None:
     context_file.write_text(json.dumps({source_instance_key(SOURCE_REGION, "i-bp1broken0001"): {"instance_id": 1}}))
     with pytest.raises(ContextFileError, match=r"cdk-clone context --clear source-instance:cn-hangzhou:i-bp1broken0001"):
         lookup_source_instance("i-bp1broken0001", SOURCE_REGION, context_file=context_file)
+
+
+def test_an_entry_of_an_older_format_is_refused_as_incomplete(
+    client: AlibabaCloudClient, context_file: Path
+) -> None:
+    source = lookup_source_instance(DEMO_SOURCE_INSTANCE_ID, SOURCE_REGION, context_file=context_file, client=client)
+    key = source_instance_key(SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
+    # What an older cdk-clone wrote: the fields it knew, no format marker.
+    old = {k: v for k, v in json.loads(context_file.read_text())[key].items() if k in _FORMAT_1_FIELDS}
+    context_file.write_text(json.dumps({key: old}))
+    with pytest.raises(ContextFileError, match=r"older cdk-clone \(snapshot format 1, now 2\).*--clear " + key):
+        lookup_source_instance(DEMO_SOURCE_INSTANCE_ID, SOURCE_REGION, context_file=context_file)
+    assert source.instance_id == DEMO_SOURCE_INSTANCE_ID
+
+
+_FORMAT_1_FIELDS = {
+    "instance_id", "region_id", "zone_id", "instance_type", "cpu", "memory_mib", "image_id", "image_visible",
+    "network_type", "vpc_id", "vpc_cidr_block", "vswitch_id", "vswitch_cidr_block", "private_ip",
+    "instance_charge_type", "period", "period_unit", "security_groups", "instance_name", "host_name", "disks",
+    "tags", "internet_max_bandwidth_out",
+}
 
 
 def test_writes_leave_no_temporary_files(client: AlibabaCloudClient, context_file: Path) -> None:
