@@ -331,6 +331,59 @@ SECURITY_GROUP_RULE = ResourceSchema(
     ),
 )
 
+# -- what a clone copies from its source, beyond type, image and network (RunInstances parameters) ----------
+
+DATA_DISK = Block(
+    "data_disk",
+    "list",
+    (
+        Field("category", S, "cloud_essd, cloud_ssd, cloud_efficiency, cloud_auto, cloud_essd_entry or cloud.", required=True),
+        Field("size", N, "Size in GiB (20 to 32768).", required=True),
+        Field("performance_level", S, "ESSD performance level, PL0 to PL3.", optional=True),
+        Field("encrypted", B, "Encrypt the disk.", optional=True),
+        Field("kms_key_id", S, "The KMS key of an encrypted disk, in the provider's region; default the ECS key.", optional=True),
+        Field("delete_with_instance", B, "Release the disk with the instance (default true).", optional=True),
+        Field(
+            "device",
+            S,
+            "The image's data disk at this device (e.g. /dev/xvdb): the disk is made from the image's snapshot "
+            "with the settings above. Unset: a new empty disk.",
+            optional=True,
+        ),
+    ),
+    "A data disk of every instance, in device order (RunInstances DataDisk.N).",
+    max_items=16,
+    force_new=True,
+)
+
+_CLONE_SETTINGS = (
+    Field("system_disk_performance_level", S, "ESSD system disk performance level, PL0 to PL3.", optional=True, force_new=True),
+    Field("description", S, "Instance description (2 to 256 characters).", optional=True),
+    Field("key_pair_name", S, "Key pair for SSH logins, in the provider's region.", optional=True, force_new=True),
+    Field("ram_role_name", S, "RAM role attached to every instance.", optional=True, force_new=True),
+    Field("user_data", S, "User data, Base64-encoded.", optional=True, sensitive=True, force_new=True),
+    Field(
+        "deletion_protection",
+        B,
+        "Refuse releasing the instances by API or console; the provider lifts it itself right before it releases "
+        "them (destroy, a smaller amount, a replacement).",
+        optional=True,
+    ),
+    Field("internet_charge_type", S, "PayByTraffic (default) or PayByBandwidth.", optional=True, force_new=True),
+    Field("internet_max_bandwidth_in", N, "Inbound public bandwidth in Mbit/s.", optional=True, force_new=True),
+    Field("auto_renew", B, "Renew a PrePaid instance automatically.", optional=True),
+    Field("auto_renew_period", N, "Months (or weeks) per automatic renewal.", optional=True),
+    Field("spot_strategy", S, "NoSpot (default), SpotWithPriceLimit or SpotAsPriceGo.", optional=True, force_new=True),
+    Field("spot_price_limit", N, "Highest hourly price of a SpotWithPriceLimit instance.", optional=True, force_new=True),
+    Field("spot_duration", N, "Protected hours of a spot instance (0 or 1).", optional=True, force_new=True),
+    Field("resource_group_id", S, "Resource group of the instances.", optional=True, force_new=True),
+    Field("deployment_set_id", S, "Deployment set, in the provider's region.", optional=True, force_new=True),
+    Field("credit_specification", S, "Standard or Unlimited, for burstable types.", optional=True, force_new=True),
+    Field("http_tokens", S, "Metadata service tokens: optional or required (IMDSv2 only).", optional=True, force_new=True),
+    Field("http_endpoint", S, "Metadata service: enabled or disabled.", optional=True, force_new=True),
+    Field("ipv6_address_count", N, "IPv6 addresses per instance (the vSwitch needs an IPv6 block).", optional=True, force_new=True),
+)
+
 INSTANCE_GROUP = ResourceSchema(
     "ecsclone_instance_group",
     "N instances from one RunInstances call, with stock checks, a similar type when sold out, partial "
@@ -405,6 +458,7 @@ INSTANCE_GROUP = ResourceSchema(
             force_new=True,
         ),
         Field("tags", MAP_S, "Tags for every instance.", optional=True),
+        *_CLONE_SETTINGS,
         Field(
             "delete_images_after_launch",
             LIST_S,
@@ -417,7 +471,7 @@ INSTANCE_GROUP = ResourceSchema(
         Field("effective_instance_type", S, "The type launched (the wanted one, or the similar one).", computed=True),
         Field("created_amount", N, "How many instances exist (fewer than amount under quota or stock).", computed=True),
     ),
-    (TIMEOUTS,),
+    (DATA_DISK, TIMEOUTS),
     {"create": 1200, "update": 1200, "delete": 1200},
 )
 

@@ -35,6 +35,7 @@ __all__ = [
     "EcscloneSecurityGroupRule",
     "EcscloneVpc",
     "EcscloneVswitch",
+    "InstanceGroupDataDisk",
     "SecurityGroupEgress",
     "SecurityGroupIngress",
     "Timeouts",
@@ -114,6 +115,31 @@ class SecurityGroupEgress(BlockValue):
     """intranet (the only type in a VPC)."""
     description: str | None = None
     """Rule description."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstanceGroupDataDisk(BlockValue):
+    """A data disk of every instance, in device order (RunInstances DataDisk.N).
+
+    Example::
+
+        InstanceGroupDataDisk(category=..., size=...)
+    """
+
+    category: str
+    """cloud_essd, cloud_ssd, cloud_efficiency, cloud_auto, cloud_essd_entry or cloud."""
+    size: float
+    """Size in GiB (20 to 32768)."""
+    performance_level: str | None = None
+    """ESSD performance level, PL0 to PL3."""
+    encrypted: bool | IResolvable | None = None
+    """Encrypt the disk."""
+    kms_key_id: str | None = None
+    """The KMS key of an encrypted disk, in the provider's region; default the ECS key."""
+    delete_with_instance: bool | IResolvable | None = None
+    """Release the disk with the instance (default true)."""
+    device: str | None = None
+    """The image's data disk at this device (e.g. /dev/xvdb): the disk is made from the image's snapshot with the settings above. Unset: a new empty disk."""
 
 
 class _EcscloneImageAttributes(AttributeGetters):
@@ -874,6 +900,104 @@ class _EcscloneInstanceGroupAttributes(AttributeGetters):
         return self._string_map_token("tags")
 
     @property
+    def system_disk_performance_level(self) -> str:
+        """ESSD system disk performance level, PL0 to PL3. (A token, as given, or as the provider set it.)"""
+        return self._string_token("system_disk_performance_level")
+
+    @property
+    def description(self) -> str:
+        """Instance description (2 to 256 characters). (A token, as given, or as the provider set it.)"""
+        return self._string_token("description")
+
+    @property
+    def key_pair_name(self) -> str:
+        """Key pair for SSH logins, in the provider's region. (A token, as given, or as the provider set it.)"""
+        return self._string_token("key_pair_name")
+
+    @property
+    def ram_role_name(self) -> str:
+        """RAM role attached to every instance. (A token, as given, or as the provider set it.)"""
+        return self._string_token("ram_role_name")
+
+    @property
+    def user_data(self) -> str:
+        """User data, Base64-encoded. (A token, as given, or as the provider set it.)"""
+        return self._string_token("user_data")
+
+    @property
+    def deletion_protection(self) -> IResolvable:
+        """Refuse releasing the instances by API or console; the provider lifts it itself right before it releases
+        them (destroy, a smaller amount, a replacement). (A token, as given, or as the provider set it.)"""
+        return self._boolean_token("deletion_protection")
+
+    @property
+    def internet_charge_type(self) -> str:
+        """PayByTraffic (default) or PayByBandwidth. (A token, as given, or as the provider set it.)"""
+        return self._string_token("internet_charge_type")
+
+    @property
+    def internet_max_bandwidth_in(self) -> float:
+        """Inbound public bandwidth in Mbit/s. (A token, as given, or as the provider set it.)"""
+        return self._number_token("internet_max_bandwidth_in")
+
+    @property
+    def auto_renew(self) -> IResolvable:
+        """Renew a PrePaid instance automatically. (A token, as given, or as the provider set it.)"""
+        return self._boolean_token("auto_renew")
+
+    @property
+    def auto_renew_period(self) -> float:
+        """Months (or weeks) per automatic renewal. (A token, as given, or as the provider set it.)"""
+        return self._number_token("auto_renew_period")
+
+    @property
+    def spot_strategy(self) -> str:
+        """NoSpot (default), SpotWithPriceLimit or SpotAsPriceGo. (A token, as given, or as the provider set it.)"""
+        return self._string_token("spot_strategy")
+
+    @property
+    def spot_price_limit(self) -> float:
+        """Highest hourly price of a SpotWithPriceLimit instance. (A token, as given, or as the provider set it.)"""
+        return self._number_token("spot_price_limit")
+
+    @property
+    def spot_duration(self) -> float:
+        """Protected hours of a spot instance (0 or 1). (A token, as given, or as the provider set it.)"""
+        return self._number_token("spot_duration")
+
+    @property
+    def resource_group_id(self) -> str:
+        """Resource group of the instances. (A token, as given, or as the provider set it.)"""
+        return self._string_token("resource_group_id")
+
+    @property
+    def deployment_set_id(self) -> str:
+        """Deployment set, in the provider's region. (A token, as given, or as the provider set it.)"""
+        return self._string_token("deployment_set_id")
+
+    @property
+    def credit_specification(self) -> str:
+        """Standard or Unlimited, for burstable types. (A token, as given, or as the provider set it.)"""
+        return self._string_token("credit_specification")
+
+    @property
+    def http_tokens(self) -> str:
+        """Metadata service tokens: optional or required (IMDSv2 only). (A token, as given, or as the provider set
+        it.)"""
+        return self._string_token("http_tokens")
+
+    @property
+    def http_endpoint(self) -> str:
+        """Metadata service: enabled or disabled. (A token, as given, or as the provider set it.)"""
+        return self._string_token("http_endpoint")
+
+    @property
+    def ipv6_address_count(self) -> float:
+        """IPv6 addresses per instance (the vSwitch needs an IPv6 block). (A token, as given, or as the provider set
+        it.)"""
+        return self._number_token("ipv6_address_count")
+
+    @property
     def delete_images_after_launch(self) -> list[str]:
         """Transient images to delete once the instances are Running: image IDs in the provider's region, or
         "<region_id>:<image_id>" for an image in another region (the source image of a copy). (A token, as given, or
@@ -914,7 +1038,7 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
     """
 
     SCHEMA = RESOURCES["ecsclone_instance_group"]
-    BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {"timeouts": Timeouts}
+    BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {"data_disk": InstanceGroupDataDisk, "timeouts": Timeouts}
 
     def __init__(
         self,
@@ -939,7 +1063,27 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
         system_disk_size: float | None = None,
         internet_max_bandwidth_out: float | None = None,
         tags: Mapping[str, str] | None = None,
+        system_disk_performance_level: str | None = None,
+        description: str | None = None,
+        key_pair_name: str | None = None,
+        ram_role_name: str | None = None,
+        user_data: str | None = None,
+        deletion_protection: bool | IResolvable | None = None,
+        internet_charge_type: str | None = None,
+        internet_max_bandwidth_in: float | None = None,
+        auto_renew: bool | IResolvable | None = None,
+        auto_renew_period: float | None = None,
+        spot_strategy: str | None = None,
+        spot_price_limit: float | None = None,
+        spot_duration: float | None = None,
+        resource_group_id: str | None = None,
+        deployment_set_id: str | None = None,
+        credit_specification: str | None = None,
+        http_tokens: str | None = None,
+        http_endpoint: str | None = None,
+        ipv6_address_count: float | None = None,
         delete_images_after_launch: Sequence[str] | None = None,
+        data_disk: Sequence[InstanceGroupDataDisk] | None = None,
         timeouts: Timeouts | None = None,
         provider: TerraformProvider | None = None,
         depends_on: Sequence[ITerraformDependable] | None = None,
@@ -970,9 +1114,30 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
             internet_max_bandwidth_out: Public bandwidth in Mbit/s; >0 gives a public IP. Unset, the
                 instances' bandwidth (0 at launch).
             tags: Tags for every instance.
+            system_disk_performance_level: ESSD system disk performance level, PL0 to PL3.
+            description: Instance description (2 to 256 characters).
+            key_pair_name: Key pair for SSH logins, in the provider's region.
+            ram_role_name: RAM role attached to every instance.
+            user_data: User data, Base64-encoded.
+            deletion_protection: Refuse releasing the instances by API or console; the provider lifts it
+                itself right before it releases them (destroy, a smaller amount, a replacement).
+            internet_charge_type: PayByTraffic (default) or PayByBandwidth.
+            internet_max_bandwidth_in: Inbound public bandwidth in Mbit/s.
+            auto_renew: Renew a PrePaid instance automatically.
+            auto_renew_period: Months (or weeks) per automatic renewal.
+            spot_strategy: NoSpot (default), SpotWithPriceLimit or SpotAsPriceGo.
+            spot_price_limit: Highest hourly price of a SpotWithPriceLimit instance.
+            spot_duration: Protected hours of a spot instance (0 or 1).
+            resource_group_id: Resource group of the instances.
+            deployment_set_id: Deployment set, in the provider's region.
+            credit_specification: Standard or Unlimited, for burstable types.
+            http_tokens: Metadata service tokens: optional or required (IMDSv2 only).
+            http_endpoint: Metadata service: enabled or disabled.
+            ipv6_address_count: IPv6 addresses per instance (the vSwitch needs an IPv6 block).
             delete_images_after_launch: Transient images to delete once the instances are Running: image IDs
                 in the provider's region, or "<region_id>:<image_id>" for an image in another region (the
                 source image of a copy).
+            data_disk: A data disk of every instance, in device order (RunInstances DataDisk.N).
             timeouts: Overrides the default waiting times of this resource.
             provider, depends_on, count, lifecycle: Terraform meta-arguments.
         """
@@ -998,9 +1163,28 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
                 "system_disk_size": system_disk_size,
                 "internet_max_bandwidth_out": internet_max_bandwidth_out,
                 "tags": tags,
+                "system_disk_performance_level": system_disk_performance_level,
+                "description": description,
+                "key_pair_name": key_pair_name,
+                "ram_role_name": ram_role_name,
+                "user_data": user_data,
+                "deletion_protection": deletion_protection,
+                "internet_charge_type": internet_charge_type,
+                "internet_max_bandwidth_in": internet_max_bandwidth_in,
+                "auto_renew": auto_renew,
+                "auto_renew_period": auto_renew_period,
+                "spot_strategy": spot_strategy,
+                "spot_price_limit": spot_price_limit,
+                "spot_duration": spot_duration,
+                "resource_group_id": resource_group_id,
+                "deployment_set_id": deployment_set_id,
+                "credit_specification": credit_specification,
+                "http_tokens": http_tokens,
+                "http_endpoint": http_endpoint,
+                "ipv6_address_count": ipv6_address_count,
                 "delete_images_after_launch": delete_images_after_launch,
             },
-            blocks={"timeouts": timeouts},
+            blocks={"data_disk": data_disk, "timeouts": timeouts},
             provider=provider,
             depends_on=depends_on,
             count=count,

@@ -12,6 +12,9 @@ the plugin its connection configured (see :mod:`cdk_clone.provider._connections`
 :func:`cdk_clone.provider.main` serves :class:`EcsCloneServicer` directly. ``tf.runner.run_provider`` builds
 ``tf.provider.ProviderServicer`` by name when it starts, so :func:`install_servicer` makes it serve the
 subclass too.
+
+``tf`` also marks only attributes as forcing replacement; a block whose schema says ``force_new`` (the
+instance group's ``data_disk``: disks are made at launch) is added to ``requires_replace`` here when it changes.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 import tf.provider
 from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
-from tf.utils import Diagnostics, read_dynamic_value
+from tf.utils import Diagnostics, _to_attribute_path, read_dynamic_value
+
+from cdk_clone.schema import RESOURCES
 
 from ._connections import Configurations
 
@@ -38,7 +43,8 @@ _RPC_NAMES = tuple(name for name in vars(rpc.ProviderServicer) if name[:1].isupp
 
 
 class EcsCloneServicer(tf.provider.ProviderServicer):  # type: ignore[misc]
-    """``tf``'s servicer, plus destroy plans and one plugin per provider configuration.
+    """``tf``'s servicer, plus destroy plans, blocks that force replacement, and one plugin per provider
+    configuration.
 
     ``admit(peer)``, when given, decides which connections are served at all (a shared process on loopback
     TCP serves only its own user's); the others get PERMISSION_DENIED.
@@ -90,7 +96,13 @@ class EcsCloneServicer(tf.provider.ProviderServicer):  # type: ignore[misc]
         if proposed is None and prior is not None:
             # Destroying needs no preparation: plan the null state Terraform proposed.
             return pb.PlanResourceChange.Response(planned_state=request.proposed_new_state)
-        return super().PlanResourceChange(request, context)
+        response = super().PlanResourceChange(request, context)
+        schema = RESOURCES.get(request.type_name)
+        if prior is not None and proposed is not None and schema is not None:
+            for block in schema.blocks:
+                if block.force_new and prior.get(block.name) != proposed.get(block.name):
+                    response.requires_replace.append(_to_attribute_path([block.name]))
+        return response
 
 
 def install_servicer() -> None:

@@ -23,6 +23,13 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import INSTANCE_GROUP
 
+from ._clone_settings import (
+    check_settings,
+    launch_settings,
+    lift_deletion_protection,
+    observed_settings,
+    update_settings,
+)
 from ._images import delete_image
 from ._instances import MAX_IDS_PER_CALL, describe_instances, private_ip
 from ._progress import report_instances
@@ -202,6 +209,7 @@ class InstanceGroupResource(EcsCloneResource):
                         f"delete_images_after_launch: {entry!r} is neither an image ID nor <region>:<image ID>.",
                         ["delete_images_after_launch"],
                     )
+        check_settings(diags, config)
 
     # ---- plan ----------------------------------------------------------------------------------------
 
@@ -266,6 +274,7 @@ class InstanceGroupResource(EcsCloneResource):
                 "DestinationResource": "InstanceType",
                 "ZoneId": zone_id,
                 "InstanceChargeType": known_values(planned).get("instance_charge_type") or "PostPaid",
+                "SpotStrategy": known_values(planned).get("spot_strategy"),
                 "IoOptimized": "optimized",
             },
         )
@@ -372,6 +381,7 @@ class InstanceGroupResource(EcsCloneResource):
                 else None
             ),
             "Tag": [{"Key": k, "Value": v} for k, v in sorted(tags.items())] or None,
+            **launch_settings(planned),
         }
         answer = self.client.ecs("RunInstances", params)
         ids = [str(i) for i in answer.get("InstanceIdSets", {}).get("InstanceIdSet", [])]
@@ -428,6 +438,7 @@ class InstanceGroupResource(EcsCloneResource):
         )
         state["host_name"] = observed_name(current.get("host_name"), [found[i].get("HostName") for i in kept])
         state["tags"] = observed_tags(current.get("tags"), [instance_tags(found[i]) for i in kept])
+        state.update(observed_settings(current, [found[i] for i in kept]))
         return state
 
     # ---- update --------------------------------------------------------------------------------------
@@ -467,6 +478,7 @@ class InstanceGroupResource(EcsCloneResource):
         running = self._wait_running(planned, group_id, ids, timeout)
         self._modify_names(current, planned, ids)
         self._retag(current.get("tags") or {}, planned.get("tags") or {}, ids)
+        update_settings(self.client, current, planned, ids)
         newly_listed = set(planned.get("delete_images_after_launch") or []) - set(
             current.get("delete_images_after_launch") or []
         )
@@ -474,6 +486,7 @@ class InstanceGroupResource(EcsCloneResource):
         return self._state(planned, group_id, zone_id, effective_type, ids, running)
 
     def _release(self, ids: list[str], timeout: float) -> None:
+        lift_deletion_protection(self.client, describe_instances(self.client, ids))
         for start in range(0, len(ids), MAX_IDS_PER_CALL):
             chunk = ids[start : start + MAX_IDS_PER_CALL]
             if if_exists(self.client.ecs, "DeleteInstances", {"InstanceId": chunk, "Force": True}) is None:
