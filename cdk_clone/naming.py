@@ -99,13 +99,18 @@ def follows_pattern(pattern: str, name: str | None) -> bool:
     return re.fullmatch(expected, name) is not None
 
 
-def batch_pattern(name: str, amount: int, *, max_length: int = MAX_INSTANCE_NAME) -> str:
-    """The name a batch of ``amount`` clones is given from a source's ``name``: the name itself for one clone,
-    else ``<name>-[1,3]`` (``<name>-001``, ``-002``, ...), the name shortened so every expansion fits in
-    ``max_length``. A name that already holds a pattern is kept."""
+def batch_pattern(name: str, amount: int, *, max_length: int | None = MAX_INSTANCE_NAME) -> str:
+    """The name a batch of ``amount`` clones is given from ``name``: the name itself for one clone, else
+    ``<name>-[1,3]`` (``<name>-001``, ``-002``, ...). A name that already holds a pattern is kept.
+
+    With ``max_length`` (a source's name), the name is shortened so that every expansion fits; without
+    (a name the user gave), it is kept whole and the rules judge the result.
+    """
     if amount <= 1 or has_pattern(name):
         return name
     suffix = f"-[1,{BATCH_SUFFIX_BITS}]"
+    if max_length is None:
+        return name + suffix
     room = max_length - 1 - BATCH_SUFFIX_BITS
     return name[:room].rstrip("-.") + suffix
 

@@ -206,6 +206,14 @@ IMAGE_COPY = ResourceSchema(
         Field("source_region_id", S, "The region the source image lives in.", required=True, force_new=True),
         Field("image_name", S, "Name of the copy; default the source image's name.", optional=True, computed=True),
         Field("description", S, "Description of the copy.", optional=True),
+        Field(
+            "kms_key_id",
+            S,
+            "Encrypt the copy with this KMS key of the provider's region (KMS keys are regional: an image with "
+            "encrypted disks needs one to be copied).",
+            optional=True,
+            force_new=True,
+        ),
         *_IMAGE_COMPUTED,
     ),
     (TIMEOUTS,),

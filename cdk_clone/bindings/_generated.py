@@ -291,6 +291,12 @@ class _EcscloneImageCopyAttributes(AttributeGetters):
         return self._string_token("description")
 
     @property
+    def kms_key_id(self) -> str:
+        """Encrypt the copy with this KMS key of the provider's region (KMS keys are regional: an image with
+        encrypted disks needs one to be copied). (A token, as given, or as the provider set it.)"""
+        return self._string_token("kms_key_id")
+
+    @property
     def status(self) -> str:
         """Image status: Available once created. (A token, computed by the provider.)"""
         return self._string_token("status")
@@ -333,6 +339,7 @@ class EcscloneImageCopy(EcscloneResourceBase, _EcscloneImageCopyAttributes):
         source_region_id: str,
         image_name: str | None = None,
         description: str | None = None,
+        kms_key_id: str | None = None,
         transient: bool | IResolvable | None = None,
         timeouts: Timeouts | None = None,
         provider: TerraformProvider | None = None,
@@ -347,6 +354,8 @@ class EcscloneImageCopy(EcscloneResourceBase, _EcscloneImageCopyAttributes):
             source_region_id: The region the source image lives in.
             image_name: Name of the copy; default the source image's name.
             description: Description of the copy.
+            kms_key_id: Encrypt the copy with this KMS key of the provider's region (KMS keys are regional: an
+                image with encrypted disks needs one to be copied).
             transient: The image may be deleted by the instance group that boots from it (keep_images=False):
                 a missing transient image is not drift.
             timeouts: Overrides the default waiting times of this resource.
@@ -360,6 +369,7 @@ class EcscloneImageCopy(EcscloneResourceBase, _EcscloneImageCopyAttributes):
                 "source_region_id": source_region_id,
                 "image_name": image_name,
                 "description": description,
+                "kms_key_id": kms_key_id,
                 "transient": transient,
             },
             blocks={"timeouts": timeouts},

@@ -115,7 +115,9 @@ def _synth(args: argparse.Namespace, out: TextIO) -> int:
 
     project = find_project(args.app_dir)
     stacks = project.synth(refresh=args.refresh)
-    out.writelines(f"synthesized stack {stack.name}: {stack.config_file}\n" for stack in stacks)
+    for stack in stacks:
+        out.write(f"synthesized stack {stack.name}: {stack.config_file}\n")
+        out.writelines(f"WARNING: {warning}\n" for warning in stack.warnings)
     return EXIT_OK
 
 

@@ -22,15 +22,18 @@ from cdk_clone.lookup.context import CONTEXT_FILE_ENV, REFRESH_ENV
 __all__ = ["CdktfProject", "SynthesizedStack", "find_project"]
 
 CDKTF_JSON = "cdktf.json"
+_WARNING_LEVEL = "@cdktf/warn"  # Annotations.of(construct).add_warning(...) in the manifest
 
 
 @dataclass(frozen=True)
 class SynthesizedStack:
-    """One stack in ``cdktf.out/manifest.json``: its name and the directory Terraform runs in."""
+    """One stack in ``cdktf.out/manifest.json``: its name, the directory Terraform runs in, and the warnings
+    its constructs gave at synth (cdktf annotations: settings a clone could not carry, for instance)."""
 
     name: str
     working_directory: Path
     config_file: Path
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,16 @@ class CdktfProject:
         for name, entry in sorted((manifest.get("stacks") or {}).items()):
             working_directory = self.output / str(entry.get("workingDirectory") or f"stacks/{name}")
             config_file = self.output / str(entry.get("synthesizedStackPath") or f"stacks/{name}/cdk.tf.json")
-            stacks.append(SynthesizedStack(name=name, working_directory=working_directory, config_file=config_file))
+            warnings = tuple(
+                str(a.get("message"))
+                for a in entry.get("annotations") or []
+                if isinstance(a, dict) and a.get("level") == _WARNING_LEVEL
+            )
+            stacks.append(
+                SynthesizedStack(
+                    name=name, working_directory=working_directory, config_file=config_file, warnings=warnings
+                )
+            )
         if not stacks:
             raise ConfigurationError(f"the app synthesized no stack (see {manifest_path})")
         return stacks

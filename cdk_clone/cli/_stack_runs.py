@@ -208,6 +208,9 @@ def deploy_stack(
     started = time.monotonic()
     chosen = parallelism or stack_parallelism(stack)
     out.write(f"Deploying stack {stack.name} (parallelism {chosen})\n")
+    # What the clones could not copy is known from the synth: said before anything is made, and again at the end.
+    synth_warnings = [Diagnostic("warning", message, "", "") for message in stack.warnings]
+    out.writelines(warning.render() + "\n" for warning in synth_warnings)
     out.flush()
     view = FleetView.for_stack(stack.config_file, out, progress_file=session.progress_file if session else None)
     progress = view.apply
@@ -219,7 +222,7 @@ def deploy_stack(
     except TerraformError as exc:
         raise _failed("deploy", exc, progress.diagnostics) from None
     clones = clone_outputs(outputs)
-    report = DeployReport(clones=clones, warnings=progress.warnings, outputs=outputs)
+    report = DeployReport(clones=clones, warnings=[*synth_warnings, *progress.warnings], outputs=outputs)
     out.write(
         f"\nDeployed stack {stack.name}: {progress.done} change(s) applied in {time.monotonic() - started:.1f}s.\n"
     )

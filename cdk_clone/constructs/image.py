@@ -28,7 +28,8 @@ class CloneImage(Construct):
 
     ``image_id`` is the image the clones boot from: the copy when ``destination_region`` differs from the
     source's region, else the image itself. With ``keep_images=False`` both are marked transient and
-    ``transient_image_refs`` lists them in the form ``delete_images_after_launch`` expects.
+    ``transient_image_refs`` lists them in the form ``delete_images_after_launch`` expects. ``kms_key_id`` (a
+    key of the destination region) encrypts the copy: an image of encrypted disks needs one to be copied.
     ``custom_image_id`` and ``copy_id`` (None without a copy) are the two images' ID tokens.
 
     Example::
@@ -46,6 +47,7 @@ class CloneImage(Construct):
         destination_region: str | None = None,
         stop_source_for_consistency: bool = False,
         keep_images: bool = True,
+        kms_key_id: str | None = None,
     ) -> None:
         create_construct(self, scope, id)
         adopt(self, scope, id)
@@ -75,6 +77,7 @@ class CloneImage(Construct):
                 source_region_id=source.region_id,
                 image_name=self.image_name,
                 description=f"cdk-clone copy of {source.instance_id} ({source.region_id}) for {path}",
+                kms_key_id=kms_key_id,
                 transient=transient,
                 provider=provider_for_region(stack, destination),
             )

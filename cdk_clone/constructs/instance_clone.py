@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Unpack
 
-from cdk_clone._cdktf import Construct, TerraformOutput, create_construct
+from cdk_clone._cdktf import Annotations, Construct, TerraformOutput, create_construct
 from cdk_clone.bindings import EcscloneInstanceGroup, EcsCloneProvider
 from cdk_clone.constructs._replicas import ReplicaPool
 from cdk_clone.constructs._tree import adopt, logical_id, path_of, stack_of
+from cdk_clone.constructs.clone_settings import copied_settings
+from cdk_clone.constructs.destination_checks import check_destination
 from cdk_clone.constructs.errors import CloneConfigurationError
 from cdk_clone.constructs.image import CloneImage
 from cdk_clone.constructs.network import VpcReplica, VSwitchReplica
@@ -99,14 +102,36 @@ class InstanceClone(Construct):
                 props.source_instance_id, props.source_region, context_file=props.context_file
             )
         _check_source(owner, resolved, props)
+        # Everything that can refuse the clone is decided before any construct is added.
+        placement = _placement(owner, resolved, props)
+        settings = copied_settings(
+            owner,
+            resolved,
+            props,
+            destination_region=placement.destination_region,
+            joins_source_vswitch=placement.joins_source_vswitch,
+        )
+        check_destination(
+            owner,
+            resolved,
+            props,
+            destination_region=placement.destination_region,
+            zone_id=placement.replica_zone_id,
+            key_pair_name=settings.arguments["key_pair_name"],
+        )
         create_construct(self, scope, id)
         adopt(self, scope, id)
         self.props = props
         self.source = resolved
+        self.settings = settings
+        """What the clones copy from the source (the instance group's arguments) and what they cannot."""
+        for warning in settings.warnings:
+            # In the synthesized manifest: `cdk-clone deploy` (and cdktf-cli) print them.
+            Annotations.of(self).add_warning(f"{owner}: {warning}")
         pool = getattr(scope, "replica_pool", None)
         if not isinstance(pool, ReplicaPool):
             pool = ReplicaPool(self, [resolved], {resolved.instance_id: props.amount})
-        self._compose(owner, resolved, props, pool)
+        self._compose(owner, resolved, props, placement, pool)
         # In a CloneTask, the task declares one output holding every clone's ``output_value``: one output
         # element instead of one per source, each a few round trips to the jsii runtime.
         self.output: TerraformOutput | None = (
@@ -117,9 +142,11 @@ class InstanceClone(Construct):
 
     # -- composition --------------------------------------------------------------------------------------
 
-    def _compose(self, owner: str, source: SourceInstance, props: InstanceCloneProps, pool: ReplicaPool) -> None:
+    def _compose(
+        self, owner: str, source: SourceInstance, props: InstanceCloneProps, placement: _Placement, pool: ReplicaPool
+    ) -> None:
         self._stack = stack_of(self)
-        self.destination_region: str = props.destination_region or source.region_id
+        self.destination_region: str = placement.destination_region
         # Set only when the source's network is replicated (another region, no destination network given).
         self.vpc_replica: VpcReplica | None = None
         self.vswitch_replica: VSwitchReplica | None = None
@@ -137,17 +164,17 @@ class InstanceClone(Construct):
                 destination_region=self.destination_region,
                 stop_source_for_consistency=props.stop_source_for_consistency,
                 keep_images=props.keep_images,
+                kms_key_id=props.destination_kms_key_id if any(d.encrypted for d in source.disks) else None,
             )
             boot_image_id = self.image.image_id
 
-        vpc_id, vswitch_id, vpc_key = self._network(owner, source, props, same_region, provider, pool)
+        vpc_id, vswitch_id, vpc_key = self._network(owner, source, props, placement, provider, pool)
         if same_region and vpc_id == source.vpc_id:
             security_group_ids = list(source.security_group_ids)
         else:
             security_group_ids = pool.security_group_ids(source, vpc_id, vpc_key, provider)
 
         keeps_private_ip = props.destination_vswitch_id is not None and props.amount == 1
-        system_disk = source.system_disk
         self.instance_group = EcscloneInstanceGroup(
             self,
             _INSTANCE_GROUP_ID,
@@ -160,15 +187,7 @@ class InstanceClone(Construct):
             amount=props.amount,
             min_amount=props.min_amount,
             private_ip=source.private_ip if keeps_private_ip else None,
-            instance_charge_type=source.instance_charge_type,
-            period=source.period if source.instance_charge_type == "PrePaid" else None,
-            period_unit=source.period_unit if source.instance_charge_type == "PrePaid" else None,
-            instance_name=props.instance_name or source.instance_name,
-            host_name=props.host_name or source.host_name,
-            system_disk_category=system_disk.category if system_disk else None,
-            system_disk_size=system_disk.size_gib if system_disk else None,
-            internet_max_bandwidth_out=source.internet_max_bandwidth_out or None,
-            tags={**source.tags, **(props.tags or {})} or None,
+            **self.settings.arguments,
             delete_images_after_launch=(self.image.transient_image_refs or None) if self.image else None,
             provider=provider,
         )
@@ -207,26 +226,19 @@ class InstanceClone(Construct):
         owner: str,
         source: SourceInstance,
         props: InstanceCloneProps,
-        same_region: bool,
+        placement: _Placement,
         provider: EcsCloneProvider,
         pool: ReplicaPool,
     ) -> tuple[str, str, str]:
         """(vpc_id, vswitch_id, key naming the destination VPC) for the clones."""
         if props.destination_vpc_id is not None and props.destination_vswitch_id is not None:
             return props.destination_vpc_id, props.destination_vswitch_id, props.destination_vpc_id
-        if same_region:
-            if props.destination_zone_id is not None and props.destination_zone_id != source.zone_id:
-                raise CloneConfigurationError(
-                    f"{owner}: destination_zone_id={props.destination_zone_id!r} differs from the source's zone "
-                    f"{source.zone_id!r}; in the same region the clones join the source's vSwitch, so give "
-                    "destination_vpc_id and destination_vswitch_id for a vSwitch in that zone"
-                )
+        if placement.replica_zone_id is None:  # same region: the source's own network
             assert source.vpc_id is not None and source.vswitch_id is not None  # checked in _check_source
             return source.vpc_id, source.vswitch_id, source.vpc_id
-        zone_id = props.destination_zone_id or _first_zone(owner, self.destination_region, props.context_file)
         vpc = pool.vpc(source, provider)
         try:
-            vswitch = pool.vswitch(source, vpc, zone_id, provider, amount=props.amount)
+            vswitch = pool.vswitch(source, vpc, placement.replica_zone_id, provider, amount=props.amount)
         except CloneConfigurationError as error:
             raise CloneConfigurationError(f"{owner}: {error}") from None
         self.vpc_replica = vpc
@@ -268,6 +280,32 @@ class InstanceClone(Construct):
         )
         output.override_logical_id(output_name(path, path_of(self._stack)))
         return output
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where the clones go, decided before anything is declared."""
+
+    destination_region: str
+    # The zone of the vSwitch replica; None when the clones join an existing vSwitch.
+    replica_zone_id: str | None
+    joins_source_vswitch: bool
+
+
+def _placement(owner: str, source: SourceInstance, props: InstanceCloneProps) -> _Placement:
+    destination = props.destination_region or source.region_id
+    if props.destination_vswitch_id is not None:
+        return _Placement(destination, None, joins_source_vswitch=False)
+    if destination == source.region_id:
+        if props.destination_zone_id is not None and props.destination_zone_id != source.zone_id:
+            raise CloneConfigurationError(
+                f"{owner}: destination_zone_id={props.destination_zone_id!r} differs from the source's zone "
+                f"{source.zone_id!r}; in the same region the clones join the source's vSwitch, so give "
+                "destination_vpc_id and destination_vswitch_id for a vSwitch in that zone"
+            )
+        return _Placement(destination, None, joins_source_vswitch=True)
+    zone_id = props.destination_zone_id or _first_zone(owner, destination, props.context_file)
+    return _Placement(destination, zone_id, joins_source_vswitch=False)
 
 
 def _check_source(owner: str, source: SourceInstance, props: InstanceCloneProps) -> None:

@@ -16,7 +16,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from cdk_clone._cdktf import Token
 from cdk_clone.constructs.errors import CloneConfigurationError
 from cdk_clone.lookup.snapshot import SourceInstance
-from cdk_clone.naming import NameRuleError, check_description, check_host_name, check_instance_name, check_tags
+from cdk_clone.naming import (
+    NameRuleError,
+    batch_pattern,
+    check_description,
+    check_host_name,
+    check_instance_name,
+    check_tags,
+)
 
 __all__ = [
     "MAX_AMOUNT",
@@ -284,7 +291,7 @@ class CloneOptions(BaseModel):
                 f"destination_zone_id={self.destination_zone_id!r} is not a zone of destination_region="
                 f"{self.destination_region!r}"
             )
-        # Names depend on the amount: every name of the batch must follow the rules.
+        # Names depend on the amount: every name of the batch (numbered when amount > 1) must follow the rules.
         if self.instance_name is not None:
             _named_rule("instance_name", self.instance_name, check_instance_name, amount=self.amount)
         if self.host_name is not None:
@@ -409,10 +416,10 @@ def _ruled(rule: Callable[[_V], None], value: _V | None) -> _V | None:
     return value
 
 
-def _named_rule(field: str, value: str, rule: Callable[..., None], **arguments: Any) -> None:
-    """A rule across fields (a name and the amount): the message names the field and value itself."""
+def _named_rule(field: str, value: str, rule: Callable[..., None], *, amount: int) -> None:
+    """A name rule, for the names a batch of ``amount`` gets (the message names the field and value itself)."""
     try:
-        rule(value, **arguments)
+        rule(batch_pattern(value, amount, max_length=None), amount=amount)
     except NameRuleError as error:
         raise ValueError(f"{field}={_render_value(value)}: {error}") from None
 

@@ -58,6 +58,9 @@ class ImageCopyResource(ImageResourceBase):
                 "DestinationRegionId": self.provider.region,
                 "DestinationImageName": name,
                 "DestinationDescription": planned.get("description"),
+                # KMS keys are regional: an encrypted image is copied under a key of the destination region.
+                "Encrypted": True if is_known(planned.get("kms_key_id")) else None,
+                "KMSKeyId": planned.get("kms_key_id") if is_known(planned.get("kms_key_id")) else None,
             },
             region_id=source_region,
             idempotent=True,

@@ -84,6 +84,7 @@ def test_expected_public_names() -> None:
         "EcscloneSecurityGroupRule",
         "EcscloneVpc",
         "EcscloneVswitch",
+        "InstanceGroupDataDisk",
         "SecurityGroupEgress",
         "SecurityGroupIngress",
         "Timeouts",

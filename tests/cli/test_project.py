@@ -48,6 +48,21 @@ def test_synth_writes_every_stack_under_the_configured_output(tmp_path: Path) ->
         assert f"synthesized stack {name}" in out
 
 
+def test_synth_prints_the_warnings_constructs_gave(tmp_path: Path) -> None:
+    app = _APP.replace(
+        '    TerraformOutput(stack, "where", value=os.environ.get("CDKTF_OUTDIR", ""))',
+        '    TerraformOutput(stack, "where", value="x")\n'
+        '    from cdktf import Annotations\n'
+        '    Annotations.of(stack).add_warning(f"deployment set of {name} not carried")\n'
+        '    Annotations.of(stack).add_info("not a warning")',
+    )
+    code, out, err = _run("synth", "-C", str(_project(tmp_path, app)))
+    assert code == 0, err
+    assert "WARNING: deployment set of alpha not carried" in out
+    assert "WARNING: deployment set of beta not carried" in out
+    assert "not a warning" not in out
+
+
 def test_without_cdktf_json_the_error_says_where_to_run(tmp_path: Path) -> None:
     code, _, err = _run("synth", "-C", str(tmp_path))
     assert code == 2

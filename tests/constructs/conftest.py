@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from cdk_clone._cdktf import TerraformStack, Testing
+from cdk_clone.lookup import destination as destination_facts
+from cdk_clone.lookup.destination import DestinationVSwitch, InstanceTypeSize
 from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SecurityGroupSnapshot, SourceInstance
 
 SOURCE_REGION = "cn-hangzhou"
@@ -108,6 +110,51 @@ def no_lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr("cdk_clone.lookup.context.lookup_source_instances", refuse)
     monkeypatch.setattr("cdk_clone.lookup.context.lookup_zone_ids", refuse)
     return calls
+
+
+class CannedDestination:
+    """What the destination look-ups answer in these tests (no API): every zone ``<region>-a`` to ``-l`` offers
+    the types below; a given vSwitch ``vsw-X`` is in VPC ``vpc-X``, zone ``<region>-b``, with 250 free
+    addresses; key pairs are those listed. A test changes these to reproduce a refusal."""
+
+    def __init__(self) -> None:
+        self.instance_types = {"ecs.g7.large": (2, 8.0), "ecs.g6.large": (2, 8.0), "ecs.g7.xlarge": (4, 16.0)}
+        self.vswitches: dict[tuple[str, str], DestinationVSwitch | None] = {}
+        self.key_pairs: dict[tuple[str, str], str] = {}
+        self.calls: list[str] = []
+
+    def vswitch(self, vswitch_id: str, region_id: str, **_: Any) -> DestinationVSwitch | None:
+        self.calls.append(f"vswitch {region_id} {vswitch_id}")
+        if (region_id, vswitch_id) in self.vswitches:
+            return self.vswitches[region_id, vswitch_id]
+        return DestinationVSwitch(
+            vswitch_id=vswitch_id, region_id=region_id, vpc_id="vpc-" + vswitch_id.removeprefix("vsw-"),
+            zone_id=f"{region_id}-b", cidr_block="192.168.0.0/16", available_ip_count=250,
+        )
+
+    def zones(self, region_id: str, **_: Any) -> dict[str, list[str]]:
+        self.calls.append(f"zones {region_id}")
+        return {f"{region_id}-{letter}": sorted(self.instance_types) for letter in "abcdefghijkl"}
+
+    def sizes(self, region_id: str, **_: Any) -> dict[str, InstanceTypeSize]:
+        self.calls.append(f"sizes {region_id}")
+        return {t: InstanceTypeSize(cpu=c, memory_gib=m) for t, (c, m) in self.instance_types.items()}
+
+    def key_pair(self, name: str, region_id: str, **_: Any) -> str | None:
+        self.calls.append(f"key pair {region_id} {name}")
+        return self.key_pairs.get((region_id, name))
+
+
+@pytest.fixture(autouse=True)
+def destination(monkeypatch: pytest.MonkeyPatch) -> CannedDestination:
+    """The destination look-ups, answered without an API (see :class:`CannedDestination`)."""
+    canned = CannedDestination()
+    monkeypatch.setattr(destination_facts, "lookup_vswitch", canned.vswitch)
+    monkeypatch.setattr(destination_facts, "lookup_zone_instance_types", canned.zones)
+    monkeypatch.setattr(destination_facts, "lookup_instance_type_sizes", canned.sizes)
+    monkeypatch.setattr(destination_facts, "lookup_key_pair", canned.key_pair)
+    monkeypatch.setattr(destination_facts, "forget", lambda key, **_: canned.calls.append(f"forget {key}"))
+    return canned
 
 
 def resources(out: dict[str, Any], type_name: str) -> dict[str, Any]:

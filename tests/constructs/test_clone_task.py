@@ -30,7 +30,7 @@ def test_two_sources_in_one_vpc_share_the_vpc_vswitch_and_group_replicas(stack: 
     assert len(resources(out, "ecsclone_image_copy")) == 2
     groups = resources(out, "ecsclone_instance_group")
     assert len(groups) == 2
-    assert {g["instance_name"] for g in groups.values()} == {"web-1", "web-2"}
+    assert {g["instance_name"] for g in groups.values()} == {"web-1-[1,3]", "web-2-[1,3]"}, "distinct names per batch"
     assert all(g["amount"] == 3 for g in groups.values())
     vswitch_ids = {g["vswitch_id"] for g in groups.values()}
     group_ids = {tuple(g["security_group_ids"]) for g in groups.values()}

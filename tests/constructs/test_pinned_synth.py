@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SOURCE_REGION, make_source, web_group
+from conftest import SOURCE_REGION, CannedDestination, make_source, web_group
 
 from cdk_clone import CloneTask, InstanceClone
 from cdk_clone._cdktf import App, Construct, Fn, TerraformOutput, TerraformStack, Testing
@@ -29,6 +29,7 @@ from cdk_clone.bindings import (
     EcscloneVswitch,
     SecurityGroupIngress,
 )
+from cdk_clone.lookup.destination import DestinationVSwitch
 from cdk_clone.lookup.snapshot import SecurityGroupRule
 
 PINNED = Path(__file__).with_name("pinned")
@@ -139,6 +140,15 @@ APPS: dict[str, Callable[[TerraformStack], None]] = {
     "same_region_clones": same_region_clones,
     "composed_with_bindings": composed_with_bindings,
 }
+
+
+@pytest.fixture(autouse=True)
+def given_network(destination: CannedDestination) -> None:
+    """same_region_clones gives an existing vSwitch in the source's zone."""
+    destination.vswitches["cn-hangzhou", "vsw-bp1other0001"] = DestinationVSwitch(
+        vswitch_id="vsw-bp1other0001", region_id="cn-hangzhou", vpc_id="vpc-bp1other0001", zone_id="cn-hangzhou-h",
+        cidr_block="192.168.0.0/16", available_ip_count=250,
+    )
 
 
 def _synthesized(tmp_path: Path, build: Callable[[TerraformStack], None]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import make_source
+from conftest import CannedDestination, make_source
 
 from cdk_clone import CloneConfigurationError, CloneTask, InstanceClone
 from cdk_clone._cdktf import TerraformStack
@@ -101,12 +101,12 @@ BY_ID: dict[str, Any] = {"source_instance_id": "i-bp1d3m0s0urce00001", "source_r
     ],
 )
 def test_bad_props_are_refused_before_any_look_up(
-    stack: TerraformStack, no_lookups: list[str], options: dict[str, Any], expected: str
+    stack: TerraformStack, no_lookups: list[str], destination: CannedDestination, options: dict[str, Any], expected: str
 ) -> None:
     with pytest.raises(CloneConfigurationError, match=expected) as raised:
         InstanceClone(stack, "web", **options)
     assert str(raised.value).startswith("InstanceClone 'web': ")
-    assert no_lookups == []
+    assert no_lookups == [] and destination.calls == []
     assert stack.node.try_find_child("web") is None, "nothing is added to the tree"
 
 
@@ -153,9 +153,9 @@ def test_the_error_is_a_value_error(stack: TerraformStack) -> None:
     ],
 )
 def test_bad_task_props_are_refused_before_any_look_up(
-    stack: TerraformStack, no_lookups: list[str], options: dict[str, Any], expected: str
+    stack: TerraformStack, no_lookups: list[str], destination: CannedDestination, options: dict[str, Any], expected: str
 ) -> None:
     with pytest.raises(CloneConfigurationError, match=expected) as raised:
         CloneTask(stack, "task", **options)
     assert str(raised.value).startswith("CloneTask 'task': ")
-    assert no_lookups == []
+    assert no_lookups == [] and destination.calls == []

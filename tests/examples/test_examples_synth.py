@@ -15,6 +15,7 @@ import pytest
 
 from cdk_clone._cdktf import Testing
 from cdk_clone.lookup.context import ContextFile, snapshot_entry, source_instance_key, zones_key
+from cdk_clone.lookup.destination import zone_instance_types_key
 from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SecurityGroupSnapshot, SourceInstance
 from fake_api.seeds import (
     DEMO_IMAGE_ID,
@@ -92,6 +93,7 @@ def context_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             source_instance_key(DEMO_REGION_ID, instance_id), snapshot_entry(demo_source(instance_id, name, ip))
         )
     cache.put(zones_key("cn-shanghai"), ["cn-shanghai-e", "cn-shanghai-f"])
+    cache.put(zone_instance_types_key("cn-shanghai"), {"cn-shanghai-e": [DEMO_INSTANCE_TYPE], "cn-shanghai-f": []})
     monkeypatch.setenv("CDK_CLONE_CONTEXT_FILE", str(path))
     for name in (
         "CDK_CLONE_SOURCE_INSTANCE_ID",

@@ -34,8 +34,8 @@ amount = 3
 allow_similar_instance_type = true
 min_amount = 2
 instance_charge_type = "PostPaid"
-instance_name = "web-1"
-host_name = "web-1"
+instance_name = "web-1-[1,3]"
+host_name = "web-1-[1,3]"
 system_disk_category = "cloud_essd"
 system_disk_size = 40
 internet_max_bandwidth_out = 5
@@ -44,6 +44,7 @@ app = "web"
 env = "demo"
 team = "ops"
 }
+internet_charge_type = "PayByTraffic"
 delete_images_after_launch = [
 "${ecsclone_image_copy.task_i-bp1d3m0s0urce00001_Image_Copy_FD90FECF.id}",
 "cn-hangzhou:${ecsclone_image.task_i-bp1d3m0s0urce00001_Image_9CBA4CA3.id}"
@@ -145,8 +146,8 @@ amount = 3
 allow_similar_instance_type = true
 min_amount = 2
 instance_charge_type = "PostPaid"
-instance_name = "db-1"
-host_name = "web-1"
+instance_name = "db-1-[1,3]"
+host_name = "web-1-[1,3]"
 system_disk_category = "cloud_essd"
 system_disk_size = 40
 internet_max_bandwidth_out = 5
@@ -155,6 +156,7 @@ app = "web"
 env = "demo"
 team = "ops"
 }
+internet_charge_type = "PayByTraffic"
 delete_images_after_launch = [
 "${ecsclone_image_copy.task_i-bp1d3m0s0urce00002_Image_Copy_54ED91E6.id}",
 "cn-hangzhou:${ecsclone_image.task_i-bp1d3m0s0urce00002_Image_423D53BF.id}"
@@ -189,8 +191,8 @@ min_amount = 2
 instance_charge_type = "PrePaid"
 period = 3
 period_unit = "Month"
-instance_name = "web-1"
-host_name = "web-1"
+instance_name = "web-1-[1,3]"
+host_name = "web-1-[1,3]"
 system_disk_category = "cloud_essd"
 system_disk_size = 40
 internet_max_bandwidth_out = 5
@@ -199,6 +201,7 @@ app = "web"
 env = "demo"
 team = "ops"
 }
+internet_charge_type = "PayByTraffic"
 delete_images_after_launch = [
 "${ecsclone_image_copy.task_i-bp1d3m0s0urce00003_Image_Copy_A9E999D2.id}",
 "cn-hangzhou:${ecsclone_image.task_i-bp1d3m0s0urce00003_Image_75158612.id}"
