@@ -1,4 +1,5 @@
-"""Check deployed clones against their sources: type, image lineage, network, security-group rules, billing.
+"""Check deployed clones against their sources: type, image lineage, network, security-group rules, billing,
+names, every copied setting and every disk.
 
 The source side is the snapshot the clones were made from (the context file's entry, or the live
 instance when the app gave its snapshot in code). The clone side is read live from the cloud, so a rule
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from cdk_clone._verify_settings import group_of, setting_rows
 from cdk_clone.cli._outputs import CloneOutput, clone_outputs
 from cdk_clone.lookup.context import ContextFile, source_from_entry, source_instance_key
 from cdk_clone.lookup.reader import read_security_group, read_source_instance
@@ -320,6 +322,12 @@ def verify_clone(
         row("billing", source.instance_charge_type, ", ".join(charges) or "-", "ok" if instances else "DIFFERS")
     else:
         row("billing", source.instance_charge_type, ", ".join(charges), "DIFFERS")
+
+    # Names, every copied setting and every disk (see cdk_clone._verify_settings).
+    for aspect, outcome, source_value, clone_value, note in setting_rows(
+        source, group_of(resources, clone.instance_ids), instances, client, region
+    ):
+        row(aspect, source_value, clone_value, outcome, note)  # type: ignore[arg-type]  # one of the outcomes
     return rows
 
 
