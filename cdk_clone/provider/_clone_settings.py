@@ -99,7 +99,7 @@ def check_settings(diags: Diagnostics, config: Config) -> None:
 
 
 def _check_disk(diags: Diagnostics, index: int, disk: dict[str, Any]) -> None:
-    where = ["data_disk", index]
+    where: list[Any] = ["data_disk", (index,)]  # an element step is a one-item tuple
     category = _known(disk, "category")
     if category is not None and category not in DISK_CATEGORIES:
         diags.add_error(

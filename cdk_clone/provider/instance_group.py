@@ -453,7 +453,7 @@ class InstanceGroupResource(EcsCloneResource):
         effective_type = current.get("effective_instance_type") or planned["instance_type"]
         zone_id = current.get("zone_id") or planned.get("zone_id")
         if len(ids) > target:
-            self._release(ids[target:], timeout)
+            self._release(ids[target:], timeout, found)
             ids = ids[:target]
         elif len(ids) < target:
             # A token derived from what exists now: a repeated apply after a failure adopts the instances the
@@ -485,8 +485,9 @@ class InstanceGroupResource(EcsCloneResource):
         self._delete_transient_images(sorted(newly_listed))
         return self._state(planned, group_id, zone_id, effective_type, ids, running)
 
-    def _release(self, ids: list[str], timeout: float) -> None:
-        lift_deletion_protection(self.client, describe_instances(self.client, ids))
+    def _release(self, ids: list[str], timeout: float, rows: dict[str, dict[str, Any]]) -> None:
+        # ``rows``: the instances as just described (their deletion protection), so no second read is needed.
+        lift_deletion_protection(self.client, {i: rows[i] for i in ids if i in rows})
         for start in range(0, len(ids), MAX_IDS_PER_CALL):
             chunk = ids[start : start + MAX_IDS_PER_CALL]
             if if_exists(self.client.ecs, "DeleteInstances", {"InstanceId": chunk, "Force": True}) is None:
@@ -534,7 +535,7 @@ class InstanceGroupResource(EcsCloneResource):
         found = describe_instances(self.client, ids)  # once: up to 100 IDs a call
         existing = [i for i in ids if i in found]
         if existing:
-            self._release(existing, self.timeout(current, "delete"))
+            self._release(existing, self.timeout(current, "delete"), found)
 
     def import_object(self, diags: Diagnostics, object_id: str) -> dict[str, Any] | None:
         ids = [i.strip() for i in object_id.split(",") if i.strip()]

@@ -291,3 +291,59 @@ def test_a_group_of_100_is_read_updated_and_destroyed_100_ids_a_call(terraform: 
     assert len(fake_cloud.calls("DeleteInstances")) == 2
     assert all(len(batch) == 40 for batch in reads) and len(reads) <= 4, [len(b) for b in reads]
     assert not set(ids) & instance_ids(fake_cloud)
+
+
+SETTINGS = """
+  description                   = "clone of web-1"
+  user_data                     = "IyEvYmluL3NoCg=="
+  internet_charge_type          = "PayByTraffic"
+  internet_max_bandwidth_out    = 5
+  system_disk_category          = "cloud_essd"
+  system_disk_performance_level = "PL1"
+  data_disk {
+    category          = "cloud_essd"
+    size              = %d
+    performance_level = "PL0"
+  }
+  data_disk {
+    category             = "cloud_efficiency"
+    size                 = 200
+    delete_with_instance = false
+  }
+"""
+
+
+def test_copied_settings_reach_run_instances_and_a_changed_disk_replaces_the_group(
+    terraform: TerraformRun, fake_cloud: Any
+) -> None:
+    terraform.write(group(2, extra=SETTINGS % 100))
+    terraform.apply()
+    params = fake_cloud.calls("RunInstances")[-1]["params"]
+    assert params["Description"] == "clone of web-1" and params["UserData"] == "IyEvYmluL3NoCg=="
+    assert (params["InternetChargeType"], params["SystemDisk.PerformanceLevel"]) == ("PayByTraffic", "PL1")
+    assert {k: v for k, v in params.items() if k.startswith("DataDisk.")} == {
+        "DataDisk.1.Category": "cloud_essd", "DataDisk.1.Size": "100", "DataDisk.1.PerformanceLevel": "PL0",
+        "DataDisk.2.Category": "cloud_efficiency", "DataDisk.2.Size": "200", "DataDisk.2.DeleteWithInstance": "false",
+    }
+    assert "AutoRenew" not in params, "renewal is a subscription's"
+    assert not terraform.plan_has_changes()
+    terraform.write(group(2, extra=SETTINGS % 150))
+    assert "must be replaced" in terraform.plan_text()
+    terraform.destroy()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('  spot_strategy = "Cheapest"', "Invalid spot_strategy"),
+        ('  spot_price_limit = 0.5', "spot_price_limit without SpotWithPriceLimit"),
+        ('  data_disk {\n    category = "ssd"\n    size = 100\n  }', "Invalid data disk category"),
+        ('  data_disk {\n    category = "cloud_ssd"\n    size = 10\n  }', "Invalid data disk size"),
+        ('  data_disk {\n    category = "cloud_ssd"\n    size = 100\n    performance_level = "PL1"\n  }',
+         "Invalid performance level"),
+    ],
+)
+def test_bad_settings_point_at_the_attribute(terraform: TerraformRun, fake_cloud: Any, extra: str, message: str) -> None:
+    terraform.write(group(1, extra=extra))
+    assert message in terraform.apply_fails()
+    assert fake_cloud.calls("RunInstances") == []
