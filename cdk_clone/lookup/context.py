@@ -9,7 +9,8 @@ Where the file is: the ``context_file`` argument, else ``$CDK_CLONE_CONTEXT_FILE
 ``./cdk-clone.context.json``. Refreshing: ``refresh=True``, ``CDK_CLONE_REFRESH_CONTEXT=1``
 (what ``cdk-clone synth --refresh`` sets), or removing the entry (``cdk-clone context --clear KEY``).
 
-Keys: ``source-instance:<region>:<instance-id>`` and ``zones:<region>``.
+Keys: ``source-instance:<region>:<instance-id>`` and ``zones:<region>``; the destination look-ups of
+:mod:`cdk_clone.lookup.destination` add theirs.
 
 Example::
 
