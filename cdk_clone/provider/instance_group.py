@@ -21,6 +21,8 @@ from tf.iface import Config, State
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
+from cdk_clone import naming
+from cdk_clone.naming import follows_pattern
 from cdk_clone.schema import INSTANCE_GROUP
 
 from ._clone_settings import (
@@ -46,36 +48,9 @@ _SYSTEM_TAG_PREFIXES = ("acs:", "aliyun")
 
 
 def expand_name(pattern: str | None, index: int) -> str | None:
-    """The name of the ``index``-th instance (0-based) for a batch pattern such as ``clone-[1,3]``.
-
-    Mirrors RunInstances: ``[begin,bits]`` becomes ``begin + index`` padded to ``bits`` digits (default 0
-    and 6); a name without brackets is used as is.
-    """
-    if pattern is None:
-        return None
-
-    def number(match: re.Match[str]) -> str:
-        begin = int(match.group(1) or 0)
-        bits = int(match.group(2) or 6)
-        return str(begin + index).zfill(bits)
-
-    return _NAME_PATTERN.sub(number, pattern, count=1)
-
-
-def follows_pattern(pattern: str, name: str | None) -> bool:
-    """Whether ``name`` is a name the batch ``pattern`` gives to some instance (any index).
-
-    Numbering is not checked: instances launched to heal drift or grow a group continue the count, so
-    a group's numbers need not run from ``begin`` in order.
-    """
-    if name is None:
-        return False
-    match = _NAME_PATTERN.search(pattern)
-    if match is None:
-        return name == pattern
-    digits = int(match.group(2) or 6)
-    expected = re.escape(pattern[: match.start()]) + rf"\d{{{digits},}}" + re.escape(pattern[match.end() :])
-    return re.fullmatch(expected, name) is not None
+    """The name of the ``index``-th instance (0-based) for a batch pattern such as ``clone-[1,3]``, as
+    RunInstances names it (see :func:`cdk_clone.naming.expand_name`); None stays None."""
+    return None if pattern is None else naming.expand_name(pattern, index)
 
 
 def observed_name(configured: str | None, actual: list[str | None]) -> str | None:
