@@ -285,16 +285,17 @@ def lookup_source_instances(
             continue
         if cached.get(key) is not None:
             try:
-                found[instance_id] = SourceInstance.model_validate(cached[key])
-            except ValueError:
+                found[instance_id] = source_from_entry(cached[key])
+            except ValueError as exc:
+                reason = f" ({exc})" if isinstance(exc, _OutdatedEntry) else ""
                 raise ContextFileError(
-                    f"context entry {key!r} in {context.path} is not usable: remove it with "
+                    f"context entry {key!r} in {context.path} is not usable{reason}: remove it with "
                     f"`cdk-clone context --clear {key}` and synth again"
                 ) from None
     missing = [instance_id for instance_id in keys if instance_id not in found]
     if missing:
         read = SourceReader(_client(region_id, client), region_id).read(missing)
-        context.put_many({keys[i]: read[i].model_dump(mode="json") for i in missing})
+        context.put_many({keys[i]: snapshot_entry(read[i]) for i in missing})
         _refreshed_keys.update((str(context.path.resolve()), keys[i]) for i in missing)
         found.update(read)
     return [found[instance_id] for instance_id in instance_ids]
