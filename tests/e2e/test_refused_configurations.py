@@ -13,7 +13,8 @@ from cdk_clone import CloneConfigurationError, InstanceClone
 from cdk_clone._cdktf import TerraformStack, Testing
 from fake_api.seeds import DEMO_SOURCE_INSTANCE_ID, DEMO_VPC_ID, DEMO_VSWITCH_ID
 
-pytestmark = pytest.mark.e2e
+# The networks the tests make must be Available at once (a vSwitch needs its VPC Available).
+pytestmark = [pytest.mark.e2e, pytest.mark.fake_profile("instant")]
 
 _READS = ("Describe", "List")
 
