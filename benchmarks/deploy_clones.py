@@ -24,7 +24,7 @@ from cdk_clone.cli import main as cdk_clone
 
 APP = textwrap.dedent(
     """\
-    from cdktf import App, TerraformStack
+    from cdktn import App, TerraformStack
 
     from cdk_clone import InstanceClone
 

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     )
     from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SecurityGroupSnapshot, SourceInstance
 
+from cdk_clone._version import __version__
+
 __all__ = [
     "CloneConfigurationError",
     "CloneImage",
@@ -43,6 +45,7 @@ __all__ = [
     "SourceInstance",
     "VSwitchReplica",
     "VpcReplica",
+    "__version__",
 ]
 
 # Loaded on first use: the provider and the API client import this package too, and must not pay for

@@ -35,7 +35,7 @@ DEMO_APP = textwrap.dedent(
     '''\
     """Clone the fake cloud's demo instance, with its data, to another region."""
 
-    from cdktf import App, TerraformStack
+    from cdktn import App, TerraformStack
 
     from cdk_clone import InstanceClone
 

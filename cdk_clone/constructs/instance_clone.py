@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Unpack
 
-from cdk_clone._cdktf import Annotations, Construct, TerraformOutput, create_construct
+from cdk_clone._cdktf import Annotations, Construct, TerraformOutput, check_same_cdk, create_construct
 from cdk_clone.bindings import EcscloneInstanceGroup, EcsCloneProvider
 from cdk_clone.constructs._replicas import ReplicaPool
 from cdk_clone.constructs._tree import adopt, logical_id, path_of, stack_of
@@ -95,6 +95,8 @@ class InstanceClone(Construct):
             owner,
             {"source_instance_id": source_instance_id, "source_region": source_region, "source": source, **options},
         )
+        # Before any look-up: an app on the other CDK package fails at once, offline.
+        check_same_cdk(scope, owner)
         resolved = props.source
         if resolved is None:
             assert props.source_instance_id is not None and props.source_region is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from cdktf import App, Fn, TerraformOutput, TerraformStack
+from cdktn import App, Fn, TerraformOutput, TerraformStack
 
 from cdk_clone import InstanceClone
 from cdk_clone.bindings import EcscloneSecurityGroup, EcscloneVswitch, SecurityGroupIngress

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from cdktf import App, TerraformOutput, TerraformStack
+from cdktn import App, TerraformOutput, TerraformStack
 
 from cdk_clone import InstanceClone
 

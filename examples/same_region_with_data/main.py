@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from cdktf import App, TerraformStack
+from cdktn import App, TerraformStack
 
 from cdk_clone import InstanceClone
 

@@ -15,7 +15,7 @@ from cdk_clone.cli import main
 _APP = textwrap.dedent(
     """
     import os
-    from cdktf import App, TerraformOutput, TerraformStack
+    from cdktn import App, TerraformOutput, TerraformStack
 
     app = App()
     for name in ("alpha", "beta"):

@@ -90,21 +90,24 @@ class CloudView:
         }
 
 
+# cdk_clone is imported before the CDK (as sorted imports put it): cdk_clone finds the app's CDK in main.py.
 APP_HEADER = """\
-from cdktf import App, TerraformStack
-
 from cdk_clone import CloneTask, InstanceClone
+from {cdk} import App, TerraformStack
 
 app = App()
 stack = TerraformStack(app, "clones")
 """
 
 
-def write_app(directory: Path, body: str) -> Path:
-    """A cdktf project in ``directory`` whose stack ``clones`` holds ``body`` (constructs on ``stack``)."""
+def write_app(directory: Path, body: str, *, cdk: str = "cdktn") -> Path:
+    """A CDK project in ``directory`` whose stack ``clones`` holds ``body`` (constructs on ``stack``).
+
+    ``cdk`` is the package the app is written with: ``cdktn`` (CDK Terrain) or ``cdktf``.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cdktf.json").write_text(json.dumps({"language": "python", "app": "python main.py"}))
-    (directory / "main.py").write_text(APP_HEADER + textwrap.dedent(body) + "\napp.synth()\n")
+    (directory / "main.py").write_text(APP_HEADER.format(cdk=cdk) + textwrap.dedent(body) + "\napp.synth()\n")
     return directory
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +38,19 @@ def _destroy(directory: Path) -> None:
     assert result.code == 0, result.out + result.err
 
 
-def test_same_region_with_data(cloud: CloudView, tmp_path: Path) -> None:
+# One deploy under each CDK the constructs support: the app's own CDK is the one cdk_clone runs on.
+@pytest.mark.parametrize("cdk", ["cdktn", "cdktf"])
+def test_same_region_with_data(cloud: CloudView, tmp_path: Path, cdk: str) -> None:
     source = _source(cloud)
     before = cloud.world()
     app = write_app(tmp_path / "app", f"""
         InstanceClone(stack, "web", source_instance_id="{source.instance_id}", source_region="cn-hangzhou",
                       destination_region="cn-hangzhou", amount=2, include_instance_data=True)
-    """)
+    """, cdk=cdk)
     out = _deploy(app)
+    # The app ran on its own CDK: the synthesized document names that package's version.
+    document = json.loads((app / "cdktf.out/stacks/clones/cdk.tf.json").read_text())
+    assert document["//"]["metadata"]["version"] == importlib.metadata.version(cdk)
 
     output = clone_output(app)
     clones = {i: cloud.instances("cn-hangzhou")[i] for i in output["instance_ids"]}
