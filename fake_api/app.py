@@ -36,7 +36,7 @@ from fake_api.calllog import OK, CallLog
 from fake_api.dispatch import dispatch
 from fake_api.exceptions import FakeApiError, InternalError, MissingParameter, ServiceUnavailable, Throttling
 from fake_api.faults import Fault, FaultInjector, FaultPlan
-from fake_api.models import FakeCloud
+from fake_api.models import DEFAULT_ACCESS_KEY_ID, FakeCloud
 from fake_api.models.profiles import DEFAULT_PROFILE
 from fake_api.rendering import (
     JSON_CONTENT_TYPE,
@@ -46,14 +46,19 @@ from fake_api.rendering import (
     render_json,
     render_xml,
 )
+from fake_api.responses import ANONYMOUS_ACTIONS, STS_VERSION
 from fake_api.signature import NonceMemory, SignatureVerifier, SignedRequest
 
-__all__ = ["ECS_VERSION", "VPC_VERSION", "FakeEndpoint", "create_app", "endpoint_of", "parse_query"]
+__all__ = ["ECS_VERSION", "STS_VERSION", "VPC_VERSION", "FakeEndpoint", "create_app", "endpoint_of", "parse_query"]
 
 ECS_VERSION = "2014-05-26"
 VPC_VERSION = "2016-04-28"
 # product name (for Recommend) and the real host (for HostId) of each API version served here
-_PRODUCTS = {ECS_VERSION: ("Ecs", "ecs.aliyuncs.com"), VPC_VERSION: ("Vpc", "vpc.aliyuncs.com")}
+_PRODUCTS = {
+    ECS_VERSION: ("Ecs", "ecs.aliyuncs.com"),
+    VPC_VERSION: ("Vpc", "vpc.aliyuncs.com"),
+    STS_VERSION: ("Sts", "sts.aliyuncs.com"),
+}
 # Parameters of the protocol itself: the models only see the operation's own parameters.
 PROTOCOL_PARAMETERS = frozenset(
     {
@@ -91,7 +96,7 @@ class FakeEndpoint:
     verifier: SignatureVerifier = field(init=False)
 
     def __post_init__(self) -> None:
-        self.verifier = SignatureVerifier(self.cloud.secret_for, self.nonces)
+        self.verifier = SignatureVerifier(self.cloud.secret_for, self.nonces, check_token=self.cloud.sts.check_token)
 
     def reset(self, seed: str | dict[str, Any] | None = "demo") -> None:
         """Back to a fresh world from ``seed``, with no faults and an empty call log."""
@@ -115,12 +120,14 @@ def create_app(
     profile: str = DEFAULT_PROFILE,
     time_scale: float = 1.0,
 ) -> Flask:
-    """A Flask app serving ECS and VPC on ``/`` and the control API on ``/_fake/``.
+    """A Flask app serving ECS, VPC and STS on ``/``, the control API on ``/_fake/`` and the instance metadata
+    service's RAM-role paths on ``/latest/`` (see :mod:`fake_api.metadata`).
 
     ``cloud`` is used as is when given; otherwise a new FakeCloud is built from ``seed``, with the time
     ``profile`` (``fast`` by default: see :mod:`fake_api.models.profiles`) scaled by ``time_scale``.
     """
     from fake_api.control import control_api  # control imports this module's FakeEndpoint
+    from fake_api.metadata import metadata_api  # so does the metadata service
 
     if cloud is None:
         cloud = FakeCloud(seed=seed, profile=profile, time_scale=time_scale)
@@ -128,6 +135,7 @@ def create_app(
     app.extensions[_EXTENSION_KEY] = FakeEndpoint(cloud)
     app.add_url_rule("/", "rpc", _rpc_view, methods=["GET", "POST"])
     app.register_blueprint(control_api)
+    app.register_blueprint(metadata_api)
     return app
 
 
@@ -184,7 +192,7 @@ def _answer_rpc(endpoint: FakeEndpoint, environ: WSGIEnvironment) -> _Answer:
     call = _Call(endpoint, environ, request_id, action, version, region, params, wants_json)
     plan: FaultPlan | None = None
     try:
-        access_key_id = endpoint.verifier.verify(signed)
+        access_key_id = _caller_account(endpoint, signed, action, version)
         if not action:
             raise MissingParameter(_missing_message("Action", "x-acs-action"))
         if not version:
@@ -256,6 +264,17 @@ class _Call:
         if self.wants_json:
             return _answer(error.http_status, JSON_CONTENT_TYPE, render_json(body))
         return _answer(error.http_status, XML_CONTENT_TYPE, render_xml("Error", body))
+
+
+def _caller_account(endpoint: FakeEndpoint, signed: SignedRequest, action: str | None, version: str | None) -> str:
+    """The account a request acts in, once its signature (and security token) is verified.
+
+    Temporary keys act in the account that assumed the role. ``AssumeRoleWithOIDC`` is the one anonymous
+    action (the OIDC token is the proof): it acts in the default account, which owns the fake's roles.
+    """
+    if (version, action) in ANONYMOUS_ACTIONS:
+        return DEFAULT_ACCESS_KEY_ID
+    return endpoint.cloud.account_for(endpoint.verifier.verify(signed))
 
 
 def _read_body(environ: WSGIEnvironment, method: str) -> tuple[dict[str, str], bytes]:

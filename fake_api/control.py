@@ -13,6 +13,7 @@ a bad request gets HTTP 400 ``{"error": "<what is wrong and what to send>"}``. d
     POST   /_fake/transitions  {"kind", "mode", "value"?}
     GET    /_fake/profile      POST /_fake/profile {"name": "instant"|"fast"|"realistic", "time_scale"?}
     GET    /_fake/calls[?action=A]   DELETE /_fake/calls
+    POST   /_fake/sts/expire   {"access_key_id"}                  temporary credentials expire now
 """
 
 from __future__ import annotations
@@ -209,4 +210,15 @@ def list_calls() -> Response:
 @control_api.delete("/calls")
 def clear_calls() -> Response:
     _endpoint().call_log.clear()
+    return jsonify(ok=True)
+
+
+@control_api.post("/sts/expire")
+@_answers_bad_requests
+def expire_temporary_credentials() -> Response:
+    """Make temporary credentials (from AssumeRole, OIDC or the metadata service) expire now."""
+    body = _json_object(required=("access_key_id",))
+    cloud = _endpoint().cloud
+    with cloud.lock:
+        cloud.sts.expire(str(body["access_key_id"]))
     return jsonify(ok=True)

@@ -13,6 +13,8 @@ Exception tree::
     │   │   LastTokenProcessing (403), OperationConflict (409)
     │   ├── signature: SignatureDoesNotMatch, IncompleteSignature, InvalidAccessKeyIdNotFound,
     │   │   SignatureNonceUsed, InvalidTimeStampExpired, InvalidTimeStampFormat, ForbiddenRam (403)
+    │   ├── security tokens: MissingSecurityToken, InvalidSecurityTokenMalformed,
+    │   │   InvalidSecurityTokenMismatchWithAccessKey, InvalidSecurityTokenExpired
     │   └── service: Throttling, ServiceUnavailable (503), InternalError (500)
     ├── not found (404): InvalidRegionIdNotFound, InvalidZoneIdNotFound, InvalidInstanceIdNotFound,
     │   InvalidImageIdNotFound, InvalidSecurityGroupIdNotFound, InvalidVpcIdNotFound, InvalidVSwitchIdNotFound
@@ -107,6 +109,9 @@ __all__ = [
     "InvalidRegionIdNotFound",
     "InvalidSecurityGroupIdNotFound",
     "InvalidSecurityGroupNameMalformed",
+    "InvalidSecurityTokenExpired",
+    "InvalidSecurityTokenMalformed",
+    "InvalidSecurityTokenMismatchWithAccessKey",
     "InvalidSnapshotIdNotDataDiskSnapshot",
     "InvalidSnapshotIdNotReady",
     "InvalidSourceGroupIdMismatch",
@@ -126,6 +131,7 @@ __all__ = [
     "MissingParameter",
     "MissingParameterDest",
     "MissingParameterSource",
+    "MissingSecurityToken",
     "OperationConflict",
     "OperationDeinedEncryptedSnapshot",
     "OperationDeniedImageCopying",
@@ -246,6 +252,27 @@ class InvalidTimeStampExpired(FakeApiError):
 class InvalidTimeStampFormat(FakeApiError):
     code, http_status = "InvalidTimeStamp.Format", 400
     default_message = "Specified time stamp or date value is not well formatted."
+
+
+# Security tokens (temporary credentials from STS) -----------------------------------------------------------
+class MissingSecurityToken(FakeApiError):
+    code, http_status = "MissingSecurityToken", 400
+    default_message = "SecurityToken is mandatory for this request."
+
+
+class InvalidSecurityTokenMalformed(FakeApiError):
+    code, http_status = "InvalidSecurityToken.Malformed", 400
+    default_message = "Specified SecurityToken is malformed."
+
+
+class InvalidSecurityTokenMismatchWithAccessKey(FakeApiError):
+    code, http_status = "InvalidSecurityToken.MismatchWithAccessKey", 400
+    default_message = "Specified SecurityToken mismatch with the AccessKey."
+
+
+class InvalidSecurityTokenExpired(FakeApiError):
+    code, http_status = "InvalidSecurityToken.Expired", 400
+    default_message = "Specified SecurityToken is expired."
 
 
 class ForbiddenRam(FakeApiError):

@@ -273,10 +273,12 @@ def sign_v3(
     body: bytes = b"",
     nonce: str | None = None,
     date: str | None = None,
+    security_token: str | None = None,
 ) -> dict[str, str]:
     """The headers of a V3 request (as the official SDKs send them), ``Authorization`` included.
 
     ``host`` is the Host header the request will carry (``127.0.0.1:PORT``); ``query`` goes in the URL as is.
+    ``security_token`` (temporary credentials) is sent, and signed, as ``x-acs-security-token``.
     """
     headers = {
         "host": host,
@@ -286,6 +288,8 @@ def sign_v3(
         "x-acs-signature-nonce": nonce or _new_nonce(),
         "x-acs-content-sha256": sha256_hex(body),
     }
+    if security_token:
+        headers["x-acs-security-token"] = security_token
     signed_headers = sorted(headers)
     canonical = v3_canonical_request(
         method, "/", query, {name: [value] for name, value in headers.items()}, signed_headers, sha256_hex(body)
@@ -421,6 +425,14 @@ class SignedRequest:
         return authorization is not None and authorization.startswith("ACS3-")
 
 
+def security_token_of(request: SignedRequest) -> str | None:
+    """The security token sent with temporary credentials: the ``SecurityToken`` parameter (V1, signed with
+    the other parameters) or the ``x-acs-security-token`` header (V3)."""
+    if request.is_v3:
+        return request.header("x-acs-security-token")
+    return request.form.get("SecurityToken") or request.query.get("SecurityToken")
+
+
 class SignatureVerifier:
     """Checks a request's signature the way ECS and VPC do; returns the caller's AccessKeyId.
 
@@ -430,7 +442,9 @@ class SignatureVerifier:
         access_key_id = verifier.verify(SignedRequest("GET", "/", query=params))
 
     Raises IncompleteSignature (signature fields missing), InvalidAccessKeyId.NotFound, SignatureDoesNotMatch
-    (the message echoes the server's string to sign), InvalidTimeStamp.Format/.Expired, SignatureNonceUsed.
+    (the message echoes the server's string to sign), InvalidTimeStamp.Format/.Expired, SignatureNonceUsed,
+    and whatever ``check_token(access_key_id, security_token)`` raises for the security token (a temporary
+    key's token missing, wrong or expired: see :meth:`fake_api.models.sts.SecurityTokenService.check_token`).
     """
 
     def __init__(
@@ -439,11 +453,13 @@ class SignatureVerifier:
         nonces: NonceMemory | None = None,
         clock: Callable[[], float] = time.time,
         max_skew_seconds: float = MAX_CLOCK_SKEW_SECONDS,
+        check_token: Callable[[str, str | None], None] | None = None,
     ) -> None:
         self._secret_for = secret_for
         self.nonces = nonces if nonces is not None else NonceMemory(window_seconds=max_skew_seconds)
         self._clock = clock
         self._max_skew = max_skew_seconds
+        self._check_token = check_token
 
     def verify(self, request: SignedRequest) -> str:
         if request.is_v3:
@@ -457,6 +473,8 @@ class SignatureVerifier:
                 f"{int(self._max_skew // 60)} minutes away from the server time "
                 f"{datetime.fromtimestamp(now, UTC).strftime(_TIMESTAMP_FORMAT)}; check the client's clock."
             )
+        if self._check_token is not None:
+            self._check_token(access_key_id, security_token_of(request))
         # Only a correctly signed, fresh request consumes its nonce, so a rejected request can be re-sent.
         if not self.nonces.remember(access_key_id, nonce, now):
             raise SignatureNonceUsed(

@@ -28,6 +28,7 @@ from .ids import IdFactory
 from .images import Image, public_image
 from .profiles import DEFAULT_PROFILE, TimeProfile
 from .region import RegionBackend
+from .sts import SecurityTokenService
 from .transitions import TransitionSetting
 
 __all__ = ["DEFAULT_ACCESS_KEY_ID", "DEFAULT_SECRET", "WORLD_FORMAT", "Account", "FakeCloud", "RegionBackend"]
@@ -86,6 +87,8 @@ class FakeCloud:
         # Stock levels that differ from the default "WithStock": (region, zone, type) -> StatusCategory.
         self.stock: dict[tuple[str, str, str], str] = {}
         self._public_images: dict[str, dict[str, Image]] = {}
+        # Temporary credentials (STS): not part of the world a seed or dump() describes.
+        self.sts = SecurityTokenService(lambda: self.clock())
         self.reset(seed)
 
     # Seeding ------------------------------------------------------------------------------------------
@@ -103,6 +106,7 @@ class FakeCloud:
             self.profile = self.default_profile
             self.transitions = {}
             self.stock = {}
+            self.sts.reset()
             self._load(world)
 
     def _load(self, world: dict[str, Any]) -> None:
@@ -147,8 +151,17 @@ class FakeCloud:
 
     # Accounts -----------------------------------------------------------------------------------------
     def secret_for(self, access_key_id: str) -> str | None:
+        """The secret of an account's AccessKeyId or of temporary credentials (STS), None when unknown."""
         account = self.accounts.get(access_key_id)
-        return account.secret if account else None
+        if account is not None:
+            return account.secret
+        issued = self.sts.get(access_key_id)
+        return issued.secret if issued else None
+
+    def account_for(self, access_key_id: str) -> str:
+        """The account a request signed with ``access_key_id`` acts in: its own, or the one temporary keys act for."""
+        issued = self.sts.get(access_key_id)
+        return issued.account if issued is not None else access_key_id
 
     def add_account(self, access_key_id: str, secret: str) -> None:
         if not access_key_id or not secret:

@@ -13,12 +13,14 @@ from . import (  # noqa: F401  (register their actions)
     regions,
     security_groups,
     snapshots,
+    sts,
     tags,
     vpcs,
 )
 from .base import ACTIONS, ECS_VERSION, VPC_VERSION
+from .sts import ANONYMOUS_ACTIONS, STS_VERSION
 
-__all__ = ["ACTIONS", "ECS_VERSION", "IDEMPOTENT_ACTIONS", "VPC_VERSION"]
+__all__ = ["ACTIONS", "ANONYMOUS_ACTIONS", "ECS_VERSION", "IDEMPOTENT_ACTIONS", "STS_VERSION", "VPC_VERSION"]
 
 #: Actions that honour ClientToken; the token is remembered per account and RegionId.
 IDEMPOTENT_ACTIONS: frozenset[str] = frozenset(
