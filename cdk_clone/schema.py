@@ -20,6 +20,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cdk_clone._version import __version__
+
 __all__ = [
     "DATA_SOURCES",
     "PROVIDER",
@@ -36,7 +38,7 @@ __all__ = [
 
 PROVIDER_SOURCE = "cdk-clone/ecsclone"
 PROVIDER_LOCAL_NAME = "ecsclone"
-PROVIDER_VERSION = "0.1.0"
+PROVIDER_VERSION = __version__  # the package's own version: one number for both
 
 
 class ValueType(enum.Enum):
@@ -133,6 +135,76 @@ TIMEOUTS = Block(
 )
 
 
+# Credentials, as the alicloud provider takes them; unset ones come from the chain of cdk_clone.credentials
+# (environment, ~/.aliyun/config.json profiles, ECS instance role, OIDC).
+_CREDENTIAL_FIELDS = (
+    Field(
+        "access_key",
+        S,
+        "AccessKeyId. Default: ALIBABA_CLOUD_ACCESS_KEY_ID or ALICLOUD_ACCESS_KEY, else a profile or role.",
+        optional=True,
+    ),
+    Field(
+        "secret_key",
+        S,
+        "AccessKeySecret. Default: ALIBABA_CLOUD_ACCESS_KEY_SECRET or ALICLOUD_SECRET_KEY.",
+        optional=True,
+        sensitive=True,
+    ),
+    Field(
+        "security_token",
+        S,
+        "STS security token that goes with temporary keys. Default: ALIBABA_CLOUD_SECURITY_TOKEN or "
+        "ALICLOUD_SECURITY_TOKEN.",
+        optional=True,
+        sensitive=True,
+    ),
+    Field(
+        "profile",
+        S,
+        "Profile of the Alibaba Cloud CLI configuration (~/.aliyun/config.json). Default: ALIBABA_CLOUD_PROFILE "
+        "or ALICLOUD_PROFILE, else the file's current profile.",
+        optional=True,
+    ),
+    Field(
+        "shared_credentials_file",
+        S,
+        "The CLI configuration file holding the profiles. Default: ALICLOUD_SHARED_CREDENTIALS_FILE, else "
+        "~/.aliyun/config.json.",
+        optional=True,
+    ),
+    Field(
+        "ecs_role_name",
+        S,
+        "RAM role of the ECS instance Terraform runs on (credentials from the instance metadata service). "
+        "Default: ALICLOUD_ECS_ROLE_NAME or ALIBABA_CLOUD_ECS_METADATA.",
+        optional=True,
+    ),
+    Field(
+        "sts_endpoint",
+        S,
+        "STS endpoint for assume_role. Default: CDK_CLONE_ENDPOINT, else ALICLOUD_STS_ENDPOINT, else "
+        "sts.aliyuncs.com.",
+        optional=True,
+    ),
+)
+
+_ASSUME_ROLE = Block(
+    "assume_role",
+    "single",
+    (
+        Field("role_arn", S, "The RAM role to assume, e.g. acs:ram::123456789012:role/cloner.", required=True),
+        Field("session_name", S, "The role session name. Default: cdk-clone-<time>.", optional=True),
+        Field("session_expiration", N, "Seconds the temporary credentials last (900 to 3600). Default: 3600.", optional=True),
+        Field("policy", S, "A policy (JSON) that further restricts the role's permissions.", optional=True),
+        Field("external_id", S, "The role's external ID, when its trust policy asks for one.", optional=True),
+    ),
+    "Assume this RAM role through STS AssumeRole with the credentials found otherwise, and use its "
+    "temporary credentials. Default: ALICLOUD_ASSUME_ROLE_ARN.",
+    max_items=1,
+)
+
+
 PROVIDER = ResourceSchema(
     "ecsclone",
     "Calls the Alibaba Cloud ECS and VPC OpenAPI for one region.",
@@ -145,15 +217,9 @@ PROVIDER = ResourceSchema(
             "else the real regional endpoints.",
             optional=True,
         ),
-        Field("access_key", S, "AccessKeyId. Default: ALIBABA_CLOUD_ACCESS_KEY_ID.", optional=True),
-        Field(
-            "secret_key",
-            S,
-            "AccessKeySecret. Default: ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
-            optional=True,
-            sensitive=True,
-        ),
+        *_CREDENTIAL_FIELDS,
     ),
+    blocks=(_ASSUME_ROLE,),
 )
 
 

@@ -18,7 +18,15 @@ Example::
 
 from __future__ import annotations
 
-from ._client import API_VERSIONS, ENDPOINT_ENV, AlibabaCloudClient, Credentials, Service, resolve_endpoint
+from ._client import (
+    API_VERSIONS,
+    ENDPOINT_ENV,
+    AlibabaCloudClient,
+    Credentials,
+    CredentialsSupply,
+    Service,
+    resolve_endpoint,
+)
 from ._errors import ApiConnectionError, ApiError, CredentialsNotFound, WaitFailed, WaitTimeout
 from ._params import encode_params
 from ._retry import RetryPolicy
@@ -34,6 +42,7 @@ __all__ = [
     "ApiError",
     "Credentials",
     "CredentialsNotFound",
+    "CredentialsSupply",
     "PollBackoff",
     "RetryPolicy",
     "Service",

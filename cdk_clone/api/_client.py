@@ -10,9 +10,11 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Literal, Self, TypeVar
+from typing import Any, Literal, Protocol, Self, TypeVar
 
 import httpx
+
+from cdk_clone._version import __version__
 
 from ._errors import ApiConnectionError, ApiError, CredentialsNotFound
 from ._params import encode_params
@@ -25,7 +27,9 @@ __all__ = [
     "ENDPOINT_ENV",
     "AlibabaCloudClient",
     "Credentials",
+    "CredentialsSupply",
     "Service",
+    "decode_answer",
     "resolve_endpoint",
 ]
 
@@ -33,14 +37,14 @@ T = TypeVar("T")
 
 logger = logging.getLogger("cdk_clone.api")
 
-Service = Literal["ecs", "vpc"]
-API_VERSIONS: Mapping[str, str] = {"ecs": "2014-05-26", "vpc": "2016-04-28"}
+Service = Literal["ecs", "vpc", "sts"]
+API_VERSIONS: Mapping[str, str] = {"ecs": "2014-05-26", "vpc": "2016-04-28", "sts": "2015-04-01"}
 ENDPOINT_ENV = "CDK_CLONE_ENDPOINT"
 ACCESS_KEY_ID_ENV = "ALIBABA_CLOUD_ACCESS_KEY_ID"
 ACCESS_KEY_SECRET_ENV = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
 SECURITY_TOKEN_ENV = "ALIBABA_CLOUD_SECURITY_TOKEN"
 
-_USER_AGENT = f"cdk-clone/0.1.0 httpx/{httpx.__version__}"
+_USER_AGENT = f"cdk-clone/{__version__} httpx/{httpx.__version__}"
 
 # Listing actions whose documented page size is below the usual 100: a larger PageSize is refused with
 # InvalidParameter, so paginate() clamps to these.
@@ -83,6 +87,20 @@ class Credentials:
                 f"{ACCESS_KEY_SECRET_ENV}=testsecret."
             )
         return cls(key_id, secret, environ.get(SECURITY_TOKEN_ENV) or None)
+
+
+class CredentialsSupply(Protocol):
+    """Credentials that can change while a client lives: temporary ones, renewed before they expire
+    (:class:`cdk_clone.credentials.RefreshingCredentials`)."""
+
+    def current(self) -> Credentials: ...
+
+
+def _default_credentials() -> Credentials | CredentialsSupply:
+    # Imported on first use: a client given its credentials never loads the chain.
+    from cdk_clone.credentials import resolve_credentials
+
+    return resolve_credentials()
 
 
 def _normalise_endpoint(endpoint: str, origin: str) -> str:
@@ -151,7 +169,7 @@ class AlibabaCloudClient:
         self,
         region_id: str,
         *,
-        credentials: Credentials | None = None,
+        credentials: Credentials | CredentialsSupply | None = None,
         endpoint: str | None = None,
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = None,
@@ -164,7 +182,8 @@ class AlibabaCloudClient:
         if signature not in ("v1", "v3"):
             raise ValueError(f"signature must be 'v1' or 'v3', got {signature!r}")
         self.region_id = region_id
-        self.credentials = credentials or Credentials.from_env()
+        # None: the chain of cdk_clone.credentials (environment, profiles, RAM roles ...).
+        self._credentials = credentials if credentials is not None else _default_credentials()
         self.retry = retry or RetryPolicy()
         # Throttling answers slow down every wait of the process, not only this call's retries.
         self.backoff = backoff or SHARED_BACKOFF
@@ -175,6 +194,12 @@ class AlibabaCloudClient:
         self._http = httpx.Client(transport=transport, timeout=httpx.Timeout(timeout))
         # Sleeping is a seam too: tests of the retry loop need not wait.
         self._sleep: Callable[[float], None] = time.sleep
+
+    @property
+    def credentials(self) -> Credentials:
+        """The credentials the next request is signed with (temporary ones are renewed before they expire)."""
+        given = self._credentials
+        return given if isinstance(given, Credentials) else given.current()
 
     # -- calls ---------------------------------------------------------------------------------------------
 
@@ -277,7 +302,7 @@ class AlibabaCloudClient:
         else:
             request = self._build_v1(service, action, params, endpoint)
         response = self._http.send(request)
-        return _decode(response, action)
+        return decode_answer(response, action)
 
     def _build_v1(self, service: str, action: str, params: dict[str, str], endpoint: str) -> httpx.Request:
         credentials = self.credentials
@@ -441,8 +466,8 @@ class AlibabaCloudClient:
         return f"AlibabaCloudClient(region_id={self.region_id!r}, signature={self.signature!r})"
 
 
-def _decode(response: httpx.Response, action: str) -> dict[str, Any]:
-    """The JSON answer, or the :class:`ApiError` it describes."""
+def decode_answer(response: httpx.Response, action: str) -> dict[str, Any]:
+    """The JSON answer of an RPC call, or the :class:`ApiError` it describes."""
     try:
         body: Any = response.json()
     except (ValueError, json.JSONDecodeError):

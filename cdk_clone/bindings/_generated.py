@@ -27,6 +27,7 @@ from cdk_clone.schema import DATA_SOURCES, PROVIDER, RESOURCES
 
 __all__ = [
     "DataEcscloneInstance",
+    "EcsCloneAssumeRole",
     "EcsCloneProvider",
     "EcscloneImage",
     "EcscloneImageCopy",
@@ -142,6 +143,27 @@ class InstanceGroupDataDisk(BlockValue):
     """The image's data disk at this device (e.g. /dev/xvdb): the disk is made from the image's snapshot with the settings above. Unset: a new empty disk."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class EcsCloneAssumeRole(BlockValue):
+    """Assume this RAM role through STS AssumeRole with the credentials found otherwise, and use its temporary credentials. Default: ALICLOUD_ASSUME_ROLE_ARN.
+
+    Example::
+
+        EcsCloneAssumeRole(role_arn=...)
+    """
+
+    role_arn: str
+    """The RAM role to assume, e.g. acs:ram::123456789012:role/cloner."""
+    session_name: str | None = None
+    """The role session name. Default: cdk-clone-<time>."""
+    session_expiration: float | None = None
+    """Seconds the temporary credentials last (900 to 3600). Default: 3600."""
+    policy: str | None = None
+    """A policy (JSON) that further restricts the role's permissions."""
+    external_id: str | None = None
+    """The role's external ID, when its trust policy asks for one."""
+
+
 class _EcscloneImageAttributes(AttributeGetters):
     """The attributes of resource ``ecsclone_image`` as tokens: the getters of :class:`EcscloneImage`."""
 
@@ -211,6 +233,7 @@ class EcscloneImage(EcscloneResourceBase, _EcscloneImageAttributes):
     """
 
     SCHEMA = RESOURCES["ecsclone_image"]
+    TF_RESOURCE_TYPE: ClassVar[str] = "ecsclone_image"
     BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {"timeouts": Timeouts}
 
     def __init__(
@@ -328,6 +351,7 @@ class EcscloneImageCopy(EcscloneResourceBase, _EcscloneImageCopyAttributes):
     """
 
     SCHEMA = RESOURCES["ecsclone_image_copy"]
+    TF_RESOURCE_TYPE: ClassVar[str] = "ecsclone_image_copy"
     BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {"timeouts": Timeouts}
 
     def __init__(
@@ -430,6 +454,7 @@ class EcscloneVpc(EcscloneResourceBase, _EcscloneVpcAttributes):
     """
 
     SCHEMA = RESOURCES["ecsclone_vpc"]
+    TF_RESOURCE_TYPE: ClassVar[str] = "ecsclone_vpc"
     BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {"timeouts": Timeouts}
 
     def __init__(
@@ -519,6 +544,7 @@ class EcscloneVswitch(EcscloneResourceBase, _EcscloneVswitchAttributes):
     """
 
     SCHEMA = RESOURCES["ecsclone_vswitch"]
+    TF_RESOURCE_TYPE: ClassVar[str] = "ecsclone_vswitch"
     BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {"timeouts": Timeouts}
 
     def __init__(
@@ -610,6 +636,7 @@ class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttribut
     """
 
     SCHEMA = RESOURCES["ecsclone_security_group"]
+    TF_RESOURCE_TYPE: ClassVar[str] = "ecsclone_security_group"
     BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {
         "ingress": SecurityGroupIngress,
         "egress": SecurityGroupEgress,
@@ -741,6 +768,7 @@ class EcscloneSecurityGroupRule(EcscloneResourceBase, _EcscloneSecurityGroupRule
     """
 
     SCHEMA = RESOURCES["ecsclone_security_group_rule"]
+    TF_RESOURCE_TYPE: ClassVar[str] = "ecsclone_security_group_rule"
 
     def __init__(
         self,
@@ -1048,6 +1076,7 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
     """
 
     SCHEMA = RESOURCES["ecsclone_instance_group"]
+    TF_RESOURCE_TYPE: ClassVar[str] = "ecsclone_instance_group"
     BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {"data_disk": InstanceGroupDataDisk, "timeouts": Timeouts}
 
     def __init__(
@@ -1337,6 +1366,7 @@ class DataEcscloneInstance(EcscloneDataSourceBase, _DataEcscloneInstanceAttribut
     """
 
     SCHEMA = DATA_SOURCES["ecsclone_instance"]
+    TF_RESOURCE_TYPE: ClassVar[str] = "ecsclone_instance"
 
     def __init__(
         self,
@@ -1376,6 +1406,8 @@ class EcsCloneProvider(EcscloneProviderBase):
     """
 
     SCHEMA = PROVIDER
+    TF_RESOURCE_TYPE: ClassVar[str] = "ecsclone"
+    BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {"assume_role": EcsCloneAssumeRole}
 
     def __init__(
         self,
@@ -1386,6 +1418,12 @@ class EcsCloneProvider(EcscloneProviderBase):
         endpoint: str | None = None,
         access_key: str | None = None,
         secret_key: str | None = None,
+        security_token: str | None = None,
+        profile: str | None = None,
+        shared_credentials_file: str | None = None,
+        ecs_role_name: str | None = None,
+        sts_endpoint: str | None = None,
+        assume_role: EcsCloneAssumeRole | None = None,
         alias: str | None = None,
     ) -> None:
         """Configure the provider in ``scope``.
@@ -1394,13 +1432,37 @@ class EcsCloneProvider(EcscloneProviderBase):
             region: The region every resource of this provider lives in, e.g. cn-hangzhou.
             endpoint: Send every ECS and VPC call to this URL (e.g. a local fake). Default:
                 CDK_CLONE_ENDPOINT, else the real regional endpoints.
-            access_key: AccessKeyId. Default: ALIBABA_CLOUD_ACCESS_KEY_ID.
-            secret_key: AccessKeySecret. Default: ALIBABA_CLOUD_ACCESS_KEY_SECRET.
+            access_key: AccessKeyId. Default: ALIBABA_CLOUD_ACCESS_KEY_ID or ALICLOUD_ACCESS_KEY, else a
+                profile or role.
+            secret_key: AccessKeySecret. Default: ALIBABA_CLOUD_ACCESS_KEY_SECRET or ALICLOUD_SECRET_KEY.
+            security_token: STS security token that goes with temporary keys. Default:
+                ALIBABA_CLOUD_SECURITY_TOKEN or ALICLOUD_SECURITY_TOKEN.
+            profile: Profile of the Alibaba Cloud CLI configuration (~/.aliyun/config.json). Default:
+                ALIBABA_CLOUD_PROFILE or ALICLOUD_PROFILE, else the file's current profile.
+            shared_credentials_file: The CLI configuration file holding the profiles. Default:
+                ALICLOUD_SHARED_CREDENTIALS_FILE, else ~/.aliyun/config.json.
+            ecs_role_name: RAM role of the ECS instance Terraform runs on (credentials from the instance
+                metadata service). Default: ALICLOUD_ECS_ROLE_NAME or ALIBABA_CLOUD_ECS_METADATA.
+            sts_endpoint: STS endpoint for assume_role. Default: CDK_CLONE_ENDPOINT, else
+                ALICLOUD_STS_ENDPOINT, else sts.aliyuncs.com.
+            assume_role: Assume this RAM role through STS AssumeRole with the credentials found otherwise, and
+                use its temporary credentials. Default: ALICLOUD_ASSUME_ROLE_ARN.
             alias: Terraform provider alias; resources given this provider point at ecsclone.<alias>.
         """
         super().__init__(
             scope,
             id,
-            attributes={"region": region, "endpoint": endpoint, "access_key": access_key, "secret_key": secret_key},
+            attributes={
+                "region": region,
+                "endpoint": endpoint,
+                "access_key": access_key,
+                "secret_key": secret_key,
+                "security_token": security_token,
+                "profile": profile,
+                "shared_credentials_file": shared_credentials_file,
+                "ecs_role_name": ecs_role_name,
+                "sts_endpoint": sts_endpoint,
+            },
+            blocks={"assume_role": assume_role},
             alias=alias,
         )

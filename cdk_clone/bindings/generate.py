@@ -72,6 +72,8 @@ def block_class_name(schema: ResourceSchema, block: Block) -> str:
     """The shared timeouts block is ``Timeouts``; others are ``<Resource><Block>``, e.g. ``SecurityGroupIngress``."""
     if block == TIMEOUTS:
         return "Timeouts"
+    if schema is PROVIDER:
+        return "EcsClone" + _camel(block.name)
     return _camel(schema.type_name.removeprefix("ecsclone_")) + _camel(block.name)
 
 
@@ -184,6 +186,8 @@ def _render_class(schema: ResourceSchema, kind: str) -> list[str]:
     lines += _example(schema, cls, kind == "provider")
     lines += ['    """', ""]
     lines.append(f"    SCHEMA = {table}[{_quote(schema.type_name)}]" if table else "    SCHEMA = PROVIDER")
+    # As in cdktf's generated bindings: the Terraform type name (the provider's local name for the provider).
+    lines.append(f"    TF_RESOURCE_TYPE: ClassVar[str] = {_quote(schema.type_name)}")
     block_classes = ", ".join(f'"{b.name}": {block_class_name(schema, b)}' for b in schema.blocks)
     if block_classes:
         lines.append(f"    BLOCK_CLASSES: ClassVar[Mapping[str, type]] = {{{block_classes}}}")
@@ -218,12 +222,12 @@ def _render_class(schema: ResourceSchema, kind: str) -> list[str]:
     lines += [*doc, '        """']
     attrs = ", ".join(f'"{f.name}": {f.name}' for f in settable)
     call = [f"            attributes={{{attrs}}},"]
+    if kind in ("resource", "provider"):
+        blocks = ", ".join(f'"{b.name}": {b.name}' for b in schema.blocks)
+        call.append(f"            blocks={{{blocks}}},")
     if kind == "provider":
         call.append("            alias=alias,")
     else:
-        if kind == "resource":
-            blocks = ", ".join(f'"{b.name}": {b.name}' for b in schema.blocks)
-            call.append(f"            blocks={{{blocks}}},")
         call += [
             "            provider=provider,",
             "            depends_on=depends_on,",
@@ -257,7 +261,7 @@ def render() -> str:
     names: list[str] = []
     body: list[str] = []
     seen_blocks: set[str] = set()
-    for schema in (*RESOURCES.values(), *DATA_SOURCES.values()):
+    for schema in (*RESOURCES.values(), *DATA_SOURCES.values(), PROVIDER):
         for block in schema.blocks:
             name = block_class_name(schema, block)
             if name not in seen_blocks:

@@ -41,10 +41,11 @@ _DEMO_HINT = "(to see cdk-clone work end to end on an embedded fake cloud, run `
 
 def require_cloud_access() -> None:
     """Fail with guidance when there are no credentials to call the cloud (or the fake) with."""
-    from cdk_clone.api import Credentials, CredentialsNotFound
+    from cdk_clone.api import CredentialsNotFound
+    from cdk_clone.credentials import resolve_credentials
 
     try:
-        Credentials.from_env()
+        resolve_credentials()
     except CredentialsNotFound as exc:
         raise ConfigurationError(str(exc).rstrip("."), details=[_DEMO_HINT]) from None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -16,15 +15,12 @@ from cdk_clone.schema import PROVIDER, PROVIDER_LOCAL_NAME, PROVIDER_SOURCE
 from ._schema_bridge import tf_schema
 
 if TYPE_CHECKING:
-    from cdk_clone.api import AlibabaCloudClient
+    from cdk_clone.api import AlibabaCloudClient, Credentials, CredentialsSupply
 
 __all__ = ["FULL_NAME", "EcsClonePlugin"]
 
 FULL_NAME = f"registry.terraform.io/{PROVIDER_SOURCE}"
 
-_ACCESS_KEY_ENV = "ALIBABA_CLOUD_ACCESS_KEY_ID"
-_SECRET_KEY_ENV = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
-_TOKEN_ENV = "ALIBABA_CLOUD_SECURITY_TOKEN"
 _DEFAULT_POLL_INTERVAL = 2.0
 
 
@@ -75,7 +71,7 @@ class EcsClonePlugin:
             )
 
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:
-        from cdk_clone.api import POLL_INTERVAL_ENV, AlibabaCloudClient, Credentials, poll_interval
+        from cdk_clone.api import POLL_INTERVAL_ENV, AlibabaCloudClient, poll_interval
 
         region = config.get("region")
         if not isinstance(region, str) or not region:
@@ -83,23 +79,14 @@ class EcsClonePlugin:
                 "Missing region", "Set region in the ecsclone provider block, e.g. cn-hangzhou.", ["region"]
             )
             return
-        access_key = _given(config.get("access_key")) or os.environ.get(_ACCESS_KEY_ENV)
-        secret_key = _given(config.get("secret_key")) or os.environ.get(_SECRET_KEY_ENV)
-        if not access_key or not secret_key:
-            missing = [name for name, value in (("access_key", access_key), ("secret_key", secret_key)) if not value]
-            diags.add_error(
-                "Missing Alibaba Cloud credentials",
-                f"No {' or '.join(missing)} for the ecsclone provider: set {_ACCESS_KEY_ENV} and "
-                f"{_SECRET_KEY_ENV} in the environment, or access_key and secret_key in the provider block.",
-                path=[missing[0]],
-            )
-            return
         try:
             self.poll_interval = poll_interval(_DEFAULT_POLL_INTERVAL)
         except ValueError as error:
             diags.add_error(f"Invalid {POLL_INTERVAL_ENV}", f"{error}; unset it or write e.g. 0.5.")
             return
-        credentials = Credentials(access_key, secret_key, os.environ.get(_TOKEN_ENV) or None)
+        credentials = _credentials(diags, config)
+        if credentials is None:
+            return
         with self._lock:
             self._region = region
             self._client = AlibabaCloudClient(region, credentials=credentials, endpoint=_given(config.get("endpoint")))
@@ -155,3 +142,42 @@ class EcsClonePlugin:
 
 def _given(value: Any) -> str | None:
     return value if isinstance(value, str) and value and value is not Unknown else None
+
+
+def _credentials(diags: Diagnostics, config: Config) -> Credentials | CredentialsSupply | None:
+    """The provider's credentials: its arguments, then Alibaba's chain (see cdk_clone.credentials).
+
+    Loaded here, not at start-up: Terraform starts the provider several times per run, and most starts
+    (schema, validation) never configure it. A failure is reported naming every source tried.
+    """
+    from cdk_clone.api import CredentialsNotFound
+    from cdk_clone.credentials import AssumeRole, CredentialSettings, resolve_credentials
+
+    role_block = config.get("assume_role")
+    if isinstance(role_block, list):  # a single block may arrive as a list of one
+        role_block = role_block[0] if role_block else None
+    assume_role = None
+    if isinstance(role_block, dict) and _given(role_block.get("role_arn")):
+        expiration = role_block.get("session_expiration")
+        assume_role = AssumeRole(
+            str(role_block["role_arn"]),
+            session_name=_given(role_block.get("session_name")),
+            session_expiration=int(expiration) if isinstance(expiration, int | float) else None,
+            policy=_given(role_block.get("policy")),
+            external_id=_given(role_block.get("external_id")),
+        )
+    settings = CredentialSettings(
+        access_key=_given(config.get("access_key")),
+        secret_key=_given(config.get("secret_key")),
+        security_token=_given(config.get("security_token")),
+        profile=_given(config.get("profile")),
+        shared_credentials_file=_given(config.get("shared_credentials_file")),
+        ecs_role_name=_given(config.get("ecs_role_name")),
+        assume_role=assume_role,
+        sts_endpoint=_given(config.get("sts_endpoint")),
+    )
+    try:
+        return resolve_credentials(settings)
+    except CredentialsNotFound as error:
+        diags.add_error("No usable Alibaba Cloud credentials", str(error))
+        return None

@@ -76,6 +76,7 @@ def test_every_schema_field_is_an_argument_or_a_getter(cls: type, schema: Resour
 def test_expected_public_names() -> None:
     assert set(bindings.__all__) == {
         "DataEcscloneInstance",
+        "EcsCloneAssumeRole",
         "EcsCloneProvider",
         "EcscloneImage",
         "EcscloneImageCopy",
@@ -98,3 +99,10 @@ def test_provider_arguments_follow_the_provider_schema() -> None:
         if not field.required:
             assert parameters[field.name].default is None
     assert parameters["alias"].default is None
+
+
+def test_every_binding_names_its_terraform_type_as_cdktf_bindings_do() -> None:
+    assert bindings.EcscloneVpc.TF_RESOURCE_TYPE == "ecsclone_vpc"
+    assert bindings.EcscloneInstanceGroup.TF_RESOURCE_TYPE == "ecsclone_instance_group"
+    assert bindings.DataEcscloneInstance.TF_RESOURCE_TYPE == "ecsclone_instance"
+    assert bindings.EcsCloneProvider.TF_RESOURCE_TYPE == "ecsclone"
