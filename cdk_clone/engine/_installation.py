@@ -13,6 +13,8 @@ from pathlib import Path
 
 from cdk_clone.schema import PROVIDER_LOCAL_NAME, PROVIDER_SOURCE, PROVIDER_VERSION
 
+from ._cli_config import UserCliConfig, implicit_plugin_directories
+
 __all__ = ["REGISTRY_HOST", "ProviderInstallation", "cache_directory", "terraform_platform"]
 
 REGISTRY_HOST = "registry.terraform.io"
@@ -139,6 +141,23 @@ class ProviderInstallation:
             "  }\n"
             "}\n"
         )
+
+    def cli_config_for(self, environ: Mapping[str, str]) -> Path:
+        """The CLI configuration for a run in ``environ``: the user's own (``TF_CLI_CONFIG_FILE`` or
+        ``~/.terraformrc``...) with its settings and installation methods kept, and ``cdk-clone/*`` from the
+        mirror only (see :mod:`cdk_clone.engine._cli_config`); :attr:`cli_config_path` when the user has none.
+
+        Each distinct result is its own file (named by its hash): runs with different users' settings never
+        overwrite each other's.
+        """
+        user = UserCliConfig.load(environ)
+        if not user.items and not implicit_plugin_directories(environ):
+            return self.cli_config_path
+        namespace = PROVIDER_SOURCE.split("/")[0]
+        text = user.with_mirror(self.mirror_path, f"{REGISTRY_HOST}/{namespace}/*", environ)
+        path = self.root / f"terraform-{hashlib.sha256(text.encode()).hexdigest()[:12]}.rc"
+        _write_if_changed(path, text)
+        return path
 
     def install(self) -> ProviderInstallation:
         """Write the launcher and the CLI configuration (idempotent, safe from several processes); return self."""
