@@ -16,7 +16,10 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 import json
+import shutil
+import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,20 +77,55 @@ class VerifyReport:
     def mismatch_count(self) -> int:
         return sum(1 for c in self.checks if not c.ok)
 
-    def render(self) -> str:
+    def render(self, width: int | None = None) -> str:
+        """The table, fitted to ``width`` columns (default: the terminal's, else 100).
+
+        Each clone is a heading, its checks the rows under it; long values wrap within their column.
+        """
         if not self.checks:
             return "no clones in this stack's outputs: deploy it first (cdk-clone deploy)"
-        header = ("CLONE", "CHECK", "SOURCE", "CLONE VALUE", "RESULT")
-        rows = [
-            (c.clone, c.aspect, c.source, c.clone_value, c.outcome + (f" ({c.note})" if c.note else ""))
-            for c in self.checks
-        ]
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-        lines = []
-        for row in [header, *rows]:
-            lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+        width = max(width or shutil.get_terminal_size((_DEFAULT_WIDTH, 24)).columns, _MIN_WIDTH)
+        header = ("CHECK", "SOURCE", "CLONE VALUE", "RESULT")
+        rows = [(c.aspect, c.source, c.clone_value, c.outcome + (f" ({c.note})" if c.note else "")) for c in self.checks]
+        widths = _column_widths([header, *rows], width - len(_INDENT))
+        lines = [_INDENT + _row_line(header, widths)[0]]
+        for clone, group in itertools.groupby(zip(self.checks, rows, strict=True), key=lambda pair: pair[0].clone):
+            lines += textwrap.wrap(clone, width, break_long_words=True, break_on_hyphens=False)
+            for _, row in group:
+                lines += [_INDENT + line for line in _row_line(row, widths)]
         verdict = "all clones match their sources" if self.ok else f"{self.mismatch_count} check(s) DIFFER"
         return "\n".join([*lines, "", verdict])
+
+
+_DEFAULT_WIDTH = 100
+_MIN_WIDTH = 60
+_INDENT = "  "
+_GAP = 2
+_MIN_COLUMN = 8
+
+
+def _column_widths(rows: list[tuple[str, str, str, str]], width: int) -> list[int]:
+    """Natural widths, then the widest column narrowed, one at a time, until the row fits ``width``."""
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    room = width - _GAP * 3
+    while sum(widths) > room:
+        widest = max(range(4), key=lambda i: widths[i])
+        if widths[widest] <= _MIN_COLUMN:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _row_line(row: tuple[str, str, str, str], widths: list[int]) -> list[str]:
+    cells = [
+        textwrap.wrap(cell, width, break_long_words=True, break_on_hyphens=False) or [""]
+        for cell, width in zip(row, widths, strict=True)
+    ]
+    lines = []
+    for parts in itertools.zip_longest(*cells, fillvalue=""):
+        line = (" " * _GAP).join(part.ljust(width) for part, width in zip(parts, widths, strict=True))
+        lines.append(line.rstrip())
+    return lines
 
 
 # --- Terraform state -------------------------------------------------------------------------------------

@@ -21,4 +21,7 @@ def cloud(fake_cloud: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[CloudVie
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "testsecret")
     monkeypatch.setenv("CDK_CLONE_POLL_INTERVAL", "0.05")
     monkeypatch.delenv("CDK_CLONE_CONTEXT_FILE", raising=False)
+    # verify's table wraps long values at the terminal's width (100 columns without one): the tests look
+    # for whole phrases in it.
+    monkeypatch.setenv("COLUMNS", "400")
     yield CloudView(fake_cloud.url)
