@@ -31,7 +31,7 @@ import pytest
 if TYPE_CHECKING:  # the server module imports Flask: only load it when a fixture is actually used
     from fake_api.server import RunningFake
 
-__all__ = ["fake_cloud", "fake_cloud_empty", "pytest_configure"]
+__all__ = ["fake_cloud", "fake_cloud_empty", "fake_cloud_env", "pytest_configure"]
 
 PROFILE_MARKER = "fake_profile"
 
@@ -71,3 +71,51 @@ def fake_cloud(_fake_cloud_server: RunningFake, request: pytest.FixtureRequest) 
 def fake_cloud_empty(_fake_cloud_server: RunningFake, request: pytest.FixtureRequest) -> RunningFake:
     """The same server as ``fake_cloud``, reset to the ``empty`` seed (regions and catalogue, no resources)."""
     return _reset(_fake_cloud_server, "empty", request)
+
+
+# Variables through which credentials or an endpoint of a real cloud could reach code under test. The fixture
+# below removes them, so the credential chain of the code under test finds the fake's keys and nothing else.
+_CLOUD_VARIABLES = (
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+    "ALIBABA_CLOUD_PROFILE",
+    "ALIBABA_CLOUD_ROLE_ARN",
+    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+    "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+    "ALIBABA_CLOUD_ECS_METADATA",
+    "ALICLOUD_ACCESS_KEY",
+    "ALICLOUD_SECRET_KEY",
+    "ALICLOUD_SECURITY_TOKEN",
+    "ALICLOUD_PROFILE",
+    "ALICLOUD_ASSUME_ROLE_ARN",
+    "ALICLOUD_ECS_ROLE_NAME",
+    "ALICLOUD_SHARED_CREDENTIALS_FILE",
+    "ALICLOUD_STS_ENDPOINT",
+)
+
+
+@pytest.fixture
+def fake_cloud_env(
+    fake_cloud: RunningFake, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> RunningFake:
+    """``fake_cloud``, with the environment pointing every Alibaba Cloud call of the test at it.
+
+    Sets ``CDK_CLONE_ENDPOINT`` (ECS, VPC, STS), ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``_SECRET`` (the fake's
+    keys), quick polling, and a fresh ``CDK_CLONE_CONTEXT_FILE`` (look-ups are not cached between tests);
+    removes every other credential variable. A CDK app synthesized in the test (``Testing.synth``, or
+    ``cdk-clone deploy``) then reads its sources from the fake, and deploys there. Everything is restored
+    after the test.
+
+    Example::
+
+        def test_two_clones(fake_cloud_env):
+            app = Testing.app()
+            ...
+    """
+    monkeypatch.setenv("CDK_CLONE_ENDPOINT", fake_cloud.url)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fake_cloud.access_key_id)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fake_cloud.access_key_secret)
+    monkeypatch.setenv("CDK_CLONE_POLL_INTERVAL", "0.05")
+    monkeypatch.setenv("CDK_CLONE_CONTEXT_FILE", str(tmp_path_factory.mktemp("cdk-clone") / "cdk-clone.context.json"))
+    for name in _CLOUD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return fake_cloud

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cdk_clone._node import bundled_node
 from cdk_clone.cli._errors import ConfigurationError, SynthError
 from cdk_clone.lookup.context import CONTEXT_FILE_ENV, REFRESH_ENV
 
@@ -79,6 +80,10 @@ class CdktfProject:
         environ["CDKTF_OUTDIR"] = str(self.output)
         environ["CDKTF_CONTEXT_JSON"] = json.dumps(self.context)
         environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+        # jsii starts when the app imports its CDK, maybe before cdk_clone: give it the bundled Node.
+        node = bundled_node()
+        if node is not None:
+            environ.setdefault("JSII_NODE", str(node))
         environ.setdefault("CHECKPOINT_DISABLE", "1")
         # `python3 main.py` in cdktf.json must find the interpreter cdk-clone runs in (its virtual
         # environment has cdktf and cdk_clone), even when that environment is not activated.
