@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from doc_snippets import snippet
 from e2e_support import CloudView, run_cdk_clone, write_app
 
 from fake_api.seeds import DEMO_SOURCE_INSTANCE_ID
@@ -93,7 +94,11 @@ def test_cdktn_synth_deploy_destroy_offline_on_the_projects_node(cloud: CloudVie
     assert synth.returncode == 0, synth.stdout + synth.stderr
     assert (app / "cdktf.out/stacks/clones/cdk.tf.json").is_file()
 
-    deploy = _cdktn(app, environ, "deploy", "--auto-approve")
+    # docs/cli.md, as written: the exports of `cdk-clone env`, then `npx cdktn deploy` (the project's
+    # node_modules stands for the user's `npm install cdktn-cli`).
+    (app / "node_modules").symlink_to(REPOSITORY / "node_modules")
+    deploy = subprocess.run(["bash", "-ec", snippet("cli/env").code], cwd=app, env=environ, capture_output=True,
+                            text=True, timeout=600, check=False)
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     clones = set(cloud.instances("cn-shanghai")) - set(before["cn-shanghai"]["instances"])
     assert len(clones) == 2
