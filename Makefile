@@ -39,7 +39,7 @@ $(PY_STAMP): pyproject.toml
 	@echo "setup 3/4: node, npm and npx commands in $(VENV)/bin: Node $$($(PY) -m cdk_clone._node $(VENV)/bin >/dev/null && node --version)"
 	@touch $@
 
-$(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
+$(NODE_STAMP): package.json package-lock.json | $(PY_STAMP)
 	@echo "setup 4/4: CDK Terrain CLI (cdktn-cli) into node_modules with that Node (about 15 s the first time)"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
