@@ -8,6 +8,7 @@ from __future__ import annotations
 import email
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -31,10 +32,21 @@ def _run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sdist and the wheel (built from the sdist, as a package index would), in ``<tmp>/dist``."""
-    out = tmp_path_factory.mktemp("checkout") / "dist"
-    _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(REPOSITORY)])
-    return out
+    """The sdist and the wheel (built from the sdist, as a package index would), in ``<tmp>/dist``.
+
+    Built from a copy of the checkout's files (tracked or new, not ignored): a build writes beside its
+    sources, and neither the checkout's own build leftovers nor another build running at the same time
+    must reach this one.
+    """
+    checkout = tmp_path_factory.mktemp("checkout")
+    listed = _run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPOSITORY).stdout
+    for name in filter(None, listed.split("\0")):
+        source = REPOSITORY / name
+        if source.is_file():
+            (checkout / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, checkout / "src" / name)
+    _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(checkout / "dist"), str(checkout / "src")])
+    return checkout / "dist"
 
 
 def test_wheel_and_sdist_pass_twine_check_and_hold_what_they_should(dist: Path) -> None:
