@@ -85,11 +85,13 @@ def test_python_blocks_run(block: Snippet, fake_cloud_env: Any, tmp_path: Path) 
 
 @pytest.mark.parametrize("block", _of("json"))
 def test_json_blocks_parse(block: Snippet) -> None:
-    try:
-        json.loads(block.code)
-    except json.JSONDecodeError:  # one document per line (fault rules, call log entries)
-        documents = [json.loads(line) for line in block.code.splitlines() if line.strip()]
-        assert documents
+    # One document, or several one after the other (fault rules, call log entries).
+    decoder, text, documents = json.JSONDecoder(), block.code.strip(), []
+    while text:
+        document, end = decoder.raw_decode(text)
+        documents.append(document)
+        text = text[end:].strip()
+    assert documents
 
 
 @pytest.mark.parametrize("block", _of("hcl"))
@@ -122,7 +124,12 @@ def _check_synopsis(line: str) -> None:
 
 @pytest.mark.parametrize("block", _of("sh"))
 def test_shell_blocks_run_or_name_what_exists(block: Snippet, fake_cloud: Any, tmp_path: Path) -> None:
-    lines = [line.split("  #")[0].rstrip() for line in block.code.splitlines() if line.strip()]
+    lines: list[str] = []
+    for line in block.code.splitlines():
+        if line.startswith(" ") and lines:  # a synopsis continued on the next line
+            lines[-1] += " " + line.strip()
+        elif line.strip():
+            lines.append(line.split("  #")[0].rstrip())
     if all(line.startswith("make ") for line in lines):
         assert {line.split()[1] for line in lines} <= _make_targets()
         return
