@@ -12,6 +12,9 @@ a bad request gets HTTP 400 ``{"error": "<what is wrong and what to send>"}``. d
     POST   /_fake/quota        {"region", "instances", "access_key_id"?}
     POST   /_fake/transitions  {"kind", "mode", "value"?}
     GET    /_fake/profile      POST /_fake/profile {"name": "instant"|"fast"|"realistic", "time_scale"?}
+    POST   /_fake/kms-keys     {"region", "key_id"?, "description"?, "state"?, "access_key_id"?}
+    POST   /_fake/ram-roles    {"name", "services"?, "description"?, "access_key_id"?}
+    POST   /_fake/resource-groups  {"resource_group_id", "name"?, "access_key_id"?}
     GET    /_fake/calls[?action=A]   DELETE /_fake/calls
     POST   /_fake/sts/expire   {"access_key_id"}                  temporary credentials expire now
 """
@@ -200,6 +203,39 @@ def set_profile() -> Response:
     cloud = _endpoint().cloud
     cloud.set_profile(body["name"], body.get("time_scale", 1.0))
     return jsonify(ok=True, **cloud.profile.to_record(), seconds=cloud.profile.durations())
+
+
+@control_api.post("/kms-keys")
+@_answers_bad_requests
+def add_kms_key() -> Response:
+    body = _json_object(required=("region",))
+    record = {k: body[k] for k in ("key_id", "description", "state") if k in body}
+    cloud = _endpoint().cloud
+    with cloud.lock:
+        key_id = cloud.seed_kms_key(body["region"], body.get("access_key_id", "testid"), **record)
+    return jsonify(ok=True, key_id=key_id)
+
+
+@control_api.post("/ram-roles")
+@_answers_bad_requests
+def add_ram_role() -> Response:
+    body = _json_object(required=("name",))
+    record = {k: body[k] for k in ("name", "services", "description") if k in body}
+    cloud = _endpoint().cloud
+    with cloud.lock:
+        arn = cloud.seed_ram_role(body.get("access_key_id", "testid"), **record)
+    return jsonify(ok=True, arn=arn)
+
+
+@control_api.post("/resource-groups")
+@_answers_bad_requests
+def add_resource_group() -> Response:
+    body = _json_object(required=("resource_group_id",))
+    record = {k: body[k] for k in ("resource_group_id", "name", "display_name") if k in body}
+    cloud = _endpoint().cloud
+    with cloud.lock:
+        group_id = cloud.seed_resource_group(body.get("access_key_id", "testid"), **record)
+    return jsonify(ok=True, resource_group_id=group_id)
 
 
 @control_api.get("/calls")

@@ -33,12 +33,26 @@ Exception tree::
     │   DependencyViolationInstance, ImageUsingByInstance (403), OperationDeniedImageCopying (403)
     ├── capacity (403): OperationDeniedNoStock, QuotaExceedElasticQuota, AuthorizationLimitExceed,
     │   IncorrectDestinationRegion
-    └── disks, snapshots and encryption: InvalidDataDiskSnapshotIdNotFound, InvalidParameterKMSKeyIdNotFound
-        (404); IncorrectDiskStatus, InvalidSnapshotIdNotReady, InvalidSnapshotIdNotDataDiskSnapshot, SnapshotCreatedImage, SnapshotCreatedDisk,
-        InvalidDiskSizeTooSmall, InvalidParameterKMSKeyIdCMKNotEnabled, OperationDeinedEncryptedSnapshot (403);
-        InvalidDataDiskCategoryValueNotSupported, InvalidDataDiskSizeValueNotSupported,
-        InvalidPerformanceLevelMalformed, InvalidDataDeviceMalformed, InstanceDiskNumberLimitExceed,
-        InvalidDiskNameMalformed, InvalidDiskDescriptionMalformed, InvalidParameterEncryptedIllegal (400)
+    ├── disks, snapshots and encryption: InvalidDataDiskSnapshotIdNotFound, InvalidParameterKMSKeyIdNotFound
+    │   (404); IncorrectDiskStatus, InvalidSnapshotIdNotReady, InvalidSnapshotIdNotDataDiskSnapshot,
+    │   SnapshotCreatedImage, SnapshotCreatedDisk, InvalidDiskSizeTooSmall, InvalidParameterKMSKeyIdCMKNotEnabled,
+    │   OperationDeinedEncryptedSnapshot (403); InvalidDataDiskCategoryValueNotSupported,
+    │   InvalidDataDiskSizeValueNotSupported, InvalidPerformanceLevelMalformed, InvalidDataDeviceMalformed,
+    │   InstanceDiskNumberLimitExceed, InvalidDiskNameMalformed, InvalidDiskDescriptionMalformed,
+    │   InvalidParameterEncryptedIllegal (400)
+    └── instance settings, access and identity: spot (InvalidSpotStrategy, InvalidSpotPriceLimit, InvalidSpotDuration,
+        InvalidSpotInterruptionBehavior, InvalidSpotPrepaid), metadata (InvalidHttpEndpointNotSupported,
+        InvalidHttpTokensNotSupported, InvalidHttpPutResponseHopLimitNotSupported), InvalidParameterCreditSpecification,
+        InvalidInternetMaxBandwidthInMalformed, InvalidAutoReleaseTimeMalformed, InvalidAutoRenewPeriodValueNotSupported,
+        InvalidParamNetworkInterface, InvalidPasswordMalformed, key pairs (InvalidKeyPairNameNotFound, InvalidKeyPairNameMalformed,
+        InvalidKeyPairNamesValueNotSupported, KeyPairAlreadyExist, InvalidPublicKeyBodyMalformed), user data
+        (InvalidUserDataSizeExceeded, InvalidUserDataBase64FormatInvalid), InvalidInstanceIdsMalformed,
+        deployment sets (InvalidDeploymentSetNameMalformed, InvalidParameterStrategy) (400); DependencyViolationNotEmpty,
+        DependencyViolationKeyPair (the fake's code: no source documents one),
+        InvalidVSwitchIpv6NotTurnOn, InvalidOperationIpv4CountExceeded, InvalidOperationIpv6CountExceeded,
+        InvalidOperationDeletionProtection, InvalidParamsInstanceNameExceed, InvalidParamsHostnameExceed,
+        QuotaExceedKeyPair, InvalidParameterAllEmpty, InvalidNetworkTypeMismatchRamRole, QuotaExceedDeploymentSetInstanceQuotaFull (403);
+        InvalidRamRoleNotFound, InvalidRamRoleNotEcsRole, InvalidResourceGroupNotFound, DeploymentSetNotFound (404)
 
 Example::
 
@@ -57,8 +71,11 @@ __all__ = [
     "AuthorizationLimitExceed",
     "DependencyViolation",
     "DependencyViolationInstance",
+    "DependencyViolationKeyPair",
+    "DependencyViolationNotEmpty",
     "DependencyViolationSecurityGroup",
     "DependencyViolationVSwitch",
+    "DeploymentSetNotFound",
     "DryRunOperation",
     "FakeApiError",
     "ForbiddenRam",
@@ -75,6 +92,8 @@ __all__ = [
     "InternalError",
     "InvalidAccessKeyIdNotFound",
     "InvalidActionNotFound",
+    "InvalidAutoReleaseTimeMalformed",
+    "InvalidAutoRenewPeriodValueNotSupported",
     "InvalidCidrBlockMalformed",
     "InvalidCidrBlockMaskLength",
     "InvalidCidrBlockOverlapped",
@@ -83,30 +102,54 @@ __all__ = [
     "InvalidDataDiskCategoryValueNotSupported",
     "InvalidDataDiskSizeValueNotSupported",
     "InvalidDataDiskSnapshotIdNotFound",
+    "InvalidDeploymentSetNameMalformed",
     "InvalidDescriptionMalformed",
     "InvalidDiskDescriptionMalformed",
     "InvalidDiskNameMalformed",
     "InvalidDiskSizeTooSmall",
     "InvalidHostNameMalformed",
+    "InvalidHttpEndpointNotSupported",
+    "InvalidHttpPutResponseHopLimitNotSupported",
+    "InvalidHttpTokensNotSupported",
     "InvalidImageIdNotFound",
     "InvalidImageNameDuplicated",
     "InvalidImageNameMalformed",
     "InvalidInstanceIdNotFound",
+    "InvalidInstanceIdsMalformed",
     "InvalidInstanceNameMalformed",
     "InvalidInstanceTypeValueNotSupported",
+    "InvalidInternetMaxBandwidthInMalformed",
     "InvalidIpProtocolValueNotSupported",
+    "InvalidKeyPairNameMalformed",
+    "InvalidKeyPairNameNotFound",
+    "InvalidKeyPairNamesValueNotSupported",
+    "InvalidNetworkTypeMismatchRamRole",
+    "InvalidOperationDeletionProtection",
+    "InvalidOperationIpv4CountExceeded",
+    "InvalidOperationIpv6CountExceeded",
+    "InvalidParamNetworkInterface",
     "InvalidParameter",
+    "InvalidParameterAllEmpty",
+    "InvalidParameterCreditSpecification",
     "InvalidParameterEncryptedIllegal",
     "InvalidParameterKMSKeyIdCMKNotEnabled",
     "InvalidParameterKMSKeyIdNotFound",
     "InvalidParameterMismatch",
+    "InvalidParameterStrategy",
+    "InvalidParamsHostnameExceed",
+    "InvalidParamsInstanceNameExceed",
+    "InvalidPasswordMalformed",
     "InvalidPerformanceLevelMalformed",
     "InvalidPolicyMalformed",
     "InvalidPortRangeMalformed",
     "InvalidPriorityValueNotSupported",
     "InvalidPrivateIpAddress",
     "InvalidPrivateIpAddressDuplicated",
+    "InvalidPublicKeyBodyMalformed",
+    "InvalidRamRoleNotEcsRole",
+    "InvalidRamRoleNotFound",
     "InvalidRegionIdNotFound",
+    "InvalidResourceGroupNotFound",
     "InvalidSecurityGroupIdNotFound",
     "InvalidSecurityGroupNameMalformed",
     "InvalidSecurityTokenExpired",
@@ -115,18 +158,27 @@ __all__ = [
     "InvalidSnapshotIdNotDataDiskSnapshot",
     "InvalidSnapshotIdNotReady",
     "InvalidSourceGroupIdMismatch",
+    "InvalidSpotDuration",
+    "InvalidSpotInterruptionBehavior",
+    "InvalidSpotPrepaid",
+    "InvalidSpotPriceLimit",
+    "InvalidSpotStrategy",
     "InvalidSystemDiskCategoryValueNotSupported",
     "InvalidSystemDiskSizeValueNotSupported",
     "InvalidTagKeyMalformed",
     "InvalidTagValueMalformed",
     "InvalidTimeStampExpired",
     "InvalidTimeStampFormat",
+    "InvalidUserDataBase64FormatInvalid",
+    "InvalidUserDataSizeExceeded",
     "InvalidVSwitchIdIpNotEnough",
     "InvalidVSwitchIdNotFound",
+    "InvalidVSwitchIpv6NotTurnOn",
     "InvalidVSwitchNameMalformed",
     "InvalidVpcIdNotFound",
     "InvalidVpcNameMalformed",
     "InvalidZoneIdNotFound",
+    "KeyPairAlreadyExist",
     "LastTokenProcessing",
     "MissingParameter",
     "MissingParameterDest",
@@ -136,7 +188,9 @@ __all__ = [
     "OperationDeinedEncryptedSnapshot",
     "OperationDeniedImageCopying",
     "OperationDeniedNoStock",
+    "QuotaExceedDeploymentSetInstanceQuotaFull",
     "QuotaExceedElasticQuota",
+    "QuotaExceedKeyPair",
     "ServiceUnavailable",
     "SignatureDoesNotMatch",
     "SignatureNonceUsed",
@@ -619,6 +673,210 @@ class OperationDeinedEncryptedSnapshot(FakeApiError):
     # The real code is misspelt ("Deined"); clients match on it, so the fake keeps the spelling.
     code, http_status = "OperationDeined.EncryptedSnapshot", 403
     default_message = "The image contains encrypted snapshots, which do not support copying."
+
+
+
+# Instance settings, access and identity --------------------------------------------------------------
+class InvalidSpotStrategy(FakeApiError):
+    code, http_status = "InvalidSpotStrategy", 400
+    default_message = "The specified SpotStrategy is not valid."
+
+
+class InvalidSpotPriceLimit(FakeApiError):
+    code, http_status = "InvalidSpotPriceLimit", 400
+    default_message = "The specified SpotPriceLimit is not valid."
+
+
+class InvalidSpotDuration(FakeApiError):
+    code, http_status = "InvalidSpotDuration", 400
+    default_message = "The specified SpotDuration is not valid."
+
+
+class InvalidSpotInterruptionBehavior(FakeApiError):
+    code, http_status = "InvalidSpotInterruptionBehavior", 400
+    default_message = "The specified SpotInterruptionBehavior is not valid."
+
+
+class InvalidSpotPrepaid(FakeApiError):
+    code, http_status = "InvalidSpotPrepaid", 400
+    default_message = "The specified Spot type is not support PrePay Instance."
+
+
+class InvalidHttpEndpointNotSupported(FakeApiError):
+    code, http_status = "InvalidHttpEndpoint.NotSupported", 400
+    default_message = "The specified HttpEndpoint not supported, you can use enabled(default) or disabled."
+
+
+class InvalidHttpTokensNotSupported(FakeApiError):
+    code, http_status = "InvalidHttpTokens.NotSupported", 400
+    default_message = "The specified HttpTokens not supported, you can use optional(default) or required."
+
+
+class InvalidHttpPutResponseHopLimitNotSupported(FakeApiError):
+    code, http_status = "InvalidHttpPutResponseHopLimit.NotSupported", 400
+    default_message = "The specified HttpPutResponseHopLimit not supported, more than 1 and less than 64 is reasonable."
+
+
+class InvalidParameterCreditSpecification(FakeApiError):
+    code, http_status = "InvalidParameter.CreditSpecification", 400
+    default_message = "The specified CreditSpecification is not supported."
+
+
+class InvalidInternetMaxBandwidthInMalformed(FakeApiError):
+    code, http_status = "InvalidInternetMaxBandwidthIn.Malformed", 400
+    default_message = "The specified parameter internetMaxBandwidthIn is not valid."
+
+
+class InvalidAutoReleaseTimeMalformed(FakeApiError):
+    code, http_status = "InvalidAutoReleaseTime.Malformed", 400
+    default_message = "The specified parameter AutoReleaseTime is not valid."
+
+
+class InvalidAutoRenewPeriodValueNotSupported(FakeApiError):
+    code, http_status = "InvalidAutoRenewPeriod.ValueNotSupported", 400
+    default_message = "The specified autoRenewPeriod is invalid."
+
+
+class InvalidParamNetworkInterface(FakeApiError):
+    code, http_status = "InvalidParam.NetworkInterface", 400
+    default_message = "The specified NetworkInterface parameters are not valid."
+
+
+class InvalidVSwitchIpv6NotTurnOn(FakeApiError):
+    code, http_status = "InvalidVSwitch.Ipv6NotTurnOn", 403
+    default_message = "The IPv6 feature is not enabled on the vSwitch."
+
+
+class InvalidOperationIpv4CountExceeded(FakeApiError):
+    code, http_status = "InvalidOperation.Ipv4CountExceeded", 403
+    default_message = "The maximum number of IPv4 addresses has been reached."
+
+
+class InvalidOperationIpv6CountExceeded(FakeApiError):
+    code, http_status = "InvalidOperation.Ipv6CountExceeded", 403
+    default_message = "The maximum number of IPv6 addresses has been reached."
+
+
+class InvalidOperationDeletionProtection(FakeApiError):
+    code, http_status = "InvalidOperation.DeletionProtection", 403
+    default_message = "The instance has release protection on: disable it first."
+
+
+class InvalidParamsInstanceNameExceed(FakeApiError):
+    code, http_status = "InvalidParams.InstanceNameExceed", 403
+    default_message = "The uniqueSuffix takes three naming places, please shorten your InstanceName."
+
+
+class InvalidParamsHostnameExceed(FakeApiError):
+    code, http_status = "InvalidParams.HostnameExceed", 403
+    default_message = "The uniqueSuffix takes three naming places, please shorten your Hostname."
+
+
+class InvalidKeyPairNameNotFound(FakeApiError):
+    code, http_status = "InvalidKeyPairName.NotFound", 400
+    default_message = "The specified KeyPairName does not exist in our records."
+
+
+class InvalidKeyPairNameMalformed(FakeApiError):
+    code, http_status = "InvalidKeyPairName.Malformed", 400
+    default_message = "Specified Key Pair name is not valid."
+
+
+class InvalidKeyPairNamesValueNotSupported(FakeApiError):
+    code, http_status = "InvalidKeyPairNames.ValueNotSupported", 400
+    default_message = "The specified parameter KeyPairNames is not valid."
+
+
+class KeyPairAlreadyExist(FakeApiError):
+    code, http_status = "KeyPair.AlreadyExist", 400
+    default_message = "The key pair already exist."
+
+
+class InvalidPublicKeyBodyMalformed(FakeApiError):
+    code, http_status = "InvalidPublicKeyBody.Malformed", 400
+    default_message = "The PublicKeyBody format is not supported."
+
+
+class QuotaExceedKeyPair(FakeApiError):
+    code, http_status = "QuotaExceed.KeyPair", 403
+    default_message = "The key pair quota exceeds."
+
+
+class InvalidRamRoleNotFound(FakeApiError):
+    code, http_status = "InvalidRamRole.NotFound", 404
+    default_message = "The specified RAMRoleName does not exist."
+
+
+class InvalidRamRoleNotEcsRole(FakeApiError):
+    code, http_status = "InvalidRamRole.NotEcsRole", 404
+    default_message = "The specified ram role is not authorized for ecs, please check your role policy."
+
+
+class InvalidInstanceIdsMalformed(FakeApiError):
+    code, http_status = "InvalidInstanceIds.Malformed", 400
+    default_message = "The specified instanceIds are not valid."
+
+
+class InvalidParameterAllEmpty(FakeApiError):
+    code, http_status = "InvalidParameter.AllEmpty", 403
+    default_message = "Specify InstanceIds or RamRoleName."
+
+
+class InvalidUserDataSizeExceeded(FakeApiError):
+    code, http_status = "InvalidUserData.SizeExceeded", 400
+    default_message = "The specified parameter UserData exceeds the size."
+
+
+class InvalidUserDataBase64FormatInvalid(FakeApiError):
+    code, http_status = "InvalidUserData.Base64FormatInvalid", 400
+    default_message = "The specified parameter UserData is not valid Base64."
+
+
+class InvalidResourceGroupNotFound(FakeApiError):
+    code, http_status = "InvalidResourceGroup.NotFound", 404
+    default_message = "The ResourceGroup provided does not exist in our records."
+
+
+class DeploymentSetNotFound(FakeApiError):
+    code, http_status = "DeploymentSet.NotFound", 404
+    default_message = "The specified deployment set does not exist."
+
+
+class QuotaExceedDeploymentSetInstanceQuotaFull(FakeApiError):
+    code, http_status = "QuotaExceed.DeploymentSetInstanceQuotaFull", 403
+    default_message = "instance quota in one deployment set exceeded."
+
+
+class InvalidDeploymentSetNameMalformed(FakeApiError):
+    code, http_status = "InvalidDeploymentSetName.Malformed", 400
+    default_message = "Specified deployment set name is not valid."
+
+
+class InvalidParameterStrategy(FakeApiError):
+    code, http_status = "InvalidParameter.Strategy", 400
+    default_message = "The specified parameter Strategy is not valid"
+
+
+class DependencyViolationNotEmpty(FakeApiError):
+    code, http_status = "DependencyViolation.NotEmpty", 403
+    default_message = "There are still instance(s) in the specified DeploymentSetId."
+
+
+class DependencyViolationKeyPair(FakeApiError):
+    # DeleteKeyPairs refuses a key pair bound to instances; no source names the code, so the fake follows
+    # the DependencyViolation.* family the API uses for other objects still in use.
+    code, http_status = "DependencyViolation.KeyPair", 403
+    default_message = "The key pair is bound to instances."
+
+
+class InvalidPasswordMalformed(FakeApiError):
+    code, http_status = "InvalidPassword.Malformed", 400
+    default_message = "The specified parameter Password is not valid."
+
+
+class InvalidNetworkTypeMismatchRamRole(FakeApiError):
+    code, http_status = "InvalidNetworkType.MismatchRamRole", 403
+    default_message = "Ram role cannot be applied to instances of Classic network type."
 
 
 def _all_error_classes() -> dict[str, type[FakeApiError]]:

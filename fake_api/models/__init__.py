@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import InvalidAccessKeyIdNotFound, InvalidRegionIdNotFound
+from .account_resources import RamRole, ResourceGroup, default_resource_group
 from .catalogue import INSTANCE_TYPES, PUBLIC_IMAGES, REGIONS, STOCK_CATEGORIES
 from .ids import IdFactory
 from .images import Image, public_image
@@ -39,14 +40,33 @@ WORLD_FORMAT = 1
 
 
 class Account:
-    """One AccessKeyId, its secret, and its per-region backends (created on first use)."""
+    """One AccessKeyId, its secret, its per-region backends (created on first use) and its global resources:
+    RAM roles and resource groups (see :mod:`fake_api.models.account_resources`)."""
 
-    __slots__ = ("access_key_id", "regions", "secret")
+    __slots__ = ("access_key_id", "ram_roles", "regions", "resource_groups", "secret")
 
     def __init__(self, access_key_id: str, secret: str) -> None:
         self.access_key_id = access_key_id
         self.secret = secret
         self.regions: dict[str, RegionBackend] = {}
+        self.ram_roles: dict[str, RamRole] = {}
+        default_group = default_resource_group(access_key_id)
+        self.resource_groups: dict[str, ResourceGroup] = {default_group.resource_group_id: default_group}
+
+    def load(self, record: dict[str, Any]) -> None:
+        """Add the global resources of an account record (the shape :meth:`dump` returns)."""
+        for role in record.get("ram_roles") or []:
+            loaded = RamRole.from_record(role, self.access_key_id)
+            self.ram_roles[loaded.name] = loaded
+        for group in record.get("resource_groups") or []:
+            loaded_group = ResourceGroup.from_record(group)
+            self.resource_groups[loaded_group.resource_group_id] = loaded_group
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "ram_roles": [r.to_record() for r in self.ram_roles.values()],
+            "resource_groups": [g.to_record() for g in self.resource_groups.values()],
+        }
 
 
 class FakeCloud:
@@ -126,6 +146,7 @@ class FakeCloud:
             accounts = {DEFAULT_ACCESS_KEY_ID: {"secret": DEFAULT_SECRET, "regions": {}}}
         for access_key_id, account_record in accounts.items():
             self.add_account(access_key_id, account_record.get("secret", DEFAULT_SECRET))
+            self.accounts[access_key_id].load(account_record)
             for region_id, region_record in (account_record.get("regions") or {}).items():
                 self.backend(access_key_id, region_id).load(region_record)
 
@@ -143,6 +164,7 @@ class FakeCloud:
                 "accounts": {
                     ak: {
                         "secret": account.secret,
+                        **account.dump(),
                         "regions": {rid: backend.dump() for rid, backend in account.regions.items()},
                     }
                     for ak, account in self.accounts.items()
@@ -220,6 +242,27 @@ class FakeCloud:
         """Add a KMS key (``key_id``, ``description``, ``state`` Enabled/Disabled/PendingDeletion); returns its ID."""
         with self.lock:
             return self.backend(access_key_id, region_id).load_kms_key(record).key_id
+
+    def seed_ram_role(self, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
+        """Add a RAM role to the account (``name``; ``services`` it trusts, default ECS); returns its ARN."""
+        with self.lock:
+            account = self._account(access_key_id)
+            role = RamRole.from_record(record, access_key_id)
+            account.ram_roles[role.name] = role
+            return role.arn
+
+    def seed_resource_group(self, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
+        """Add a resource group to the account (``resource_group_id`` rg-..., ``name``); returns its ID."""
+        with self.lock:
+            group = ResourceGroup.from_record(record)
+            self._account(access_key_id).resource_groups[group.resource_group_id] = group
+            return group.resource_group_id
+
+    def _account(self, access_key_id: str) -> Account:
+        account = self.accounts.get(access_key_id)
+        if account is None:
+            raise ValueError(f"unknown account {access_key_id!r}: add it first (add_account)")
+        return account
 
     def seed_instance(self, region_id: str, access_key_id: str = DEFAULT_ACCESS_KEY_ID, **record: Any) -> str:
         """Add an instance as it already exists, bypassing RunInstances rules.

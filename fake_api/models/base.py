@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ..exceptions import InvalidResourceGroupNotFound
 from .catalogue import RegionInfo
 from .transitions import TransitionSetting
 
 if TYPE_CHECKING:
-    from . import FakeCloud
+    from . import Account, FakeCloud
+    from .deployment_sets import DeploymentSet
     from .disks import Disk
     from .images import Image
     from .instances import Instance
+    from .key_pairs import KeyPair
     from .kms import KmsKey
     from .security_groups import SecurityGroup
     from .snapshots import Snapshot
@@ -64,6 +67,8 @@ class RegionState:
         self.disks: dict[str, Disk] = {}  # every disk of the region, attached or not
         self.snapshots: dict[str, Snapshot] = {}
         self.kms_keys: dict[str, KmsKey] = {}
+        self.key_pairs: dict[str, KeyPair] = {}  # by name: names are unique per region
+        self.deployment_sets: dict[str, DeploymentSet] = {}
         # Indexes: id -> {member id: member}, each kept in creation order.
         self.vswitches_by_vpc: dict[str, dict[str, VSwitch]] = {}
         self.groups_by_vpc: dict[str, dict[str, SecurityGroup]] = {}
@@ -77,8 +82,29 @@ class RegionState:
         self.client_tokens: dict[tuple[str, str], tuple[list[list[str]], dict[str, Any]]] = {}
 
     # Shared services ----------------------------------------------------------------------------------
+    @property
+    def account(self) -> Account:
+        """The account this region's state belongs to (its RAM roles and resource groups are global)."""
+        return self.cloud.accounts[self.access_key_id]
+
     def now(self) -> float:
         return self.cloud.clock()
+
+    def find_image(self, image_id: str) -> Image | None:
+        """An image this account can use here: its own, or a public one."""
+        return self.images.get(image_id) or self.cloud.public_images(self.region_id).get(image_id)
+
+    def check_resource_group(self, resource_group_id: str | None) -> str:
+        """The resource group a new resource joins: the given one (it must exist), else the account's default."""
+        groups = self.account.resource_groups
+        if resource_group_id is None:
+            return next(iter(groups))
+        if resource_group_id not in groups:
+            raise InvalidResourceGroupNotFound(
+                f"ResourceGroupId {resource_group_id[:60]!r} is not a resource group of this account "
+                f"(it has {', '.join(groups)})."
+            )
+        return resource_group_id
 
     def setting(self, kind: str) -> TransitionSetting:
         return self.cloud.transition_setting(kind)

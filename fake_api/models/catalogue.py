@@ -44,6 +44,25 @@ class InstanceTypeInfo:
     cpu: int
     memory_gib: float
 
+    @property
+    def burstable(self) -> bool:
+        """Burstable (credit) families take CreditSpecification Standard or Unlimited."""
+        return self.family in BURSTABLE_FAMILIES
+
+    # Network limits per instance, as DescribeInstanceTypes reports them (the fake's figures: the real ones
+    # vary by family; these are those of the 2-vCPU 7th-generation types, with more ENIs for larger sizes).
+    @property
+    def eni_quantity(self) -> int:
+        return max(2, self.cpu)
+
+    @property
+    def eni_private_ip_quantity(self) -> int:
+        return 6
+
+    @property
+    def eni_ipv6_quantity(self) -> int:
+        return 1
+
 
 @dataclass(frozen=True, slots=True)
 class PublicImageInfo:
@@ -54,6 +73,7 @@ class PublicImageInfo:
     platform: str
     size_gib: int
     description: str
+    os_name_en: str
 
 
 REGIONS: dict[str, RegionInfo] = {
@@ -125,6 +145,7 @@ def _types() -> dict[str, InstanceTypeInfo]:
     return out
 
 
+BURSTABLE_FAMILIES: tuple[str, ...] = ("ecs.t6",)
 INSTANCE_TYPES: dict[str, InstanceTypeInfo] = _types()
 
 # Public (system) images carry the same ID in every region, as on the real cloud.
@@ -139,6 +160,7 @@ PUBLIC_IMAGES: dict[str, PublicImageInfo] = {
             "Ubuntu",
             20,
             "Ubuntu 22.04 64-bit",
+            "Ubuntu  22.04 64 bit",
         ),
         PublicImageInfo(
             "aliyun_3_x64_20G_alibase_20240528.vhd",
@@ -148,6 +170,7 @@ PUBLIC_IMAGES: dict[str, PublicImageInfo] = {
             "Aliyun",
             20,
             "Alibaba Cloud Linux 3.2104 LTS 64-bit",
+            "Alibaba Cloud Linux  3.2104 LTS 64 bit",
         ),
         PublicImageInfo(
             "centos_7_9_x64_20G_alibase_20240403.vhd",
@@ -157,6 +180,7 @@ PUBLIC_IMAGES: dict[str, PublicImageInfo] = {
             "CentOS",
             20,
             "CentOS 7.9 64-bit",
+            "CentOS  7.9 64 bit",
         ),
         PublicImageInfo(
             "win2022_21H2_x64_dtc_en-us_40G_alibase_20240412.vhd",
@@ -166,6 +190,7 @@ PUBLIC_IMAGES: dict[str, PublicImageInfo] = {
             "Windows Server 2022",
             40,
             "Windows Server 2022 Datacenter 64-bit (English)",
+            "Windows Server  2022 Data Center Edition 64bit English Edition",
         ),
     )
 }

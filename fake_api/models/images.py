@@ -74,10 +74,12 @@ class Image:
     # Copies of this image still possibly in flight: (destination region, copy image id).
     copies: list[tuple[str, str]] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    os_name_en: str = ""  # the English OS name ("" means the same as os_name)
     # The image's disks, system disk first (set from ``size`` when not given).
     disk_mappings: list[DiskMapping] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.os_name_en = self.os_name_en or self.os_name
         if not self.disk_mappings:
             self.disk_mappings = [DiskMapping("system", "/dev/xvda", self.size)]
 
@@ -88,6 +90,7 @@ class Image:
             "description": self.description,
             "size": self.size,
             "os_name": self.os_name,
+            "os_name_en": self.os_name_en,
             "os_type": self.os_type,
             "platform": self.platform,
             "architecture": self.architecture,
@@ -113,6 +116,7 @@ class Image:
             owner_alias="self",
             size=int(record.get("size", 40)),
             os_name=record.get("os_name", "Linux"),
+            os_name_en=record.get("os_name_en", ""),
             os_type=record.get("os_type", "linux"),
             platform=record.get("platform", "Others Linux"),
             architecture=record.get("architecture", "x86_64"),
@@ -137,6 +141,7 @@ def public_image(info: PublicImageInfo) -> Image:
         owner_alias="system",
         size=info.size_gib,
         os_name=info.os_name,
+        os_name_en=info.os_name_en,
         os_type=info.os_type,
         platform=info.platform,
         creation_time="2024-01-30T00:00:00Z",
@@ -154,10 +159,6 @@ class ImageRules(SnapshotRules):
 
     def image_status(self, image: Image) -> str:
         return current_status(image, self.now())
-
-    def find_image(self, image_id: str) -> Image | None:
-        """An image this account can use here: its own, or a public one."""
-        return self.images.get(image_id) or self.cloud.public_images(self.region_id).get(image_id)
 
     def get_own_image(self, image_id: str) -> Image:
         image = self.images.get(image_id)
@@ -215,6 +216,7 @@ class ImageRules(SnapshotRules):
             owner_alias="self",
             size=instance.system_disk_size,
             os_name=source.os_name if source else "Linux",
+            os_name_en=source.os_name_en if source else "Linux",
             os_type=source.os_type if source else "linux",
             platform=source.platform if source else "Others Linux",
             creation_time=iso_time(now),
@@ -341,6 +343,7 @@ class ImageRules(SnapshotRules):
             owner_alias="self",
             size=source.size,
             os_name=source.os_name,
+            os_name_en=source.os_name_en,
             os_type=source.os_type,
             platform=source.platform,
             architecture=source.architecture,

@@ -14,14 +14,16 @@ from ..exceptions import (
     IncorrectVSwitchStatus,
     InvalidImageIdNotFound,
     InvalidInstanceIdNotFound,
-    InvalidInstanceNameMalformed,
+    InvalidInstanceIdsMalformed,
     InvalidInstanceTypeValueNotSupported,
+    InvalidNetworkTypeMismatchRamRole,
+    InvalidOperationDeletionProtection,
     InvalidParameter,
+    InvalidParameterAllEmpty,
     InvalidParameterMismatch,
     InvalidPrivateIpAddress,
     InvalidPrivateIpAddressDuplicated,
     InvalidSecurityGroupIdNotFound,
-    InvalidVSwitchIdIpNotEnough,
     InvalidVSwitchIdNotFound,
     MissingParameter,
     OperationDeniedNoStock,
@@ -29,7 +31,10 @@ from ..exceptions import (
 )
 from .base import Selection, index_add, index_remove, iso_time
 from .catalogue import INSTANCE_TYPES
-from .disks import Disk, DiskRequest, DiskRules
+from .disks import Disk
+from .instance_options import InstanceSettings, NetworkInterface, check_password, check_user_data, minute_time
+from .instance_options import credit_specification as checked_credit_specification
+from .launch_settings import LaunchRequest, LaunchSettingsRules, expand_names, host_name_for
 from .tags import TagFilter, matches_tags
 from .transitions import Transition, current_status
 from .validation import check_description, check_host_name, check_instance_name, check_resource_tags
@@ -38,9 +43,11 @@ from .vpcs import VSwitch
 __all__ = [
     "INSTANCE_STATUSES",
     "Instance",
+    "InstanceChanges",
     "InstanceRules",
     "InstanceView",
     "LaunchRequest",
+    "RoleResult",
     "expand_names",
 ]
 
@@ -48,7 +55,6 @@ INSTANCE_STATUSES: tuple[str, ...] = ("Pending", "Starting", "Running", "Stoppin
 _SOLD_OUT = ("WithoutStock", "ClosedWithoutStock")
 _MONTH_PERIODS = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60})
 _DAY = 86400.0
-_BATCH_PATTERN = re.compile(r"^(?P<prefix>[^\[\]]*)\[(?P<begin>[0-9]*)(?:,(?P<bits>[0-9]*))?\](?P<suffix>[^\[\]]*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,32 @@ class InstanceView:
     fields: dict[str, Any]
     json_head: str
     json_tail: str
+
+
+@dataclass(slots=True)
+class InstanceChanges:
+    """What ModifyInstanceAttribute asks to change (None: leave as is)."""
+
+    name: str | None = None
+    host_name: str | None = None
+    description: str | None = None
+    password: str | None = None
+    user_data: str | None = None
+    credit_specification: str | None = None
+    deletion_protection: bool | None = None
+    enable_jumbo_frame: bool | None = None
+    security_group_ids: list[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleResult:
+    """The outcome of attaching or detaching a RAM role for one instance, as the API reports it per instance."""
+
+    instance_id: str
+    success: bool
+    code: str
+    message: str
+    role_name: str = ""
 
 
 @dataclass(slots=True)
@@ -94,6 +126,12 @@ class Instance:
     public_ip: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     disks: list[Disk] = field(default_factory=list)
+    settings: InstanceSettings = field(default_factory=InstanceSettings)
+    secondary_private_ips: list[str] = field(default_factory=list)  # of the primary network interface
+    ipv6_addresses: list[str] = field(default_factory=list)
+    network_interfaces: list[NetworkInterface] = field(default_factory=list)  # secondary ones
+    start_time: str = ""  # when it last started (minute precision, as DescribeInstances shows it)
+    stopped_mode: str = ""  # KeepCharging or StopCharging while stopped
     # The rendered, status-free view of the instance; whoever changes a field it shows resets it to None.
     view_cache: InstanceView | None = field(default=None, compare=False, repr=False)
 
@@ -142,64 +180,13 @@ class Instance:
             "status": self.settled_status,
             "transition": self.transition.to_record() if self.transition else None,
             "disks": [d.to_record() for d in self.disks],
+            "settings": self.settings.to_record(),
+            "secondary_private_ips": list(self.secondary_private_ips),
+            "ipv6_addresses": list(self.ipv6_addresses),
+            "network_interfaces": [e.to_record() for e in self.network_interfaces],
+            "start_time": self.start_time,
+            "stopped_mode": self.stopped_mode,
         }
-
-
-@dataclass(slots=True)
-class LaunchRequest:
-    """RunInstances parameters after parsing (types checked), before the rules."""
-
-    image_id: str
-    instance_type: str
-    vswitch_id: str
-    security_group_ids: list[str]
-    amount: int = 1
-    min_amount: int | None = None
-    zone_id: str | None = None
-    private_ip: str | None = None
-    instance_name: str | None = None
-    host_name: str | None = None
-    unique_suffix: bool = False
-    description: str | None = None
-    charge_type: str = "PostPaid"
-    period: int | None = None
-    period_unit: str = "Month"
-    system_disk: DiskRequest = field(default_factory=DiskRequest)
-    data_disks: list[DiskRequest] = field(default_factory=list)
-    internet_max_bandwidth_out: int = 0
-    internet_charge_type: str = "PayByTraffic"
-    tags: dict[str, str] = field(default_factory=dict)
-
-
-def expand_names(pattern: str, count: int, unique_suffix: bool) -> list[str]:
-    """Names for ``count`` instances: ``prefix[begin,bits]suffix`` numbers them; UniqueSuffix appends 001...
-
-    >>> expand_names("k8s-node-[6,4]", 2, False)
-    ['k8s-node-0006', 'k8s-node-0007']
-    >>> expand_names("web", 2, True)
-    ['web001', 'web002']
-    """
-    match = _BATCH_PATTERN.match(pattern)
-    if match is None:
-        if "[" in pattern or "]" in pattern:
-            raise InvalidInstanceNameMalformed(
-                f"The name pattern {pattern[:60]!r} is not valid: write prefix[begin,bits]suffix, e.g. web-[1,3]."
-            )
-        if unique_suffix and count > 1:
-            return [f"{pattern}{n:03d}" for n in range(1, count + 1)]
-        return [pattern] * count
-    begin_text, bits_text = match.group("begin"), match.group("bits")
-    begin = int(begin_text) if begin_text else 0
-    bits = int(bits_text) if bits_text else 6
-    if len(begin_text) > 6 or not (0 <= begin <= 999999) or not (1 <= bits <= 6):
-        raise InvalidInstanceNameMalformed(
-            f"The name pattern {pattern[:60]!r} is not valid: begin must be 0 to 999999 and bits 1 to 6."
-        )
-    prefix, suffix = match.group("prefix"), match.group("suffix")
-    names = [f"{prefix}{str(begin + n).zfill(bits)}{suffix}" for n in range(count)]
-    if unique_suffix and suffix and count > 1:
-        names = [f"{name}{n:03d}" for n, name in enumerate(names, start=1)]
-    return names
 
 
 def _fake_public_ip(instance_id: str) -> str:
@@ -208,7 +195,7 @@ def _fake_public_ip(instance_id: str) -> str:
     return f"47.{96 + digest % 20}.{(digest >> 5) % 256}.{1 + (digest >> 13) % 254}"
 
 
-class InstanceRules(DiskRules):
+class InstanceRules(LaunchSettingsRules):
     """RunInstances, Start/Stop/Delete, ModifyInstanceAttribute, DescribeInstances."""
 
     def get_instance(self, instance_id: str) -> Instance:
@@ -247,7 +234,7 @@ class InstanceRules(DiskRules):
             raise InvalidInstanceTypeValueNotSupported(
                 f"The instance type {launch.instance_type[:60]!r} is not offered: see DescribeInstanceTypes."
             )
-        image = self.images.get(launch.image_id) or self.cloud.public_images(self.region_id).get(launch.image_id)
+        image = self.find_image(launch.image_id)
         if image is None:
             raise InvalidImageIdNotFound(f"The image {launch.image_id[:80]!r} does not exist in {self.region_id}.")
         image_status = current_status(image, self.now())
@@ -263,12 +250,9 @@ class InstanceRules(DiskRules):
             raise InvalidParameter(
                 f"InternetMaxBandwidthOut is {launch.internet_max_bandwidth_out}; it must be from 0 to 100 Mbit/s."
             )
-        names = expand_names(launch.instance_name, launch.amount, launch.unique_suffix) if launch.instance_name else None
-        for name in dict.fromkeys(names or []):
-            check_instance_name(name)
-        host_names = expand_names(launch.host_name, launch.amount, launch.unique_suffix) if launch.host_name else None
-        for host_name in dict.fromkeys(host_names or []):
-            check_host_name(host_name)
+        names, host_names = self.launch_names(launch, windows=image.os_type == "windows")
+        settings = self.launch_settings(launch, type_info, image)
+        self.check_network_extras(launch, vswitch, type_info)
         if launch.description is not None:
             check_description(launch.description)
         check_resource_tags(launch.tags)
@@ -294,9 +278,11 @@ class InstanceRules(DiskRules):
                 )
         if launch.private_ip is not None:
             _check_private_ips(vswitch, launch.private_ip, count)
-        elif vswitch.available_ip_count < count:
-            raise InvalidVSwitchIdIpNotEnough(
-                f"vSwitch {vswitch.vswitch_id} has {vswitch.available_ip_count} free addresses; {count} are needed."
+        self.check_address_room(launch, vswitch, count)
+        groups = [0] * count
+        if settings.deployment_set_id:
+            groups = self.place_in_deployment_set(
+                settings.deployment_set_id, vswitch.zone_id, count, launch.deployment_set_group_no
             )
         if dry_run:
             raise DryRunOperation()
@@ -316,7 +302,7 @@ class InstanceRules(DiskRules):
                 instance_type=launch.instance_type,
                 image_id=image.image_id,
                 name=names[n] if names else instance_id,
-                host_name=host_names[n] if host_names else f"iZ{instance_id[2:]}Z",
+                host_name=host_name_for(host_names[n], instance_id) if host_names else f"iZ{instance_id[2:]}Z",
                 description=launch.description or "",
                 network_type="vpc",
                 vpc_id=vswitch.vpc_id,
@@ -334,7 +320,10 @@ class InstanceRules(DiskRules):
                 internet_charge_type=launch.internet_charge_type,
                 public_ip=_fake_public_ip(instance_id) if launch.internet_max_bandwidth_out > 0 else "",
                 tags=dict(launch.tags),
+                settings=self.settings_for(settings, groups[n]),
+                start_time=minute_time(now),
             )
+            self.attach_network_extras(instance, launch, vswitch)
             disk_setting = self.setting("disk")
             instance.disks = [
                 self.make_disk(shape, instance, now, Transition.begin(("Creating", "Attaching"), "In_use", disk_setting, now))
@@ -380,6 +369,7 @@ class InstanceRules(DiskRules):
             index_remove(self.instances_by_group, group_id, instance.instance_id)
         index_remove(self.instances_by_image, instance.image_id, instance.instance_id)
         self.release_disks(instance)
+        self.release_network_extras(instance)
         vswitch = self.vswitches.get(instance.vswitch_id)
         if vswitch is not None:
             for address in instance.private_ips:
@@ -396,8 +386,10 @@ class InstanceRules(DiskRules):
         now = self.now()
         instance.settled_status = "Running"
         instance.transition = Transition.begin(("Starting",), "Running", self.setting("instance_start"), now)
+        instance.start_time, instance.stopped_mode = minute_time(now), ""
+        instance.view_cache = None
 
-    def stop_instance(self, instance_id: str, *, dry_run: bool = False) -> None:
+    def stop_instance(self, instance_id: str, *, stopped_mode: str | None = None, dry_run: bool = False) -> None:
         instance = self.get_instance(instance_id)
         status = self.instance_status(instance)
         if status != "Running":
@@ -407,11 +399,20 @@ class InstanceRules(DiskRules):
         now = self.now()
         instance.settled_status = "Stopped"
         instance.transition = Transition.begin(("Stopping",), "Stopped", self.setting("instance_stop"), now)
+        # Economical mode (StopCharging) is for pay-as-you-go VPC instances; others keep charging.
+        economical = stopped_mode == "StopCharging" and instance.charge_type == "PostPaid" and instance.vpc_id
+        instance.stopped_mode = "StopCharging" if economical else "KeepCharging"
+        instance.view_cache = None
 
     def delete_instances(self, instance_ids: list[str], *, force: bool = False, dry_run: bool = False) -> None:
         """Release instances: each must be Stopped unless ``force``; all are checked before any goes."""
         instances = [self.get_instance(i) for i in dict.fromkeys(instance_ids)]
         for instance in instances:
+            if instance.settings.deletion_protection:
+                raise InvalidOperationDeletionProtection(
+                    f"The instance {instance.instance_id} has release protection on (DeletionProtection): turn it "
+                    "off with ModifyInstanceAttribute DeletionProtection=false, then release it."
+                )
             status = self.instance_status(instance)
             if status != "Stopped" and not force:
                 raise IncorrectInstanceStatus(
@@ -422,23 +423,112 @@ class InstanceRules(DiskRules):
         for instance in instances:
             self._remove_instance(instance)
 
-    def modify_instance(
-        self, instance_id: str, name: str | None, host_name: str | None, description: str | None
-    ) -> None:
+    def modify_instance(self, instance_id: str, changes: InstanceChanges, *, dry_run: bool = False) -> None:
+        """ModifyInstanceAttribute: every given attribute is checked before any changes."""
         instance = self.get_instance(instance_id)
-        if name is not None:
-            check_instance_name(name)
-        if host_name is not None:
-            check_host_name(host_name)
-        if description is not None:
-            check_description(description)
-        if name is not None:
-            instance.name = name
-        if host_name is not None:
-            instance.host_name = host_name
-        if description is not None:
-            instance.description = description
+        settings = instance.settings
+        if changes.name is not None:
+            check_instance_name(changes.name)
+        if changes.host_name is not None:
+            check_host_name(changes.host_name, windows=settings.os_type == "windows")
+        if changes.description is not None:
+            check_description(changes.description)
+        if changes.password is not None:
+            check_password(changes.password, settings.os_type)
+        if changes.user_data is not None:
+            check_user_data(changes.user_data)
+        type_info = INSTANCE_TYPES.get(instance.instance_type)
+        if changes.credit_specification is not None and type_info is not None:
+            checked_credit_specification(changes.credit_specification, type_info)
+        if changes.security_group_ids is not None:
+            self._check_new_groups(instance, changes.security_group_ids)
+        if dry_run:
+            raise DryRunOperation()
+        if changes.name is not None:
+            instance.name = changes.name
+        if changes.host_name is not None:
+            instance.host_name = changes.host_name
+        if changes.description is not None:
+            instance.description = changes.description
+        if changes.user_data is not None:
+            settings.user_data = changes.user_data
+        if changes.credit_specification is not None:
+            settings.credit_specification = changes.credit_specification
+        if changes.deletion_protection is not None:
+            settings.deletion_protection = changes.deletion_protection
+        if changes.enable_jumbo_frame is not None:
+            settings.enable_jumbo_frame = changes.enable_jumbo_frame
+        if changes.security_group_ids is not None:
+            for group_id in instance.security_group_ids:
+                index_remove(self.instances_by_group, group_id, instance.instance_id)
+            instance.security_group_ids = list(changes.security_group_ids)
+            for group_id in instance.security_group_ids:
+                index_add(self.instances_by_group, group_id, instance.instance_id, instance)
         instance.view_cache = None
+
+    def _check_new_groups(self, instance: Instance, group_ids: list[str]) -> None:
+        if len(set(group_ids)) != len(group_ids) or not (1 <= len(group_ids) <= 5):
+            raise InvalidParameter("SecurityGroupIds.N must name 1 to 5 distinct security groups.")
+        for group_id in group_ids:
+            group = self.security_groups.get(group_id)
+            if group is None:
+                raise InvalidSecurityGroupIdNotFound(f"The security group {group_id[:80]!r} does not exist in {self.region_id}.")
+            if group.vpc_id != instance.vpc_id:
+                raise InvalidParameterMismatch(
+                    f"The security group {group_id} is in VPC {group.vpc_id or 'classic'}, but instance "
+                    f"{instance.instance_id} is in VPC {instance.vpc_id or 'classic'}."
+                )
+
+    # RAM roles of instances ---------------------------------------------------------------------------
+    def attach_ram_role(self, instance_ids: list[str], role_name: str) -> list[RoleResult]:
+        """Give each instance the role; an instance holding another role is refused on its own (per-instance result)."""
+        name = self.checked_ram_role(role_name, "RamRoleName")
+        instances = self._role_instances(instance_ids)
+        results: list[RoleResult] = []
+        for instance in instances:
+            current = instance.settings.ram_role_name
+            if current and current != name:
+                results.append(RoleResult(instance.instance_id, False, "Operation.Conflict",
+                                          f"The instance already has the RAM role {current}: detach it first."))
+                continue
+            instance.settings.ram_role_name = name
+            results.append(RoleResult(instance.instance_id, True, "200", "success"))
+        return results
+
+    def detach_ram_role(self, instance_ids: list[str], role_name: str | None) -> list[RoleResult]:
+        instances = self._role_instances(instance_ids)
+        results: list[RoleResult] = []
+        for instance in instances:
+            current = instance.settings.ram_role_name
+            if not current or (role_name is not None and current != role_name):
+                results.append(RoleResult(instance.instance_id, False, "InvalidRamRole.NotFound",
+                                          f"The instance has {'no RAM role' if not current else 'the RAM role ' + current}."))
+                continue
+            instance.settings.ram_role_name = ""
+            results.append(RoleResult(instance.instance_id, True, "200", "success", current))
+        return results
+
+    def instance_ram_roles(self, instance_ids: list[str] | None, role_name: str | None) -> list[tuple[str, str]]:
+        """(instance ID, role name or "") for the given instances, or every instance holding ``role_name``."""
+        if instance_ids is None and role_name is None:
+            raise InvalidParameterAllEmpty("DescribeInstanceRamRole needs InstanceIds or RamRoleName.")
+        pool = self._role_instances(instance_ids) if instance_ids is not None else list(self.instances.values())
+        return [
+            (i.instance_id, i.settings.ram_role_name)
+            for i in pool
+            if role_name is None or i.settings.ram_role_name == role_name
+        ]
+
+    def _role_instances(self, instance_ids: list[str]) -> list[Instance]:
+        if not instance_ids or len(instance_ids) > 100:
+            raise InvalidInstanceIdsMalformed("InstanceIds must be a JSON array of 1 to 100 instance IDs.")
+        instances = [self.get_instance(i) for i in dict.fromkeys(instance_ids)]
+        for instance in instances:
+            if instance.network_type != "vpc":
+                raise InvalidNetworkTypeMismatchRamRole(
+                    f"The instance {instance.instance_id} is in the classic network: RAM roles are for VPC instances."
+                )
+        return instances
 
     # Describes ----------------------------------------------------------------------------------------
     def describe_instances(
@@ -568,7 +658,11 @@ class InstanceRules(DiskRules):
             internet_charge_type=record.get("internet_charge_type", "PayByTraffic"),
             public_ip=record.get("public_ip", ""),
             tags=dict(record.get("tags") or {}),
+            settings=self._loaded_settings(record),
+            start_time=record.get("start_time") or minute_time(self.now()),
+            stopped_mode=record.get("stopped_mode", ""),
         )
+        self._load_network_extras(instance, record)
         for disk_record in record.get("disks") or [{}]:
             disk = self.load_disk(disk_record, zone_id)
             disk.instance_id = instance_id
@@ -577,6 +671,30 @@ class InstanceRules(DiskRules):
             instance.disks.append(disk)
         self._add_instance(instance)
         return instance
+
+    def _loaded_settings(self, record: dict[str, Any]) -> InstanceSettings:
+        """An instance record's settings; OS names come from its image when the record leaves them out."""
+        settings_record = dict(record.get("settings") or {})
+        image = self.find_image(record.get("image_id", ""))
+        if image is not None:
+            settings_record.setdefault("os_name", image.os_name)
+            settings_record.setdefault("os_name_en", image.os_name_en)
+            settings_record.setdefault("os_type", image.os_type)
+        settings = InstanceSettings.from_record(settings_record)
+        settings.resource_group_id = settings.resource_group_id or self.check_resource_group(None)
+        return settings
+
+    def _load_network_extras(self, instance: Instance, record: dict[str, Any]) -> None:
+        instance.secondary_private_ips = list(record.get("secondary_private_ips") or [])
+        instance.ipv6_addresses = list(record.get("ipv6_addresses") or [])
+        instance.network_interfaces = [NetworkInterface.from_record(e) for e in record.get("network_interfaces") or []]
+        for vswitch, address, ipv6 in self.extra_addresses(instance):
+            if vswitch is None:
+                raise ValueError(f"instance {instance.instance_id}: address {address} is in a vSwitch the world does not hold")
+            if ipv6:
+                vswitch.reserve_ipv6(address)
+            else:
+                vswitch.reserve(address)
 
 
 def _check_private_ips(vswitch: VSwitch, first: str, count: int) -> None:

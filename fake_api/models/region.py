@@ -111,6 +111,10 @@ class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
             self.load_vswitch(vswitch)
         for group in record.get("security_groups") or []:
             self.load_security_group(group)
+        for key_pair in record.get("key_pairs") or []:
+            self.load_key_pair(key_pair)
+        for deployment_set in record.get("deployment_sets") or []:
+            self.load_deployment_set(deployment_set)
         for snapshot in record.get("snapshots") or []:
             self.load_snapshot(snapshot)
         for image in record.get("images") or []:
@@ -129,6 +133,8 @@ class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
             "vpcs": [v.to_record() for v in self.vpcs.values()],
             "vswitches": [v.to_record() for v in self.vswitches.values()],
             "security_groups": [g.to_record() for g in self.security_groups.values()],
+            "key_pairs": [k.to_record() for k in self.key_pairs.values()],
+            "deployment_sets": [d.to_record() for d in self.deployment_sets.values()],
             "snapshots": [s.to_record() for s in self.snapshots.values()],
             "images": [i.to_record() for i in self.images.values()],
             "instances": [i.to_record() for i in self.instances.values()],

@@ -31,6 +31,7 @@ __all__ = [
     "check_tags",
     "check_vpc_name",
     "check_vswitch_name",
+    "letter_name",
     "parse_network",
 ]
 
@@ -46,7 +47,7 @@ def _is_url(value: str) -> bool:
     return lowered.startswith(("http://", "https://"))
 
 
-def _letter_name(value: str, what: str, error: type[FakeApiError], low: int = 2, high: int = 128) -> None:
+def letter_name(value: str, what: str, error: type[FakeApiError], low: int = 2, high: int = 128) -> None:
     if not (low <= len(value) <= high) or _is_url(value) or not _LETTER_NAME.match(value):
         raise error(
             f"The {what} {value!r} is not valid: it must be {low} to {high} characters long, start with a letter, "
@@ -56,25 +57,44 @@ def _letter_name(value: str, what: str, error: type[FakeApiError], low: int = 2,
 
 
 def check_image_name(name: str, *, for_copy: bool = False) -> None:
-    _letter_name(name, "image name", InvalidImageNameMalformed)
+    letter_name(name, "image name", InvalidImageNameMalformed)
     if for_copy and (name.lower().startswith("acs:") or name.lower().startswith("aliyun")):
         raise InvalidImageNameMalformed(f"The image name {name!r} is not valid: it must not start with acs: or aliyun.")
 
 
 def check_instance_name(name: str) -> None:
-    _letter_name(name, "instance name", InvalidInstanceNameMalformed)
+    letter_name(name, "instance name", InvalidInstanceNameMalformed)
 
 
 def check_disk_name(name: str, error: type[FakeApiError]) -> None:
-    _letter_name(name, "disk name", error)
+    letter_name(name, "disk name", error)
 
 
 def check_security_group_name(name: str) -> None:
-    _letter_name(name, "security group name", InvalidSecurityGroupNameMalformed)
+    letter_name(name, "security group name", InvalidSecurityGroupNameMalformed)
 
 
-def check_host_name(name: str) -> None:
-    if not (2 <= len(name) <= 64) or not _HOST_NAME.match(name):
+def check_host_name(name: str, *, windows: bool = False) -> None:
+    """Host names: Linux 2 to 64 characters in dot-separated segments; Windows 2 to 15, no periods, not all digits.
+
+    Neither may start or end with a period or hyphen, or repeat one.
+    """
+    if windows:
+        valid = (
+            2 <= len(name) <= 15
+            and re.fullmatch(r"[A-Za-z0-9\-]+", name) is not None
+            and not name.isdigit()
+            and not name.startswith("-")
+            and not name.endswith("-")
+            and "--" not in name
+        )
+        if not valid:
+            raise InvalidHostNameMalformed(
+                f"The host name {name!r} is not valid for Windows: it must be 2 to 15 letters, digits and hyphens (-), "
+                "not only digits, with no periods, and must not start or end with a hyphen or repeat it."
+            )
+        return
+    if not (2 <= len(name) <= 64) or not _HOST_NAME.match(name) or "--" in name:
         raise InvalidHostNameMalformed(
             f"The host name {name!r} is not valid: it must be 2 to 64 characters of letters, digits, hyphens (-) "
             "and periods (.), and must not start or end with a period or hyphen or repeat them."

@@ -84,6 +84,9 @@ class VSwitch:
     network: ipaddress.IPv4Network = field(init=False)
     used: set[int] = field(default_factory=set)  # allocated addresses as integers
     _hint: int = 0  # no free address below this one (keeps allocation amortised O(1))
+    # The vSwitch's IPv6 block (a /64), "" when IPv6 is not enabled on it; addresses given out from it.
+    ipv6_cidr_block: str = ""
+    ipv6_used: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.network = ipaddress.IPv4Network(self.cidr_block)
@@ -140,6 +143,27 @@ class VSwitch:
         self.used.update(wanted)
         return [str(ipaddress.IPv4Address(a)) for a in wanted]
 
+    def allocate_ipv6(self, count: int) -> list[str]:
+        """``count`` IPv6 addresses of the vSwitch's block (the lowest free ones, after the reserved first)."""
+        network = ipaddress.IPv6Network(self.ipv6_cidr_block)
+        found: list[str] = []
+        candidate = int(network.network_address) + 1
+        while len(found) < count:
+            if candidate not in self.ipv6_used:
+                self.ipv6_used.add(candidate)
+                found.append(str(ipaddress.IPv6Address(candidate)))
+            candidate += 1
+        return found
+
+    def reserve_ipv6(self, address: str) -> None:
+        value = int(ipaddress.IPv6Address(address))
+        if not self.ipv6_cidr_block or ipaddress.IPv6Address(value) not in ipaddress.IPv6Network(self.ipv6_cidr_block):
+            raise ValueError(f"IPv6 address {address} is outside vSwitch {self.vswitch_id} ({self.ipv6_cidr_block or 'no IPv6'})")
+        self.ipv6_used.add(value)
+
+    def release_ipv6(self, address: str) -> None:
+        self.ipv6_used.discard(int(ipaddress.IPv6Address(address)))
+
     def reserve(self, address: str) -> None:
         """Mark an address used while loading a world (no checks beyond being inside the block)."""
         value = int(ipaddress.IPv4Address(address))
@@ -164,7 +188,18 @@ class VSwitch:
             "status": self.settled_status,
             "transition": self.transition.to_record() if self.transition else None,
             "tags": dict(self.tags),
+            "ipv6_cidr_block": self.ipv6_cidr_block,
         }
+
+
+def _ipv6_block(text: str) -> str:
+    """A seeded vSwitch IPv6 block, written exactly (a /64 as the cloud gives them), or ""."""
+    if not text:
+        return ""
+    network = ipaddress.IPv6Network(text, strict=True)
+    if network.prefixlen != 64:
+        raise ValueError(f"a vSwitch IPv6 block is a /64, got {text!r}")
+    return str(network)
 
 
 def _vpc_network(cidr_block: str) -> ipaddress.IPv4Network:
@@ -437,6 +472,7 @@ class VpcRules(RegionState):
             settled_status=record.get("status", "Available"),
             transition=Transition.from_record(record.get("transition")),
             tags=dict(record.get("tags") or {}),
+            ipv6_cidr_block=_ipv6_block(record.get("ipv6_cidr_block") or ""),
         )
         self._add_vswitch(vswitch)
         return vswitch

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from . import (  # noqa: F401  (register their actions)
     catalogue,
+    deployment_sets,
     disks,
     images,
+    instance_access,
     instances,
+    key_pairs,
     regions,
     security_groups,
     snapshots,
@@ -33,5 +36,6 @@ IDEMPOTENT_ACTIONS: frozenset[str] = frozenset(
         "AuthorizeSecurityGroupEgress",
         "CreateVpc",
         "CreateVSwitch",
+        "CreateDeploymentSet",
     }
 )

@@ -19,11 +19,12 @@ def _render_type(info: InstanceTypeInfo) -> dict[str, Any]:
         "InstanceTypeFamily": info.family,
         "CpuCoreCount": info.cpu,
         "MemorySize": info.memory_gib,
-        "InstanceFamilyLevel": "CreditEntryLevel" if info.family == "ecs.t6" else "EnterpriseLevel",
+        "InstanceFamilyLevel": "CreditEntryLevel" if info.burstable else "EnterpriseLevel",
         "CpuArchitecture": "X86",
         "GPUAmount": 0,
-        "EniQuantity": max(2, info.cpu),
-        "EniPrivateIpAddressQuantity": 6,
+        "EniQuantity": info.eni_quantity,
+        "EniPrivateIpAddressQuantity": info.eni_private_ip_quantity,
+        "EniIpv6AddressQuantity": info.eni_ipv6_quantity,
         "LocalStorageCategory": "",
     }
 

@@ -165,6 +165,17 @@ class Params:
         self._check_indexes(name, entries, high)
         return sorted(entries)
 
+    def indexed_nested(self, name: str, index: int, field: str, *, high: int = 100) -> list[str]:
+        """``Name.N.Field.M`` for one N, in M order: e.g. ``NetworkInterface.1.SecurityGroupIds.2``."""
+        entry = self._objects.get(name, {}).get(index, {})
+        values: dict[int, str] = {}
+        for key, value in entry.items():
+            head, _, tail = key.partition(".")
+            if head == field and tail.isdigit() and tail.isascii():
+                values[int(tail) if len(tail) <= 6 else _MAX_INDEX + 1] = value
+        self._check_indexes(f"{name}.{index}.{field}", values, high)
+        return [values[i] for i in sorted(values) if values[i]]
+
     def json_list(self, name: str, *, high: int = 100) -> list[str] | None:
         """A parameter holding a JSON array of strings, e.g. ``InstanceIds='["i-1"]'``; None when absent."""
         value = self.text(name)

@@ -41,6 +41,7 @@ def render_vswitch(backend: RegionBackend, vswitch: VSwitch, now: float) -> dict
         "VpcId": vswitch.vpc_id,
         "ZoneId": vswitch.zone_id,
         "CidrBlock": vswitch.cidr_block,
+        "Ipv6CidrBlock": vswitch.ipv6_cidr_block,
         "Status": current_status(vswitch, now),
         "AvailableIpAddressCount": vswitch.available_ip_count,
         "IsDefault": False,

@@ -164,6 +164,7 @@ def test_disks_snapshots_and_encrypted_copies_through_the_sdk(fake_cloud: Runnin
     assert {call["code"] for call in fake_cloud.calls()} == {"OK"}
 
 
+@pytest.mark.fake_profile("instant")
 def test_a_kept_disk_is_deleted_through_the_sdk(fake_cloud: RunningFake) -> None:
     ecs = client(fake_cloud, R)
     request = ecs_models.RunInstancesRequest(
@@ -178,3 +179,122 @@ def test_a_kept_disk_is_deleted_through_the_sdk(fake_cloud: RunningFake) -> None
     assert (disk.status, disk.instance_id, disk.portable) == ("Available", "", True)
     ecs.delete_disk(ecs_models.DeleteDiskRequest(disk_id=disk.disk_id))
     assert ecs.describe_disks(ecs_models.DescribeDisksRequest(region_id=R, status="Available")).body.total_count == 0
+
+
+# Instance settings, access and identity -------------------------------------------------------------------
+INSTANCE_NOT_MODELLED = {
+    "additional_info",  # managed hosts and high-density mode are not modelled
+    "clock_options",  # PTP clocks are not modelled
+    "private_dns_name_options",  # private DNS names are not modelled
+    "security_options",  # trusted systems and secure boot are not modelled
+    "cpu_options.enable_visst",  # CPU tuning options beyond cores and threads are not modelled
+    "cpu_options.enable_vrdt",
+    "cpu_options.nested_virtualization",
+    "cpu_options.topology_type",
+    "cpu_options.turbo_mode",
+    "image_options.current_osnvme_supported",  # NVMe support of images is not modelled
+}
+INSTANCE_ATTRIBUTE_NOT_MODELLED = {"security_options"}
+RAM_ROLE = "EcsAppRole"
+
+
+@pytest.mark.fake_profile("instant")  # what is checked is each answer's shape, not how long things take
+def test_instance_settings_and_access_through_the_sdk(fake_cloud: RunningFake) -> None:
+    with fake_cloud.cloud.lock:
+        fake_cloud.cloud.seed_ram_role(name=RAM_ROLE)
+    ecs, ecs_sh = client(fake_cloud, R), client(fake_cloud, SH)
+    created = ecs.create_key_pair(ecs_models.CreateKeyPairRequest(region_id=R, key_pair_name="deploy-key")).body
+    assert created.private_key_body.startswith("-----BEGIN PRIVATE KEY-----")
+    listed = ecs.describe_key_pairs(ecs_models.DescribeKeyPairsRequest(region_id=R, include_public_key=True)).body
+    (key,) = listed.key_pairs.key_pair
+    assert (key.key_pair_name, key.key_pair_finger_print) == ("deploy-key", created.key_pair_finger_print)
+    assert unfilled(key) == set()
+    imported = ecs_sh.import_key_pair(
+        ecs_models.ImportKeyPairRequest(region_id=SH, key_pair_name="deploy-key", public_key_body=key.public_key)
+    ).body
+    assert imported.key_pair_finger_print == created.key_pair_finger_print
+
+    deployment_set_id = ecs.create_deployment_set(
+        ecs_models.CreateDeploymentSetRequest(region_id=R, deployment_set_name="web-spread")
+    ).body.deployment_set_id
+    request = ecs_models.RunInstancesRequest(
+        region_id=R,
+        image_id=DEMO_IMAGE_ID,
+        instance_type="ecs.g7.large",
+        v_switch_id=DEMO_VSWITCH_ID,
+        security_group_id=DEMO_SECURITY_GROUP_ID,
+        amount=2,
+        instance_name="app-[1,2]",
+        host_name="app-[1,2]",
+        key_pair_name="deploy-key",
+        ram_role_name=RAM_ROLE,
+        user_data="ZWNobyBoaQ==",
+        deletion_protection=True,
+        internet_charge_type="PayByTraffic",
+        internet_max_bandwidth_out=5,
+        internet_max_bandwidth_in=8,
+        http_tokens="required",
+        deployment_set_id=deployment_set_id,
+        tag=[ecs_models.RunInstancesRequestTag(key="app", value="web")],
+        network_interface=[ecs_models.RunInstancesRequestNetworkInterface(network_interface_name="backend")],
+    )
+    ids = ecs.run_instances(request).body.instance_id_sets.instance_id_set
+    instances = ecs.describe_instances(
+        ecs_models.DescribeInstancesRequest(region_id=R, instance_ids=json.dumps(ids))
+    ).body.instances.instance
+    for found in instances:
+        assert unfilled(found) == INSTANCE_NOT_MODELLED
+        assert (found.key_pair_name, found.deletion_protection, found.deployment_set_id) == (
+            "deploy-key", True, deployment_set_id,
+        )
+        assert (found.internet_max_bandwidth_in, found.metadata_options.http_tokens) == (8, "required")
+        assert [eni.type for eni in found.network_interfaces.network_interface] == ["Primary", "Secondary"]
+    assert sorted((i.instance_name, i.host_name) for i in instances) == [("app-01", "app-01"), ("app-02", "app-02")]
+    attribute = ecs.describe_instance_attribute(ecs_models.DescribeInstanceAttributeRequest(instance_id=ids[0])).body
+    assert unfilled(attribute) == INSTANCE_ATTRIBUTE_NOT_MODELLED
+    assert ecs.describe_user_data(
+        ecs_models.DescribeUserDataRequest(region_id=R, instance_id=ids[0])
+    ).body.user_data == "ZWNobyBoaQ=="
+    roles = ecs.describe_instance_ram_role(
+        ecs_models.DescribeInstanceRamRoleRequest(region_id=R, instance_ids=json.dumps(ids))
+    ).body
+    assert {r.ram_role_name for r in roles.instance_ram_role_sets.instance_ram_role_set} == {RAM_ROLE}
+    detached = ecs.detach_instance_ram_role(
+        ecs_models.DetachInstanceRamRoleRequest(region_id=R, instance_ids=json.dumps(ids), ram_role_name=RAM_ROLE)
+    ).body
+    assert (detached.total_count, detached.fail_count) == (2, 0)
+    attached = ecs.attach_instance_ram_role(
+        ecs_models.AttachInstanceRamRoleRequest(region_id=R, instance_ids=json.dumps(ids[:1]), ram_role_name=RAM_ROLE)
+    ).body
+    assert attached.attach_instance_ram_role_results.attach_instance_ram_role_result[0].success is True
+    sets = ecs.describe_deployment_sets(ecs_models.DescribeDeploymentSetsRequest(region_id=R)).body
+    (deployment_set,) = sets.deployment_sets.deployment_set
+    assert sorted(deployment_set.instance_ids.instance_id) == sorted(ids)
+
+    for instance_id in ids:
+        ecs.modify_instance_attribute(
+            ecs_models.ModifyInstanceAttributeRequest(instance_id=instance_id, deletion_protection=False)
+        )
+        ecs.delete_instance(ecs_models.DeleteInstanceRequest(instance_id=instance_id, force=True))
+    ecs.delete_key_pairs(ecs_models.DeleteKeyPairsRequest(region_id=R, key_pair_names='["deploy-key"]'))
+    ecs.delete_deployment_set(ecs_models.DeleteDeploymentSetRequest(region_id=R, deployment_set_id=deployment_set_id))
+    assert {call["code"] for call in fake_cloud.calls()} == {"OK"}
+
+
+@pytest.mark.fake_profile("instant")
+def test_a_subscription_with_auto_renew_through_the_sdk(fake_cloud: RunningFake) -> None:
+    ecs = client(fake_cloud, R)
+    (instance_id,) = ecs.run_instances(
+        ecs_models.RunInstancesRequest(
+            region_id=R, image_id=DEMO_IMAGE_ID, instance_type="ecs.g7.large", v_switch_id=DEMO_VSWITCH_ID,
+            security_group_id=DEMO_SECURITY_GROUP_ID, instance_charge_type="PrePaid", period=1, period_unit="Month",
+            auto_renew=True, auto_renew_period=3,
+        )
+    ).body.instance_id_sets.instance_id_set
+    renew = ecs.describe_instance_auto_renew_attribute(
+        ecs_models.DescribeInstanceAutoRenewAttributeRequest(region_id=R, instance_id=instance_id)
+    ).body.instance_renew_attributes.instance_renew_attribute
+    assert [(r.auto_renew_enabled, r.duration, r.period_unit, r.renewal_status) for r in renew] == [
+        (True, 3, "Month", "AutoRenewal")
+    ]
+    assert unfilled(renew[0]) == set()
