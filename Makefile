@@ -20,7 +20,8 @@ export CHECKPOINT_DISABLE := 1
 export DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-PIP := $(PY) -m pip --quiet --disable-pip-version-check
+# Twice quiet: errors only (a machine's pip configuration may name extra indexes that warn on every package).
+PIP := $(PY) -m pip --quiet --quiet --disable-pip-version-check
 # setuptools explains editable installs on every build: nothing to act on.
 QUIET_BUILD := PYTHONWARNINGS='ignore:Editable installation'
 
@@ -41,7 +42,7 @@ $(PY_STAMP): pyproject.toml
 
 $(NODE_STAMP): package.json package-lock.json | $(PY_STAMP)
 	@echo "setup 4/4: CDK Terrain CLI (cdktn-cli) into node_modules with that Node (about 15 s the first time)"
-	@npm ci --no-audit --no-fund --loglevel=error
+	@npm ci --no-audit --no-fund --loglevel=error --silent
 	@touch $@
 
 test: setup
