@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from cdk_clone.lookup.reader import instance_settings, read_disks
+from cdk_clone.lookup.reader import instance_settings, read_disks, read_ram_roles, read_user_data
 from cdk_clone.lookup.snapshot import DiskSnapshot, SourceInstance
 from cdk_clone.naming import follows_pattern, is_system_tag
 
@@ -126,14 +126,19 @@ def _disk_differences(expected: dict[str, Any], actual: DiskSnapshot) -> list[st
 
 
 def _disk_rows(
-    source: SourceInstance, group: dict[str, Any], disks: dict[str, tuple[DiskSnapshot, ...]]
+    source: SourceInstance,
+    group: dict[str, Any],
+    disks: dict[str, tuple[DiskSnapshot, ...]],
+    copy_kms_key_id: str | None,
 ) -> list[SettingRow]:
     rows: list[SettingRow] = []
+    # An encrypted image copy encrypts every disk, the system disk too, with its key.
     expected_system = {
         "category": group.get("system_disk_category"),
         "size": group.get("system_disk_size"),
         "performance_level": group.get("system_disk_performance_level"),
-        "encrypted": bool(source.system_disk and source.system_disk.encrypted),
+        "encrypted": bool(copy_kms_key_id or (source.system_disk and source.system_disk.encrypted)),
+        "kms_key_id": copy_kms_key_id,
     }
     expected_data = list(group.get("data_disk") or [])
     source_data = source.data_disks
@@ -162,38 +167,17 @@ def _disk_rows(
     return rows
 
 
-def _ram_roles(client: AlibabaCloudClient, region: str, ids: list[str]) -> dict[str, str | None]:
-    import json
-
-    roles: dict[str, str | None] = dict.fromkeys(ids)
-    for start in range(0, len(ids), 100):
-        answer = client.ecs(
-            "DescribeInstanceRamRole",
-            {"RegionId": region, "InstanceIds": json.dumps(ids[start : start + 100]), "PageSize": 100},
-            region_id=region,
-        )
-        for entry in ((answer.get("InstanceRamRoleSets") or {}).get("InstanceRamRoleSet")) or []:
-            if entry.get("InstanceId") in roles:
-                roles[str(entry["InstanceId"])] = str(entry.get("RamRoleName") or "") or None
-    return roles
-
-
-def _user_data(client: AlibabaCloudClient, region: str, ids: list[str]) -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
-    for instance_id in ids:
-        answer = client.ecs("DescribeUserData", {"RegionId": region, "InstanceId": instance_id}, region_id=region)
-        found[instance_id] = str(answer.get("UserData") or "") or None
-    return found
-
-
 def setting_rows(
     source: SourceInstance,
     group: dict[str, Any] | None,
     instances: list[dict[str, Any]],
     client: AlibabaCloudClient,
     region: str,
+    *,
+    copy_kms_key_id: str | None = None,
 ) -> list[SettingRow]:
-    """Names, settings and disks of the clones (DescribeInstances ``instances``) against the source."""
+    """Names, settings and disks of the clones (DescribeInstances ``instances``) against the source.
+    ``copy_kms_key_id``: the key of the encrypted image copy the clones boot from, if any."""
     if group is None or not instances:
         return []
     ids = [str(i.get("InstanceId")) for i in instances]
@@ -225,14 +209,16 @@ def setting_rows(
                          {i: _tag_text(t) for i, t in tags.items()}))
     # RAM role and user data have their own actions; asked only where the source or the group has one.
     if group.get("ram_role_name") or source.ram_role_name:
-        rows.append(_compare("RAM role", source.ram_role_name, group.get("ram_role_name"), _ram_roles(client, region, ids)))
+        rows.append(
+            _compare("RAM role", source.ram_role_name, group.get("ram_role_name"), read_ram_roles(client, region, ids))
+        )
     if group.get("user_data") or source.user_data:
-        user_data = _user_data(client, region, ids)
+        user_data = {i: read_user_data(client, region, i) for i in ids}
         rows.append(
             _compare("user data", _digest(source.user_data), _digest(group.get("user_data")),
                      {i: _digest(v) for i, v in user_data.items()})
         )
-    rows += _disk_rows(source, group, {i: read_disks(client, region, i) for i in ids})
+    rows += _disk_rows(source, group, {i: read_disks(client, region, i) for i in ids}, copy_kms_key_id)
     return rows
 
 

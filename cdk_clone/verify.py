@@ -362,8 +362,9 @@ def verify_clone(
         row("billing", source.instance_charge_type, ", ".join(charges), "DIFFERS")
 
     # Names, every copied setting and every disk (see cdk_clone._verify_settings).
+    copy_kms_key_id = (copies.get(clone.image_id) or {}).get("kms_key_id") or None
     for aspect, outcome, source_value, clone_value, note in setting_rows(
-        source, group_of(resources, clone.instance_ids), instances, client, region
+        source, group_of(resources, clone.instance_ids), instances, client, region, copy_kms_key_id=copy_kms_key_id
     ):
         row(aspect, source_value, clone_value, outcome, note)  # type: ignore[arg-type]  # one of the outcomes
     return rows

@@ -111,7 +111,7 @@ def copied_settings(
         "system_disk_category": system_disk.category if system_disk else None,
         "system_disk_size": system_disk.size_gib if system_disk else None,
         "system_disk_performance_level": system_disk.performance_level if system_disk else None,
-        "data_disk": _data_disks(owner, source, props, cross_region, destination_region) or None,
+        "data_disk": _data_disks(owner, source, props, cross_region, destination_region, warnings) or None,
     }
     _network_interfaces(source, warnings)
     if cross_region and not props.include_instance_data and source.data_disks:
@@ -215,7 +215,12 @@ def _network_interfaces(source: SourceInstance, warnings: list[str]) -> None:
 
 
 def _data_disks(
-    owner: str, source: SourceInstance, props: CloneOptions, cross_region: bool, destination: str
+    owner: str,
+    source: SourceInstance,
+    props: CloneOptions,
+    cross_region: bool,
+    destination: str,
+    warnings: list[str],
 ) -> list[InstanceGroupDataDisk]:
     """The clones' data disks, in the source's device order: from the image's snapshots when the data is
     copied (the ``device`` names the image's disk), else new empty disks of the same shape."""
@@ -228,16 +233,29 @@ def _data_disks(
             f"so cloning to {destination} needs a key there: give destination_kms_key_id=<a KMS key ID of "
             f"{destination}>"
         )
-    return [_data_disk(disk, props, cross_region, from_image) for disk in source.data_disks]
+    # An image with encrypted snapshots crosses regions only as an encrypted copy, and a copy is encrypted
+    # whole: every disk of the clones is then encrypted with the destination's key.
+    encrypt_all = cross_region and bool(encrypted)
+    plain = [d for d in source.disks if not d.encrypted]
+    if encrypt_all and plain:
+        warnings.append(
+            f"the image of {source.instance_id} is copied to {destination} encrypted as a whole (it holds encrypted "
+            f"disks): its disk(s) {', '.join(f'{d.disk_id} ({d.device or d.kind})' for d in plain)}, not encrypted "
+            f"on the source, are encrypted on the clones with {props.destination_kms_key_id}"
+        )
+    return [_data_disk(disk, props, cross_region, from_image, encrypt_all) for disk in source.data_disks]
 
 
-def _data_disk(disk: DiskSnapshot, props: CloneOptions, cross_region: bool, from_image: bool) -> InstanceGroupDataDisk:
-    kms_key_id = (props.destination_kms_key_id if cross_region else disk.kms_key_id) if disk.encrypted else None
+def _data_disk(
+    disk: DiskSnapshot, props: CloneOptions, cross_region: bool, from_image: bool, encrypt_all: bool
+) -> InstanceGroupDataDisk:
+    encrypted = disk.encrypted or encrypt_all
+    kms_key_id = (props.destination_kms_key_id if cross_region else disk.kms_key_id) if encrypted else None
     return InstanceGroupDataDisk(
         category=disk.category,
         size=disk.size_gib,
         performance_level=disk.performance_level,
-        encrypted=True if disk.encrypted else None,
+        encrypted=True if encrypted else None,
         kms_key_id=kms_key_id,
         delete_with_instance=disk.delete_with_instance,
         device=disk.device if from_image and disk.device else None,

@@ -30,15 +30,19 @@ __all__ = [
     "SourceReader",
     "disk_snapshot",
     "instance_settings",
+    "read_auto_renewals",
     "read_disks",
+    "read_ram_roles",
     "read_security_group",
     "read_source_instance",
+    "read_user_data",
     "read_zone_ids",
 ]
 
 _T = TypeVar("_T")
 # DescribeInstances takes at most 100 IDs.
 _MOST_IDS = 100
+_MOST_RAM_ROLE_IDS = 50  # DescribeInstanceRamRole takes at most 50
 
 
 class SourceInstanceNotFound(LookupError):
@@ -184,6 +188,47 @@ def read_disks(client: AlibabaCloudClient, region_id: str, instance_id: str) -> 
     return tuple(disks)
 
 
+def read_ram_roles(client: AlibabaCloudClient, region_id: str, instance_ids: list[str]) -> dict[str, str | None]:
+    """Instance ID -> the RAM role attached to it, or None (DescribeInstanceRamRole, 50 instances a call)."""
+    roles: dict[str, str | None] = dict.fromkeys(instance_ids)
+    for start in range(0, len(instance_ids), _MOST_RAM_ROLE_IDS):
+        chunk = instance_ids[start : start + _MOST_RAM_ROLE_IDS]
+        answer = client.ecs(
+            "DescribeInstanceRamRole",
+            {"RegionId": region_id, "InstanceIds": json.dumps(chunk), "PageSize": _MOST_RAM_ROLE_IDS},
+            region_id=region_id,
+        )
+        for entry in _items(answer, "InstanceRamRoleSets", "InstanceRamRoleSet"):
+            if entry.get("InstanceId") in roles:
+                roles[str(entry["InstanceId"])] = _text(entry.get("RamRoleName"))
+    return roles
+
+
+def read_user_data(client: AlibabaCloudClient, region_id: str, instance_id: str) -> str | None:
+    """The instance's user data, Base64 as the API keeps it (DescribeUserData), or None."""
+    answer = client.ecs("DescribeUserData", {"RegionId": region_id, "InstanceId": instance_id}, region_id=region_id)
+    return _text(answer.get("UserData"))
+
+
+def read_auto_renewals(
+    client: AlibabaCloudClient, region_id: str, instance_ids: list[str]
+) -> dict[str, tuple[bool, int | None]]:
+    """Subscription instance ID -> (auto-renew on, months or weeks per renewal) (DescribeInstanceAutoRenewAttribute,
+    100 a call). Pay-as-you-go instances have no renewal: leave them out."""
+    renewals: dict[str, tuple[bool, int | None]] = {}
+    for start in range(0, len(instance_ids), _MOST_IDS):
+        chunk = instance_ids[start : start + _MOST_IDS]
+        answer = client.ecs(
+            "DescribeInstanceAutoRenewAttribute",
+            {"RegionId": region_id, "InstanceId": ",".join(chunk), "PageSize": _MOST_IDS},
+            region_id=region_id,
+        )
+        for entry in _items(answer, "InstanceRenewAttributes", "InstanceRenewAttribute"):
+            enabled = _flag(entry.get("AutoRenewEnabled"))
+            renewals[str(entry.get("InstanceId"))] = (enabled, _whole(entry.get("Duration")) if enabled else None)
+    return renewals
+
+
 def instance_settings(instance: dict[str, Any]) -> dict[str, Any]:
     """The settings a clone copies that DescribeInstances tells, as :class:`SourceInstance` fields (also how
     ``cdk-clone verify`` reads a clone's). Absent fields take RunInstances' defaults."""
@@ -251,7 +296,21 @@ class SourceReader:
         for instance_id in wanted:
             if instance_id not in found:
                 raise SourceInstanceNotFound(instance_id, self.region_id)
-        return {instance_id: self._snapshot(found[instance_id]) for instance_id in wanted}
+        # What DescribeInstances does not tell, asked for all the sources at once where the API allows it.
+        # RAM roles are for VPC instances (the API refuses to describe a classic one's).
+        in_vpc = [i for i in wanted if str(found[i].get("InstanceNetworkType") or "vpc").lower() != "classic"]
+        roles = read_ram_roles(self.client, self.region_id, in_vpc)
+        prepaid = [i for i in wanted if found[i].get("InstanceChargeType") == "PrePaid"]
+        renewals = read_auto_renewals(self.client, self.region_id, prepaid)
+        return {
+            instance_id: self._snapshot(
+                found[instance_id],
+                ram_role_name=roles.get(instance_id),
+                user_data=read_user_data(self.client, self.region_id, instance_id),
+                renewal=renewals.get(instance_id),
+            )
+            for instance_id in wanted
+        }
 
     def _once(self, kind: str, key: str, read: Callable[[], _T]) -> _T:
         if (kind, key) not in self._memo:
@@ -262,7 +321,14 @@ class SourceReader:
     def _group(self, group_id: str) -> SecurityGroupSnapshot:
         return self._once("group", group_id, lambda: read_security_group(self.client, self.region_id, group_id))
 
-    def _snapshot(self, instance: dict[str, Any]) -> SourceInstance:
+    def _snapshot(
+        self,
+        instance: dict[str, Any],
+        *,
+        ram_role_name: str | None,
+        user_data: str | None,
+        renewal: tuple[bool, int | None] | None,
+    ) -> SourceInstance:
         client, region_id = self.client, self.region_id
         instance_id = str(instance["InstanceId"])
         vpc_attributes = instance.get("VpcAttributes") or {}
@@ -330,6 +396,10 @@ class SourceReader:
             disks=read_disks(client, region_id, instance_id),
             tags=tags,
             internet_max_bandwidth_out=int(instance.get("InternetMaxBandwidthOut") or 0),
+            ram_role_name=ram_role_name,
+            user_data=user_data,
+            auto_renew=renewal[0] if renewal else False,
+            auto_renew_period=renewal[1] if renewal else None,
             **instance_settings(instance),
         )
 

@@ -87,8 +87,17 @@ def image_progress(image: dict[str, Any]) -> float | None:
 
 
 def delete_image(client: AlibabaCloudClient, image_id: str, region_id: str | None = None) -> None:
-    """DeleteImage with Force (instances booted from it keep running); an image already gone is fine."""
+    """DeleteImage with Force (instances booted from it keep running), then the snapshots the image held; an
+    image already gone is fine.
+
+    DeleteImage leaves an image's snapshots behind, and the images deleted here were made (or copied) for the
+    clones, snapshots included: they go too, with Force, since the clones' disks made from them keep working.
+    """
+    image = describe_image(client, image_id, region_id)
     if_exists(client.ecs, "DeleteImage", {"ImageId": image_id, "Force": True}, region_id=region_id)
+    mappings = ((image or {}).get("DiskDeviceMappings") or {}).get("DiskDeviceMapping") or []
+    for snapshot_id in sorted({str(m["SnapshotId"]) for m in mappings if m.get("SnapshotId")}):
+        if_exists(client.ecs, "DeleteSnapshot", {"SnapshotId": snapshot_id, "Force": True}, region_id=region_id)
 
 
 class ImageResourceBase(EcsCloneResource):

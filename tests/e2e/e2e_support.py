@@ -76,11 +76,23 @@ class CloudView:
                        str(p["Priority"])))
         return rules
 
+    def disks(self, region: str) -> dict[str, dict[str, Any]]:
+        with self.client(region) as api:
+            found = api.paginate("ecs", "DescribeDisks", {}, items="Disks.Disk")
+            return {d["DiskId"]: d for d in found}
+
+    def snapshots(self, region: str) -> dict[str, dict[str, Any]]:
+        with self.client(region) as api:
+            found = api.paginate("ecs", "DescribeSnapshots", {}, items="Snapshots.Snapshot")
+            return {s["SnapshotId"]: s for s in found}
+
     def world(self) -> dict[str, Any]:
         """Every resource a deploy could create, by region: equal before deploy and after destroy."""
         return {
             region: {
                 "instances": sorted(self.instances(region)),
+                "disks": sorted(self.disks(region)),
+                "snapshots": sorted(self.snapshots(region)),
                 "images": sorted(self.custom_images(region)),
                 "vpcs": sorted(self.vpcs(region)),
                 "vswitches": sorted(self.vswitches(region)),

@@ -10,7 +10,18 @@ import pytest
 
 from cdk_clone.api import AlibabaCloudClient
 from cdk_clone.lookup import SourceInstanceNotFound, read_source_instance, read_zone_ids
-from fake_api.seeds import DEMO_SOURCE_INSTANCE_ID
+from fake_api.seeds import (
+    DEMO_SOURCE_INSTANCE_ID,
+    RICH_DATA_DISKS,
+    RICH_DEPLOYMENT_SET_ID,
+    RICH_KEY_PAIR_NAME,
+    RICH_RAM_ROLE_NAME,
+    RICH_REGION_ID,
+    RICH_RESOURCE_GROUP_ID,
+    RICH_SOURCE_INSTANCE_ID,
+    RICH_USER_DATA,
+    SPOT_SOURCE_INSTANCE_ID,
+)
 
 SOURCE_REGION = "cn-hangzhou"
 
@@ -144,3 +155,38 @@ def test_a_prepaid_instance_keeps_its_billing(client: AlibabaCloudClient, fake_c
     source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
     assert source.instance_charge_type == "PrePaid"
     assert source.period is not None and source.period_unit == "Month"
+
+
+def test_every_setting_a_clone_copies_is_read(client: AlibabaCloudClient) -> None:
+    source = read_source_instance(client, RICH_REGION_ID, RICH_SOURCE_INSTANCE_ID)
+    assert source.key_pair_name == RICH_KEY_PAIR_NAME
+    assert source.ram_role_name == RICH_RAM_ROLE_NAME  # DescribeInstanceRamRole
+    assert source.user_data == RICH_USER_DATA  # DescribeUserData, Base64 as kept
+    assert source.deletion_protection is True
+    assert (source.internet_charge_type, source.internet_max_bandwidth_out) == ("PayByTraffic", 5)
+    assert source.resource_group_id == RICH_RESOURCE_GROUP_ID
+    assert source.deployment_set_id == RICH_DEPLOYMENT_SET_ID
+    assert (source.http_tokens, source.http_endpoint) == ("required", "enabled")
+    assert source.description and source.os_type == "linux"
+    system = source.system_disk
+    assert system is not None and (system.category, system.size_gib, system.performance_level) == ("cloud_essd", 40, "PL1")
+    data = {d.device: d for d in source.data_disks}
+    assert list(data) == sorted(RICH_DATA_DISKS), "device order"
+    for device, (disk_id, category, level, size, key) in RICH_DATA_DISKS.items():
+        disk = data[device]
+        assert (disk.disk_id, disk.category, disk.performance_level or "", disk.size_gib) == (disk_id, category, level, size)
+        assert (disk.encrypted, disk.kms_key_id or "") == (bool(key), key)
+        assert disk.delete_with_instance is True
+    spot = read_source_instance(client, RICH_REGION_ID, SPOT_SOURCE_INSTANCE_ID)
+    assert (spot.spot_strategy, spot.spot_price_limit, spot.spot_duration) == ("SpotWithPriceLimit", 0.25, 1)
+    assert spot.ram_role_name is None and spot.user_data is None and spot.data_disks == ()
+
+
+def test_a_subscriptions_auto_renewal_is_read(client: AlibabaCloudClient, fake_cloud: Any) -> None:
+    world = fake_cloud.cloud.dump()
+    instances = world["accounts"]["testid"]["regions"][SOURCE_REGION]["instances"]
+    instances[0].update(charge_type="PrePaid", period=1, period_unit="Month")
+    instances[0].setdefault("settings", {}).update(auto_renew=True, auto_renew_period=3)
+    fake_cloud.reset(seed=world)
+    source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
+    assert (source.auto_renew, source.auto_renew_period) == (True, 3)
