@@ -105,6 +105,7 @@ __all__ = [
     "InvalidDeploymentSetNameMalformed",
     "InvalidDescriptionMalformed",
     "InvalidDiskDescriptionMalformed",
+    "InvalidDiskIdNotFound",
     "InvalidDiskNameMalformed",
     "InvalidDiskSizeTooSmall",
     "InvalidHostNameMalformed",
@@ -587,6 +588,11 @@ class IncorrectDestinationRegion(FakeApiError):
 class IncorrectDiskStatus(FakeApiError):
     code, http_status = "IncorrectDiskStatus", 403
     default_message = "The current disk status does not support this operation."
+
+
+class InvalidDiskIdNotFound(FakeApiError):
+    code, http_status = "InvalidDiskId.NotFound", 404
+    default_message = "The specified disk does not exist."
 
 
 class InvalidDataDiskSnapshotIdNotFound(FakeApiError):

@@ -22,14 +22,17 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import (
     DryRunOperation,
     IncorrectDiskStatus,
+    IncorrectInstanceStatus,
     InstanceDiskNumberLimitExceed,
     InvalidDataDeviceMalformed,
     InvalidDataDiskCategoryValueNotSupported,
     InvalidDataDiskSizeValueNotSupported,
     InvalidDataDiskSnapshotIdNotFound,
     InvalidDiskDescriptionMalformed,
+    InvalidDiskIdNotFound,
     InvalidDiskNameMalformed,
     InvalidDiskSizeTooSmall,
+    InvalidInstanceIdNotFound,
     InvalidPerformanceLevelMalformed,
     InvalidSnapshotIdNotDataDiskSnapshot,
     InvalidSnapshotIdNotReady,
@@ -561,6 +564,31 @@ class DiskRules(SnapshotRules):
         if dry_run:
             raise DryRunOperation()
         self._remove_disk(disk)
+
+    def detach_disk(self, instance_id: str, disk_id: str, *, dry_run: bool = False) -> None:
+        """DetachDisk: a data disk leaves its Running or Stopped instance and becomes Available."""
+        instance = self.instances.get(instance_id)
+        if instance is None:
+            raise InvalidInstanceIdNotFound(f"The instance {instance_id[:80]!r} does not exist in {self.region_id}.")
+        disk = self.disks.get(disk_id)
+        if disk is None:
+            raise InvalidDiskIdNotFound(f"The disk {disk_id[:80]!r} does not exist in {self.region_id}.")
+        if disk.instance_id != instance_id:
+            raise IncorrectDiskStatus(f"The disk {disk_id} is not attached to {instance_id}.")
+        if disk.disk_type == "system":
+            raise IncorrectDiskStatus(f"The disk {disk_id} is the system disk of {instance_id}: it cannot be detached.")
+        status = current_status(instance, self.now())
+        if status not in ("Running", "Stopped"):
+            raise IncorrectInstanceStatus(f"The instance {instance_id} is {status}: detach a disk when it is Running or Stopped.")
+        if dry_run:
+            raise DryRunOperation()
+        instance.disks = [d for d in instance.disks if d.disk_id != disk_id]
+        instance.view_cache = None
+        disk.instance_id = ""
+        disk.device = ""
+        disk.settled_status = "Available"
+        disk.transition = None
+        disk.detached_time = iso_time(self.now())
 
     def load_disk(self, record: dict[str, Any], zone_id: str) -> Disk:
         disk = Disk.from_record(record, self.new_id("d", self.disks), iso_time(self.now()), zone_id)

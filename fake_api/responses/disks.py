@@ -1,4 +1,4 @@
-"""Disk actions: DescribeDisks, DeleteDisk."""
+"""Disk actions: DescribeDisks, DetachDisk, DeleteDisk."""
 
 from __future__ import annotations
 
@@ -114,3 +114,11 @@ def delete_disk(request: Request) -> dict[str, Any]:
     elif p.boolean("DryRun"):
         raise DryRunOperation()
     return {}  # an unknown disk is ignored, as the API does
+
+
+@action(ECS_VERSION, "DetachDisk")
+def detach_disk(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend_for_instance()
+    backend.detach_disk(p.required("InstanceId"), p.required("DiskId"), dry_run=p.boolean("DryRun"))
+    return {}

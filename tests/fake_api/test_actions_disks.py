@@ -13,6 +13,7 @@ from fake_api.exceptions import (
     InvalidDataDeviceMalformed,
     InvalidDataDiskCategoryValueNotSupported,
     InvalidDataDiskSizeValueNotSupported,
+    InvalidDiskIdNotFound,
     InvalidDiskNameMalformed,
     InvalidParameterEncryptedIllegal,
     InvalidParameterKMSKeyIdCMKNotEnabled,
@@ -183,3 +184,21 @@ def test_disks_keys_and_snapshots_survive_a_world_round_trip(cloud: FakeCloud) -
     backend = again.backend("testid", R)
     assert backend.disks[kept_id].instance_id == "" and KEY in backend.kms_keys
     assert len(backend.snapshots) == 3
+
+
+def test_detach_disk_leaves_the_data_disk_available(cloud: FakeCloud) -> None:
+    (instance_id,) = launch(cloud, **data_disks({"Size": 40}, {"Size": 60}))
+    system_id, first_id, second_id = (d["DiskId"] for d in disks_of(cloud, instance_id))
+    with pytest.raises(IncorrectDiskStatus, match="system disk"):
+        ecs(cloud, "DetachDisk", InstanceId=instance_id, DiskId=system_id)
+    with pytest.raises(InvalidDiskIdNotFound):
+        ecs(cloud, "DetachDisk", InstanceId=instance_id, DiskId="d-bp1nosuchdisk00")
+    with pytest.raises(DryRunOperation):
+        ecs(cloud, "DetachDisk", InstanceId=instance_id, DiskId=first_id, DryRun="true")
+    ecs(cloud, "DetachDisk", InstanceId=instance_id, DiskId=first_id)
+    assert [d["DiskId"] for d in disks_of(cloud, instance_id)] == [system_id, second_id]
+    (detached,) = ecs(cloud, "DescribeDisks", RegionId=R, DiskIds=f'["{first_id}"]')["Disks"]["Disk"]
+    assert (detached["Status"], detached["InstanceId"], detached["Device"]) == ("Available", "", "")
+    with pytest.raises(IncorrectDiskStatus, match="not attached"):
+        ecs(cloud, "DetachDisk", InstanceId=instance_id, DiskId=first_id)
+    ecs(cloud, "DeleteDisk", DiskId=first_id)
