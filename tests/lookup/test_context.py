@@ -171,10 +171,12 @@ def test_sources_looked_up_together_read_what_they_share_once(
     sources = lookup_source_instances(wanted, SOURCE_REGION, context_file=context_file, client=client)
     assert [s.instance_id for s in sources] == wanted
     calls = [c["action"] for c in fake_cloud.calls()[before:]]
-    # One DescribeInstances for the four; the VPC, vSwitch, group and image they share once; disks per source.
+    # One DescribeInstances and one DescribeInstanceRamRole for the four; the VPC, vSwitch, group and image they
+    # share once; disks and user data (no action takes several instances) per source.
     assert sorted(calls) == sorted(
-        ["DescribeInstances", "DescribeVpcs", "DescribeVSwitches", "DescribeSecurityGroupAttribute", "DescribeImages"]
-        + ["DescribeDisks"] * 4
+        ["DescribeInstances", "DescribeInstanceRamRole", "DescribeVpcs", "DescribeVSwitches",
+         "DescribeSecurityGroupAttribute", "DescribeImages"]
+        + ["DescribeDisks", "DescribeUserData"] * 4
     )
     assert set(json.loads(context_file.read_text())) == {source_instance_key(SOURCE_REGION, i) for i in wanted}
     again = len(fake_cloud.calls())
