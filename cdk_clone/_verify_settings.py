@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from cdk_clone.lookup.reader import instance_settings, read_disks, read_ram_roles, read_user_data
+from cdk_clone.lookup.reader import instance_settings, read_disks_of, read_ram_roles, read_user_data
 from cdk_clone.lookup.snapshot import DiskSnapshot, SourceInstance
 from cdk_clone.naming import follows_pattern, is_system_tag
 
@@ -218,7 +218,7 @@ def setting_rows(
             _compare("user data", _digest(source.user_data), _digest(group.get("user_data")),
                      {i: _digest(v) for i, v in user_data.items()})
         )
-    rows += _disk_rows(source, group, {i: read_disks(client, region, i) for i in ids}, copy_kms_key_id)
+    rows += _disk_rows(source, group, read_disks_of(client, region, ids), copy_kms_key_id)
     return rows
 
 

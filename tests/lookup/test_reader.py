@@ -190,3 +190,20 @@ def test_a_subscriptions_auto_renewal_is_read(client: AlibabaCloudClient, fake_c
     fake_cloud.reset(seed=world)
     source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
     assert (source.auto_renew, source.auto_renew_period) == (True, 3)
+
+
+def test_the_disks_of_many_instances_are_listed_once_per_page(client: AlibabaCloudClient, fake_cloud: Any) -> None:
+    from cdk_clone.lookup.reader import read_disks, read_disks_of
+    from fake_api.seeds import DEMO_IMAGE_ID, DEMO_SECURITY_GROUP_ID, DEMO_VSWITCH_ID
+
+    ids = [DEMO_SOURCE_INSTANCE_ID] + [
+        fake_cloud.cloud.seed_instance(
+            SOURCE_REGION, vswitch_id=DEMO_VSWITCH_ID, security_group_ids=[DEMO_SECURITY_GROUP_ID],
+            image_id=DEMO_IMAGE_ID, private_ip=f"192.168.1.{60 + n}",
+        )
+        for n in range(11)
+    ]
+    one_by_one = {i: read_disks(client, SOURCE_REGION, i) for i in ids}
+    before = len(fake_cloud.calls("DescribeDisks"))
+    assert read_disks_of(client, SOURCE_REGION, ids) == one_by_one
+    assert len(fake_cloud.calls("DescribeDisks")) - before == 1

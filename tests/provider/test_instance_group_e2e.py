@@ -347,3 +347,30 @@ def test_bad_settings_point_at_the_attribute(terraform: TerraformRun, fake_cloud
     terraform.write(group(1, extra=extra))
     assert message in terraform.apply_fails()
     assert fake_cloud.calls("RunInstances") == []
+
+
+def test_deletion_protection_is_lifted_only_on_the_instances_released(terraform: TerraformRun, fake_cloud: Any) -> None:
+    from cdk_clone.api import ApiError
+
+    tf = terraform
+    protected = '  deletion_protection = true'
+    tf.write(group(2, extra=protected))
+    tf.apply()
+    kept, released = tf.resources()["ecsclone_instance_group.clones"]["instance_ids"]
+    with client(fake_cloud) as api, pytest.raises(ApiError) as refused:
+        api.ecs("DeleteInstance", {"InstanceId": kept, "Force": True})
+    assert refused.value.code == "InvalidOperation.DeletionProtection", "protected against releases by hand"
+
+    tf.write(group(1, extra=protected))
+    tf.apply()
+    lifted = [c["params"]["InstanceId"] for c in fake_cloud.calls("ModifyInstanceAttribute")
+              if c["params"].get("DeletionProtection") == "false"]
+    assert lifted == [released], "lifted right before the release, on the released instance only"
+    assert instance_ids(fake_cloud) & {kept, released} == {kept}
+    with client(fake_cloud) as api:
+        (row,) = api.ecs("DescribeInstances", {"InstanceIds": f'["{kept}"]'})["Instances"]["Instance"]
+    assert row["DeletionProtection"] is True
+    assert not tf.plan_has_changes()
+
+    tf.destroy()
+    assert kept not in instance_ids(fake_cloud)
