@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from tf.iface import Config, State
 from tf.utils import Diagnostics
 
+from ._batching import batcher
 from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed
 
 if TYPE_CHECKING:
@@ -33,10 +34,25 @@ _IMAGE_NAME = re.compile(r"^[A-Za-z\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff:_.\-]{1
 
 
 def describe_image(client: AlibabaCloudClient, image_id: str, region_id: str | None = None) -> dict[str, Any] | None:
-    """The image in whatever state it is, or None when it does not exist (any more)."""
-    params = {"ImageId": image_id, "Status": ALL_IMAGE_STATUSES}
-    answer = if_exists(client.ecs, "DescribeImages", params, region_id=region_id) or {}
-    return next((i for i in answer.get("Images", {}).get("Image", []) if i.get("ImageId") == image_id), None)
+    """The image in whatever state it is, or None when it does not exist (any more).
+
+    Look-ups of other images of the region made at the same moment share one call (see
+    :mod:`cdk_clone.provider._batching`).
+    """
+    region = region_id or client.region_id
+    shared = batcher(client, f"DescribeImages|{region}", lambda ids: _describe_images(client, ids, region))
+    return shared.get([image_id]).get(image_id)
+
+
+def _describe_images(client: AlibabaCloudClient, image_ids: list[str], region_id: str) -> dict[str, dict[str, Any]]:
+    """The images among ``image_ids`` (one DescribeImages, ``ImageId`` a list of up to 100), by ID."""
+    params = {"ImageId": ",".join(image_ids), "Status": ALL_IMAGE_STATUSES, "PageSize": len(image_ids)}
+    answer = if_exists(client.ecs, "DescribeImages", params, region_id=region_id)
+    if answer is None and len(image_ids) > 1:
+        # An answer that some image does not exist says nothing of the others: ask for each.
+        return {k: v for i in image_ids for k, v in _describe_images(client, [i], region_id).items()}
+    images = (answer or {}).get("Images", {}).get("Image", [])
+    return {str(i["ImageId"]): i for i in images if i.get("ImageId") in image_ids}
 
 
 def find_image_by_name(client: AlibabaCloudClient, name: str, region_id: str | None = None) -> bool:

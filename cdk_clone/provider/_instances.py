@@ -6,6 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._batching import batcher
+
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
 
@@ -15,15 +17,25 @@ MAX_IDS_PER_CALL = 100
 
 
 def describe_instances(client: AlibabaCloudClient, instance_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The instances that still exist among ``instance_ids``, by ID (missing ones are simply absent)."""
+    """The instances that still exist among ``instance_ids``, by ID (missing ones are simply absent).
+
+    Up to 100 IDs a call; look-ups of other resources made at the same moment share the call (see
+    :mod:`cdk_clone.provider._batching`).
+    """
     found: dict[str, dict[str, Any]] = {}
+    shared = batcher(client, "DescribeInstances", lambda ids: _describe_instances(client, ids))
     for start in range(0, len(instance_ids), MAX_IDS_PER_CALL):
-        chunk = list(instance_ids[start : start + MAX_IDS_PER_CALL])
-        answer = client.ecs("DescribeInstances", {"InstanceIds": json.dumps(chunk), "MaxResults": MAX_IDS_PER_CALL})
-        for instance in answer.get("Instances", {}).get("Instance", []):
-            if instance.get("InstanceId") in chunk:
-                found[instance["InstanceId"]] = instance
+        found.update(shared.get(list(instance_ids[start : start + MAX_IDS_PER_CALL])))
     return found
+
+
+def _describe_instances(client: AlibabaCloudClient, instance_ids: list[str]) -> dict[str, dict[str, Any]]:
+    answer = client.ecs("DescribeInstances", {"InstanceIds": json.dumps(instance_ids), "MaxResults": MAX_IDS_PER_CALL})
+    return {
+        instance["InstanceId"]: instance
+        for instance in answer.get("Instances", {}).get("Instance", [])
+        if instance.get("InstanceId") in instance_ids
+    }
 
 
 def describe_instance(client: AlibabaCloudClient, instance_id: str) -> dict[str, Any] | None:

@@ -25,6 +25,7 @@ from cdk_clone import naming
 from cdk_clone.naming import follows_pattern
 from cdk_clone.schema import INSTANCE_GROUP
 
+from ._batching import answers
 from ._clone_settings import (
     check_settings,
     launch_settings,
@@ -230,7 +231,10 @@ class InstanceGroupResource(EcsCloneResource):
         return self._state(planned, group_id, zone_id, effective_type, ids, running)
 
     def _vswitch(self, vswitch_id: str) -> dict[str, Any]:
-        answer = self.client.vpc("DescribeVSwitches", {"VSwitchId": vswitch_id})
+        # Groups launched together into one vSwitch read it once (its zone and CIDR never change).
+        answer = answers(self.client).get(
+            ("DescribeVSwitches", vswitch_id), lambda: self.client.vpc("DescribeVSwitches", {"VSwitchId": vswitch_id})
+        )
         found = [v for v in answer.get("VSwitches", {}).get("VSwitch", []) if v.get("VSwitchId") == vswitch_id]
         if not found:
             raise ResourceError(
@@ -243,15 +247,17 @@ class InstanceGroupResource(EcsCloneResource):
 
     def _type_with_stock(self, diags: Diagnostics, planned: State, zone_id: str) -> str:
         wanted = planned["instance_type"]
-        answer = self.client.ecs(
-            "DescribeAvailableResource",
-            {
-                "DestinationResource": "InstanceType",
-                "ZoneId": zone_id,
-                "InstanceChargeType": known_values(planned).get("instance_charge_type") or "PostPaid",
-                "SpotStrategy": known_values(planned).get("spot_strategy"),
-                "IoOptimized": "optimized",
-            },
+        params = {
+            "DestinationResource": "InstanceType",
+            "ZoneId": zone_id,
+            "InstanceChargeType": known_values(planned).get("instance_charge_type") or "PostPaid",
+            "SpotStrategy": known_values(planned).get("spot_strategy"),
+            "IoOptimized": "optimized",
+        }
+        # Groups launched together into one zone share one answer (fresh for half a minute).
+        answer = answers(self.client).get(
+            ("DescribeAvailableResource", *params.values()),
+            lambda: self.client.ecs("DescribeAvailableResource", params),
         )
         stock = stock_status(answer, zone_id)
         status = stock.get(wanted, "not offered")
