@@ -487,7 +487,7 @@ def print_calls(title: str, step: Step, minimum: dict[str, tuple[int, str]], exi
     print(f"  {title}: {len(step.calls)} calls in {step.seconds:.1f} s ({sum(made.values())} of them polls and "
           "reads of objects the job made)")
     print(f"    {'action':<32}{'calls':>7}{'polls':>7}{'others':>8}{'minimum':>9}{'ratio':>7}  minimum: why")
-    actions = list(minimum) + sorted(set(made) | set(other) - set(minimum))
+    actions = list(minimum) + sorted((set(made) | set(other)) - set(minimum))
     for action in actions:
         least, why = minimum.get(action, (0, ""))
         count = other.get(action, 0)

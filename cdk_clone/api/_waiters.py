@@ -153,7 +153,7 @@ def next_pause(age: float, progress: float | None, base: float) -> float:
         remaining = total - age
         margin = max(_MARGIN_MIN, _MARGIN_SHARE * total)
         if remaining > margin:
-            pause = max(by_age, remaining / 2) if progress < _COARSE_PROGRESS else remaining + margin
+            pause = max(base / 4.0, remaining / 2) if progress < _COARSE_PROGRESS else remaining + margin
             return min(pause, MAX_POLL_INTERVAL)
     # Early on, no longer than the time waited so far (from a quarter of the base): quick objects (a VPC
     # is often ready in a second) are seen quickly, at the cost of a poll or two.

@@ -61,6 +61,16 @@ def terraform_for(stack: SynthesizedStack, session: CommandSession | None = None
     return Terraform(stack.working_directory, environ=environ)
 
 
+def _initialised(stack: SynthesizedStack, session: CommandSession | None) -> Terraform:
+    """A Terraform runner for the stack, initialised when needed; ``init`` runs while the command's provider
+    is still starting (it needs none), and the runs after it use that provider."""
+    terraform = terraform_for(stack)
+    terraform.init_if_needed()
+    if session is not None:
+        terraform.environ.update(session.environment())
+    return terraform
+
+
 def stack_parallelism(stack: SynthesizedStack) -> int:
     """Terraform's ``-parallelism`` for a stack: every resource of it at once (each image, copy, network
     and group that nothing holds back starts at the same time). Terraform's own default, 10, made a
@@ -186,9 +196,8 @@ def plan_stack(
     """Print Terraform's plan; True when it has changes."""
     from cdk_clone.engine import TerraformError
 
-    terraform = terraform_for(stack, session)
     try:
-        terraform.init_if_needed()
+        terraform = _initialised(stack, session)
         result = terraform.plan(parallelism=parallelism or stack_parallelism(stack))
     except TerraformError as exc:
         raise _failed("plan", exc, []) from None
@@ -205,7 +214,6 @@ def deploy_stack(
     """init (when needed) + apply with live progress; print and return the clones' outputs."""
     from cdk_clone.engine import TerraformError
 
-    terraform = terraform_for(stack, session)
     started = time.monotonic()
     chosen = parallelism or stack_parallelism(stack)
     out.write(f"Deploying stack {stack.name} (parallelism {chosen})\n")
@@ -216,7 +224,7 @@ def deploy_stack(
     view = FleetView.for_stack(stack.config_file, out, progress_file=session.progress_file if session else None)
     progress = view.apply
     try:
-        terraform.init_if_needed()
+        terraform = _initialised(stack, session)
         with view:
             terraform.apply(auto_approve=True, on_event=view, parallelism=chosen)
         outputs = terraform.output_json()
@@ -244,12 +252,11 @@ def destroy_stack(
     """init (when needed) + destroy with live progress; returns how many resources were destroyed."""
     from cdk_clone.engine import TerraformError
 
-    terraform = terraform_for(stack, session)
     progress = ApplyProgress(out=out)
     out.write(f"Destroying stack {stack.name}\n")
     out.flush()
     try:
-        terraform.init_if_needed()
+        terraform = _initialised(stack, session)
         terraform.destroy(on_event=progress, parallelism=parallelism or stack_parallelism(stack))
     except TerraformError as exc:
         raise _failed("destroy", exc, progress.diagnostics) from None
