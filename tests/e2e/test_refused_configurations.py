@@ -11,7 +11,16 @@ from e2e_support import CloudView
 
 from cdk_clone import CloneConfigurationError, InstanceClone
 from cdk_clone._cdktf import TerraformStack, Testing
-from fake_api.seeds import DEMO_SOURCE_INSTANCE_ID, DEMO_VPC_ID, DEMO_VSWITCH_ID
+from fake_api.seeds import (
+    DEMO_KMS_KEYS,
+    DEMO_SOURCE_INSTANCE_ID,
+    DEMO_VPC_ID,
+    DEMO_VSWITCH_ID,
+    RICH_DATA_DISKS,
+    RICH_KEY_PAIR_NAME,
+    RICH_REGION_ID,
+    RICH_SOURCE_INSTANCE_ID,
+)
 
 # The networks the tests make must be Available at once (a vSwitch needs its VPC Available).
 pytestmark = [pytest.mark.e2e, pytest.mark.fake_profile("instant")]
@@ -35,10 +44,14 @@ def stack(tmp_path: Path) -> TerraformStack:
     return TerraformStack(Testing.app(outdir=str(tmp_path / "out")), "clones")
 
 
-def _refused(stack: TerraformStack, tmp_path: Path, fake: Any, message: str, **options: Any) -> None:
+def _refused(
+    stack: TerraformStack, tmp_path: Path, fake: Any, message: str, *, source: tuple[str, str] | None = None,
+    **options: Any,
+) -> None:
+    instance_id, region = source or (DEMO_SOURCE_INSTANCE_ID, "cn-hangzhou")
     fake.call_log.clear()
     with pytest.raises(CloneConfigurationError, match=message):
-        InstanceClone(stack, "web", source_instance_id=DEMO_SOURCE_INSTANCE_ID, source_region="cn-hangzhou",
+        InstanceClone(stack, "web", source_instance_id=instance_id, source_region=region,
                       context_file=tmp_path / "cdk-clone.context.json", **options)
     assert fake.calls(), "the refusal came after looking the cloud up"
     assert _writes(fake) == [], "a refused configuration creates nothing"
@@ -92,4 +105,28 @@ def test_more_tags_than_alibaba_allows_with_the_sources(
     _refused(
         stack, tmp_path, fake_cloud, r"the clones' tags \(the source's 2 with the 19 given\) has 21 tags",
         tags={f"team{n}": "x" for n in range(19)},
+    )
+
+
+def test_encrypted_disks_to_another_region_without_a_key_there(
+    cloud: CloudView, fake_cloud: Any, stack: TerraformStack, tmp_path: Path
+) -> None:
+    encrypted = next(disk_id for disk_id, *_, key in RICH_DATA_DISKS.values() if key)
+    _refused(
+        stack, tmp_path, fake_cloud,
+        rf"has encrypted disk\(s\) {encrypted} \(/dev/xvdb\); KMS keys belong to one region, so cloning to "
+        r"cn-shanghai needs a key there: give destination_kms_key_id=",
+        source=(RICH_SOURCE_INSTANCE_ID, RICH_REGION_ID), destination_region="cn-shanghai",
+    )
+
+
+def test_a_key_pair_the_destination_does_not_have(
+    cloud: CloudView, fake_cloud: Any, stack: TerraformStack, tmp_path: Path
+) -> None:
+    _refused(
+        stack, tmp_path, fake_cloud,
+        rf"key pair '{RICH_KEY_PAIR_NAME}' does not exist in cn-shanghai \(key pairs belong to one region.*"
+        rf"ImportKeyPair --RegionId cn-shanghai --KeyPairName {RICH_KEY_PAIR_NAME}",
+        source=(RICH_SOURCE_INSTANCE_ID, RICH_REGION_ID), destination_region="cn-shanghai",
+        destination_kms_key_id=DEMO_KMS_KEYS["cn-shanghai"],
     )
