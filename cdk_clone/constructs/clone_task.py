@@ -8,6 +8,7 @@ from typing import Unpack
 from cdk_clone._cdktf import Construct, TerraformOutput, check_same_cdk, create_construct
 from cdk_clone.constructs._replicas import ReplicaPool
 from cdk_clone.constructs._tree import adopt, path_of, stack_of
+from cdk_clone.constructs.destination_checks import given_vswitch
 from cdk_clone.constructs.instance_clone import COLLECTS_CLONE_OUTPUTS, InstanceClone, output_name
 from cdk_clone.constructs.props import CloneOptionArgs, CloneTaskProps, validate
 from cdk_clone.lookup.snapshot import SourceInstance
@@ -57,6 +58,10 @@ class CloneTask(Construct):
             found = context.lookup_source_instances(by_id, _region(props), context_file=props.context_file)
             looked_up = dict(zip(by_id, found, strict=True))
         snapshots = [s if isinstance(s, SourceInstance) else looked_up[s] for s in props.sources]
+        if props.destination_vswitch_id is not None:
+            # Every source's clones go into the given vSwitch: it must have room for all of them.
+            destination = props.destination_region or snapshots[0].region_id
+            given_vswitch(f"CloneTask {id!r}", snapshots[0], props, destination, sources=len(snapshots))
         create_construct(self, scope, id)
         adopt(self, scope, id)
         self.props = props

@@ -44,10 +44,16 @@ def _look_up(owner: str, what: str, lookup: Callable[[], _T]) -> _T:
 
 
 def given_vswitch(
-    owner: str, source: SourceInstance, props: CloneOptions, destination_region: str
+    owner: str,
+    source: SourceInstance,
+    props: CloneOptions,
+    destination_region: str,
+    *,
+    sources: int = 1,
 ) -> facts.DestinationVSwitch | None:
     """The destination vSwitch the user gave, checked (None when none was given, or it is a token: a vSwitch
-    declared in the same app cannot be looked up at synth)."""
+    declared in the same app cannot be looked up at synth). ``sources``: how many sources' clones it takes
+    (a CloneTask's), each ``amount`` times."""
     vswitch_id = props.destination_vswitch_id
     if vswitch_id is None or _is_token(vswitch_id):
         return None
@@ -86,11 +92,13 @@ def given_vswitch(
             f"destination_vswitch_id={vswitch_id!r} ({vswitch.zone_id}); leave destination_zone_id out, or give "
             "a vSwitch of that zone"
         )
-    if vswitch.available_ip_count < props.amount:
+    needed = props.amount * sources
+    if vswitch.available_ip_count < needed:
         facts.forget(key, context_file=context)
+        clones = f"amount={props.amount}" if sources == 1 else f"{sources} sources x amount={props.amount} = {needed}"
         raise CloneConfigurationError(
             f"{owner}: destination_vswitch_id={vswitch_id!r} ({vswitch.cidr_block}) has "
-            f"{vswitch.available_ip_count} free address(es), fewer than amount={props.amount} clones need; "
+            f"{vswitch.available_ip_count} free address(es), fewer than {clones} clones need; "
             "give a vSwitch with more free addresses, or lower amount"
         )
     return vswitch

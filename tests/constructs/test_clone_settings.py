@@ -274,3 +274,16 @@ def test_a_zone_that_does_not_exist_or_offer_the_type_is_refused(
     destination.instance_types = {"ecs.g7.xlarge": (4, 16.0)}
     InstanceClone(stack, "d", source=make_source(), destination_region="cn-shanghai",
                   destination_zone_id="cn-shanghai-b")
+
+
+def test_a_task_needs_room_in_a_given_vswitch_for_every_sources_clones(
+    stack: TerraformStack, destination: CannedDestination
+) -> None:
+    from cdk_clone import CloneTask
+
+    destination.vswitches["cn-shanghai", "vsw-uf6given0001"] = _vswitch(available_ip_count=11)
+    sources = [make_source(), make_source("i-bp1d3m0s0urce00002", private_ip="192.168.1.11")]
+    with pytest.raises(CloneConfigurationError, match=r"CloneTask 'task': .* has 11 free address\(es\), fewer than "
+                       r"2 sources x amount=6 = 12 clones need"):
+        CloneTask(stack, "task", sources=sources, amount=6, **GIVEN)
+    CloneTask(stack, "fits", sources=sources, amount=5, **GIVEN)
