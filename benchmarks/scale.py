@@ -2,8 +2,8 @@
 
 Two parts, each printing its figures beside its targets:
 
-* **scale** (default 20 x 100 = 2,000 clones, fake profile ``realistic``: images 10 s, copies 15 s, launches
-  4 s): the wall time of ``cdk-clone synth``, ``deploy``, ``verify`` and ``destroy``, each run as the user runs
+* **scale** (default 20 x 100 = 2,000 clones, the fake's ``realistic`` profile at time scale 1/60: images
+  10 s, copies 15 s, launches 4 s): the wall time of ``cdk-clone synth``, ``deploy``, ``verify`` and ``destroy``, each run as the user runs
   it (a new process, in the app's directory); deploy against the critical path (image + copy + launch: the
   least any tool could take; target <= 1.3 x it + 10 s); the API calls of deploy and destroy per action
   against the minimum the job needs (target <= 1.2 x apart from polls) and the polls per waiting object
@@ -50,15 +50,9 @@ from fake_api.seeds import DEMO_REGION_ID, DEMO_SOURCE_INSTANCE_ID, world_named
 DESTINATION = "cn-shanghai"
 GROWTH = ((1, 1), (1, 10), (1, 100), (5, 10), (20, 10), (20, 100))
 
-# How long the fake takes per kind of object, in seconds. "realistic" is issue 8's contract for the
-# realistic profile at time scale 1/60 (images 10 s, copies 15 s, launches 4 s); "fast" is of the order of
-# its fast profile (a few hundred ms to a few seconds). Both are set through the per-kind "seconds"
-# transitions of the control API, which every version of the fake has.
-PROFILES: dict[str, dict[str, float]] = {
-    "realistic": {"image": 10.0, "image_copy": 15.0, "instance": 4.0, "vpc": 0.0, "vswitch": 0.0},
-    "fast": {"image": 1.0, "image_copy": 1.5, "instance": 0.4, "vpc": 0.2, "vswitch": 0.2},
-    "instant": {"image": 0.0, "image_copy": 0.0, "instance": 0.0, "vpc": 0.0, "vswitch": 0.0},
-}
+# The fake's time profiles (fake_api.models.profiles): "realistic" at time scale 1/60 makes images 10 s,
+# copies to a nearby region 15 s and launches 4 s; "fast" is a few hundred ms to a few seconds.
+PROFILES: dict[str, float] = {"realistic": 1 / 60, "fast": 1.0, "instant": 1.0}
 
 APP = textwrap.dedent(
     """\
@@ -126,10 +120,11 @@ class FakeProcess:
     def post(self, path: str, body: dict[str, Any]) -> None:
         self.control.post(path, json=body).raise_for_status()
 
-    def set_profile(self, profile: str) -> None:
-        for kind, seconds in PROFILES[profile].items():
-            mode = "seconds" if seconds > 0 else "immediate"
-            self.post("/transitions", {"kind": kind, "mode": mode, "value": seconds})
+    def set_profile(self, profile: str) -> dict[str, float]:
+        """Use a time profile; returns how long each kind of object takes under it, in seconds."""
+        answer = self.control.post("/profile", json={"name": profile, "time_scale": PROFILES[profile]})
+        answer.raise_for_status()
+        return {kind: float(seconds) for kind, seconds in answer.json()["seconds"].items()}
 
     def take_calls(self) -> list[dict[str, Any]]:
         """The calls answered since the last time, then forgets them."""
@@ -238,6 +233,7 @@ class Job:
     sources: int
     clones: int
     profile: str
+    durations: dict[str, float] = field(default_factory=dict)  # seconds per kind of object, on the profile
     steps: dict[str, Step] = field(default_factory=dict)
     provider_peaks_kib: list[int] = field(default_factory=list)
     provider_processes: int = 0
@@ -295,7 +291,7 @@ def run_job(sources: int, clones: int, profile: str, keep: Path | None = None) -
         workdir = Path(temp)
         fake = FakeProcess(world, workdir)
         try:
-            fake.set_profile(profile)
+            job.durations = fake.set_profile(profile)
             fake.post("/quota", {"region": DESTINATION, "instances": sources * clones + 100})
             app_dir = workdir / "app"
             app_dir.mkdir()
@@ -404,12 +400,11 @@ def terraform_floor(config_file: Path, workdir: Path) -> tuple[float, float]:
 # ---- what the figures are measured against ----------------------------------------------------------------
 
 
-def critical_path(profile: str) -> float:
-    """The least a deploy can take on this profile: the slowest chain of waits (VPC and vSwitch run beside
-    the image and its copy), image -> copy -> launch."""
-    seconds = PROFILES[profile]
-    network = seconds["vpc"] + seconds["vswitch"]
-    return max(seconds["image"] + seconds["image_copy"], network) + seconds["instance"]
+def critical_path(durations: dict[str, float]) -> float:
+    """The least a deploy can take on these durations: the slowest chain of waits, image -> copy (nearby
+    region) -> launch (the VPC and vSwitch are made beside the image)."""
+    network = durations["vpc"] + durations["vswitch"]
+    return max(durations["image"] + durations["image_copy"], network) + durations["instance"]
 
 
 def deploy_minimum(sources: int, clones: int) -> dict[str, tuple[int, str]]:
@@ -514,11 +509,13 @@ def print_scale(job: Job) -> None:
             print(f"  {name:<8} wall time: {step.seconds:7.1f} s")
         return
     deploy = job.steps["deploy"]
-    path = critical_path(job.profile)
+    path = critical_path(job.durations)
     allowed = 1.3 * path + 10
     print(
         f"scale: {job.sources} sources x {job.clones} clones = {job.sources * job.clones} clones, "
-        f"{DEMO_REGION_ID} -> {DESTINATION}, with data, profile {job.profile} {PROFILES[job.profile]}"
+        f"{DEMO_REGION_ID} -> {DESTINATION}, with data, profile {job.profile} (time scale {PROFILES[job.profile]:.4g}: "
+        f"image {job.durations['image']:g} s, copy {job.durations['image_copy']:g} s, "
+        f"launch {job.durations['instance']:g} s)"
     )
     print(f"  resources in the stack: {job.resources}")
     for name, step in job.steps.items():
@@ -555,7 +552,11 @@ def cli_start_seconds(runs: int = 5) -> float:
 
 
 def print_growth(jobs: list[Job]) -> None:
-    print(f"growth on the {jobs[0].profile} profile {PROFILES[jobs[0].profile]} (cdk-clone wall times in s)")
+    durations = jobs[0].durations
+    print(
+        f"growth on the {jobs[0].profile} profile (image {durations.get('image', 0):g} s, copy "
+        f"{durations.get('image_copy', 0):g} s, launch {durations.get('instance', 0):g} s; cdk-clone wall times in s)"
+    )
     header = (
         f"  {'job':>7} {'res':>5} {'synth':>6} {'deploy':>7} {'calls':>6} {'destroy':>8} {'calls':>6} "
         f"{'path':>5} {'floor':>6} {'deploy/floor':>13} {'(deploy-path)/floor':>20}"
@@ -567,7 +568,7 @@ def print_growth(jobs: list[Job]) -> None:
             continue
         deploy, destroy = job.steps["deploy"], job.steps["destroy"]
         floor = job.floor_seconds + job.floor_init_seconds
-        path = critical_path(job.profile)
+        path = critical_path(job.durations)
         print(
             f"  {f'{job.sources}x{job.clones}':>7} {job.resources:>5} {job.steps['synth'].seconds:>6.1f} "
             f"{deploy.seconds:>7.1f} {len(deploy.calls):>6} {destroy.seconds:>8.1f} {len(destroy.calls):>6} "
