@@ -46,7 +46,7 @@ from fake_api.rendering import (
     render_json,
     render_xml,
 )
-from fake_api.responses import ANONYMOUS_ACTIONS, STS_VERSION
+from fake_api.responses import ANONYMOUS_ACTIONS, STS_VERSION, is_mutating
 from fake_api.signature import NonceMemory, SignatureVerifier, SignedRequest
 
 __all__ = ["ECS_VERSION", "STS_VERSION", "VPC_VERSION", "FakeEndpoint", "create_app", "endpoint_of", "parse_query"]
@@ -221,6 +221,10 @@ def _answer_rpc(endpoint: FakeEndpoint, environ: WSGIEnvironment) -> _Answer:
         )
         return call.error_answer(crash)
 
+    if is_mutating(action):
+        # A change is answered once processed: its object stays busy meanwhile (OperationConflict for a
+        # second change at the same time), so a client that waits for its answers never meets the conflict.
+        _wait(round(endpoint.cloud.window("request") * 1000))
     if plan is not None:
         # The action has run: what comes now delays or replaces the answer, as a loss on the way back would.
         _wait(plan.latency_ms(after=True))

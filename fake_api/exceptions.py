@@ -9,8 +9,8 @@ Exception tree::
     ├── request and protocol (400 unless noted)
     │   ├── InvalidParameter, MissingParameter, InvalidParameterMismatch, MissingParameterSource,
     │   │   MissingParameterDest, InvalidClientTokenValueNotSupported
-    │   ├── InvalidActionNotFound (404), IdempotentParameterMismatch, DryRunOperation,
-    │   │   LastTokenProcessing (403), OperationConflict (409)
+    │   ├── InvalidActionNotFound (404), InvalidVersion, IdempotentParameterMismatch, DryRunOperation,
+    │   │   LastTokenProcessing (403), OperationConflict (409), TaskConflict
     │   ├── signature: SignatureDoesNotMatch, IncompleteSignature, InvalidAccessKeyIdNotFound,
     │   │   SignatureNonceUsed, InvalidTimeStampExpired, InvalidTimeStampFormat, ForbiddenRam (403)
     │   ├── security tokens: MissingSecurityToken, InvalidSecurityTokenMalformed,
@@ -27,12 +27,14 @@ Exception tree::
     │   InvalidPriorityValueNotSupported, InvalidSourceGroupIdMismatch, InvalidPrivateIpAddress,
     │   InvalidPrivateIpAddressDuplicated, InvalidVSwitchIdIpNotEnough, InvalidCidrBlockMalformed,
     │   InvalidCidrBlockOverlapped, InvalidCidrBlockMaskLength
-    ├── wrong state: IncorrectInstanceStatus (403), IncorrectImageStatus, IncorrectVpcStatus,
-    │   IncorrectVSwitchStatus
+    ├── wrong state: IncorrectInstanceStatus (403; 400 from CreateImage), IncorrectInstanceStatusInitializing
+    │   (403), IncorrectImageStatus, IncorrectVpcStatus, IncorrectVSwitchStatus
     ├── dependencies (400 unless noted): DependencyViolation, DependencyViolationVSwitch, DependencyViolationSecurityGroup,
     │   DependencyViolationInstance, ImageUsingByInstance (403), OperationDeniedImageCopying (403)
     ├── capacity (403): OperationDeniedNoStock, QuotaExceedElasticQuota, AuthorizationLimitExceed,
     │   IncorrectDestinationRegion
+    ├── billing: ChargeTypeViolation (403), InvalidInstanceChargeTypeValueNotSupported,
+    │   InvalidStatusValueNotSupported, ExpiredInstance, InvalidPeriod, InstancesIdQuotaExceed (400)
     ├── disks, snapshots and encryption: InvalidDataDiskSnapshotIdNotFound, InvalidParameterKMSKeyIdNotFound
     │   (404); IncorrectDiskStatus, InvalidSnapshotIdNotReady, InvalidSnapshotIdNotDataDiskSnapshot,
     │   SnapshotCreatedImage, SnapshotCreatedDisk, InvalidDiskSizeTooSmall, InvalidParameterKMSKeyIdCMKNotEnabled,
@@ -69,6 +71,7 @@ from typing import ClassVar
 __all__ = [
     "ERROR_CLASSES",
     "AuthorizationLimitExceed",
+    "ChargeTypeViolation",
     "DependencyViolation",
     "DependencyViolationInstance",
     "DependencyViolationKeyPair",
@@ -77,6 +80,7 @@ __all__ = [
     "DependencyViolationVSwitch",
     "DeploymentSetNotFound",
     "DryRunOperation",
+    "ExpiredInstance",
     "FakeApiError",
     "ForbiddenRam",
     "IdempotentParameterMismatch",
@@ -86,9 +90,11 @@ __all__ = [
     "IncorrectDiskStatus",
     "IncorrectImageStatus",
     "IncorrectInstanceStatus",
+    "IncorrectInstanceStatusInitializing",
     "IncorrectVSwitchStatus",
     "IncorrectVpcStatus",
     "InstanceDiskNumberLimitExceed",
+    "InstancesIdQuotaExceed",
     "InternalError",
     "InvalidAccessKeyIdNotFound",
     "InvalidActionNotFound",
@@ -115,6 +121,7 @@ __all__ = [
     "InvalidImageIdNotFound",
     "InvalidImageNameDuplicated",
     "InvalidImageNameMalformed",
+    "InvalidInstanceChargeTypeValueNotSupported",
     "InvalidInstanceIdNotFound",
     "InvalidInstanceIdsMalformed",
     "InvalidInstanceNameMalformed",
@@ -141,6 +148,7 @@ __all__ = [
     "InvalidParamsInstanceNameExceed",
     "InvalidPasswordMalformed",
     "InvalidPerformanceLevelMalformed",
+    "InvalidPeriod",
     "InvalidPolicyMalformed",
     "InvalidPortRangeMalformed",
     "InvalidPriorityValueNotSupported",
@@ -164,6 +172,7 @@ __all__ = [
     "InvalidSpotPrepaid",
     "InvalidSpotPriceLimit",
     "InvalidSpotStrategy",
+    "InvalidStatusValueNotSupported",
     "InvalidSystemDiskCategoryValueNotSupported",
     "InvalidSystemDiskSizeValueNotSupported",
     "InvalidTagKeyMalformed",
@@ -176,6 +185,7 @@ __all__ = [
     "InvalidVSwitchIdNotFound",
     "InvalidVSwitchIpv6NotTurnOn",
     "InvalidVSwitchNameMalformed",
+    "InvalidVersion",
     "InvalidVpcIdNotFound",
     "InvalidVpcNameMalformed",
     "InvalidZoneIdNotFound",
@@ -197,6 +207,7 @@ __all__ = [
     "SignatureNonceUsed",
     "SnapshotCreatedDisk",
     "SnapshotCreatedImage",
+    "TaskConflict",
     "Throttling",
 ]
 
@@ -209,11 +220,13 @@ class FakeApiError(Exception):
     """
 
     code: ClassVar[str] = "InternalError"
-    http_status: ClassVar[int] = 500
+    http_status: int = 500
     default_message: ClassVar[str] = "The request processing has failed due to some unknown error."
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | None = None, *, http_status: int | None = None) -> None:
         self.message: str = message if message is not None else self.default_message
+        if http_status is not None:  # a few codes come with another status from some actions
+            self.http_status = http_status
         super().__init__(self.message)
 
     def __repr__(self) -> str:
@@ -268,6 +281,11 @@ class DryRunOperation(FakeApiError):
     default_message = "Request validation has been passed with DryRun flag set."
 
 
+class InvalidVersion(FakeApiError):
+    code, http_status = "InvalidVersion", 400
+    default_message = "Specified parameter Version is not valid."
+
+
 class LastTokenProcessing(FakeApiError):
     code, http_status = "LastTokenProcessing", 403
     default_message = "The last token request is processing."
@@ -275,7 +293,12 @@ class LastTokenProcessing(FakeApiError):
 
 class OperationConflict(FakeApiError):
     code, http_status = "OperationConflict", 409
-    default_message = "The operation conflicts with another operation on the same resource."
+    default_message = "Request was denied due to conflict with a previous request."
+
+
+class TaskConflict(FakeApiError):
+    code, http_status = "TaskConflict", 400
+    default_message = "The operation is too frequent, please wait a moment and try again."
 
 
 class SignatureDoesNotMatch(FakeApiError):
@@ -517,6 +540,11 @@ class IncorrectInstanceStatus(FakeApiError):
     default_message = "The current status of the resource does not support this operation."
 
 
+class IncorrectInstanceStatusInitializing(FakeApiError):
+    code, http_status = "IncorrectInstanceStatus.Initializing", 403
+    default_message = "The specified instance status does not support this operation."
+
+
 class IncorrectImageStatus(FakeApiError):
     code, http_status = "IncorrectImageStatus", 400
     default_message = "The current status of the image does not support this operation."
@@ -524,18 +552,18 @@ class IncorrectImageStatus(FakeApiError):
 
 class IncorrectVpcStatus(FakeApiError):
     code, http_status = "IncorrectVpcStatus", 400
-    default_message = "The current status of the VPC does not support this operation."
+    default_message = "Current VPC status does not support this operation."
 
 
 class IncorrectVSwitchStatus(FakeApiError):
     code, http_status = "IncorrectVSwitchStatus", 400
-    default_message = "The current status of the vSwitch does not support this operation."
+    default_message = "The current virtual switch status does not support this operation."
 
 
 # Dependencies ---------------------------------------------------------------------------------------------
 class DependencyViolation(FakeApiError):
     code, http_status = "DependencyViolation", 400
-    default_message = "The resource is still in use by other resources."
+    default_message = "Specified object has dependent resources."
 
 
 class DependencyViolationVSwitch(FakeApiError):
@@ -561,6 +589,37 @@ class ImageUsingByInstance(FakeApiError):
 class OperationDeniedImageCopying(FakeApiError):
     code, http_status = "OperationDenied.ImageCopying", 403
     default_message = "The image is being copied: cancel the copy with CancelCopyImage first."
+
+
+# Billing --------------------------------------------------------------------------------------------------
+class ChargeTypeViolation(FakeApiError):
+    code, http_status = "ChargeTypeViolation", 403
+    default_message = "The operation is not permitted due to charge type of the instance."
+
+
+class InvalidInstanceChargeTypeValueNotSupported(FakeApiError):
+    code, http_status = "InvalidInstanceChargeType.ValueNotSupported", 400
+    default_message = "The specified InstanceChargeType is not supported."
+
+
+class InvalidStatusValueNotSupported(FakeApiError):
+    code, http_status = "InvalidStatus.ValueNotSupported", 400
+    default_message = "The operation is not supported while the resource is in the current state."
+
+
+class ExpiredInstance(FakeApiError):
+    code, http_status = "ExpiredInstance", 400
+    default_message = "The specified instance has expired."
+
+
+class InvalidPeriod(FakeApiError):
+    code, http_status = "InvalidPeriod", 400
+    default_message = "The specified period is not valid."
+
+
+class InstancesIdQuotaExceed(FakeApiError):
+    code, http_status = "InstancesIdQuotaExceed", 400
+    default_message = "The maximum number of Instances is exceeded."
 
 
 # Capacity -------------------------------------------------------------------------------------------------

@@ -171,6 +171,20 @@ class FakeCloud:
                 },
             }
 
+    def scratch_copy(self) -> FakeCloud:
+        """A copy of the whole cloud to try a call on (DryRun): the same state, clock and knobs, with the
+        changes and tokens still being processed; changing it changes nothing here."""
+        with self.lock:
+            copy = FakeCloud(
+                self.dump(), clock=self.clock, profile=self.default_profile.name, time_scale=self.default_profile.time_scale
+            )
+            for access_key_id, account in self.accounts.items():
+                for region_id, backend in account.regions.items():
+                    twin = copy.backend(access_key_id, region_id)
+                    twin.busy_until = dict(backend.busy_until)
+                    twin.tokens_processing = dict(backend.tokens_processing)
+        return copy
+
     # Accounts -----------------------------------------------------------------------------------------
     def secret_for(self, access_key_id: str) -> str | None:
         """The secret of an account's AccessKeyId or of temporary credentials (STS), None when unknown."""
@@ -208,6 +222,7 @@ class FakeCloud:
                     f"The region {region_id[:60]!r} does not exist: use one of {', '.join(REGIONS)}."
                 )
             backend = account.regions[region_id] = RegionBackend(self, access_key_id, region)
+        backend.settle()  # objects whose deletion is over are gone before anyone looks
         return backend
 
     def public_images(self, region_id: str) -> dict[str, Image]:
@@ -281,6 +296,14 @@ class FakeCloud:
     def transition_setting(self, kind: str) -> TransitionSetting:
         """How an operation of ``kind`` that starts now advances: its own setting, else the time profile's."""
         return self.transitions.get(kind) or TransitionSetting.lasting(self.profile.seconds(kind))
+
+    def window(self, kind: str) -> float:
+        """How long a window of time of ``kind`` lasts (see ``profiles.WINDOW_KINDS``): its own setting in
+        seconds (``immediate``: none), else the time profile's."""
+        setting = self.transitions.get(kind)
+        if setting is None:
+            return self.profile.seconds(kind)
+        return setting.value if setting.mode == "seconds" else 0.0
 
     def copy_setting(self, source_region_id: str, destination_region_id: str) -> TransitionSetting:
         """How an image copy between two regions advances: slower the farther apart they are, unless set."""

@@ -14,6 +14,7 @@ from .transitions import TransitionSetting
 
 if TYPE_CHECKING:
     from . import Account, FakeCloud
+    from .contention import NetworkHold
     from .deployment_sets import DeploymentSet
     from .disks import Disk
     from .images import Image
@@ -80,6 +81,13 @@ class RegionState:
         self.images_by_snapshot: dict[str, dict[str, Image]] = {}
         # ClientToken records: (action, token) -> (parameter fingerprint, original result).
         self.client_tokens: dict[tuple[str, str], tuple[list[list[str]], dict[str, Any]]] = {}
+        # Busy for a while (see contention.py): objects being deleted (id -> (kind, time gone)), network
+        # interfaces of released instances, changes and ClientTokens still being processed (id -> until).
+        self.departures: dict[str, tuple[str, float]] = {}
+        self.network_holds: list[NetworkHold] = []
+        self.busy_until: dict[str, float] = {}
+        self.tokens_processing: dict[tuple[str, str], float] = {}
+        self.charge_orders: dict[str, float] = {}  # instance id -> until its change of billing is processed
 
     # Shared services ----------------------------------------------------------------------------------
     @property

@@ -191,9 +191,13 @@ class ImageRules(SnapshotRules):
             check_description(description)
         check_resource_tags(tags or {})
         status = current_status(instance, self.now())
-        if status not in ("Running", "Stopped"):
+        if status not in ("Running", "Stopped") or self.departing(instance_id):
+            # CreateImage answers this code with 400 (StopInstance and the others with 403).
             raise IncorrectInstanceStatus(
-                f"The instance {instance_id} is {status}: an image can be made only from a Running or Stopped instance."
+                f"The current status of the instance does not support this operation. (the instance {instance_id} "
+                f"is {'being released' if self.departing(instance_id) else status}: an image can be made only from "
+                "a Running or Stopped instance)",
+                http_status=400,
             )
         source = self.find_image(instance.image_id)
         now = self.now()
@@ -282,6 +286,7 @@ class ImageRules(SnapshotRules):
             self.check_unique_image_name(name, exclude=image_id)
         if description is not None:
             check_description(description)
+        self.claim(image_id, "image")
         if name is not None:
             image.name = name
         if description is not None:
@@ -400,6 +405,7 @@ class ImageRules(SnapshotRules):
         image = self.get_own_image(image_id)
         if not image.is_copied or self.image_status(image) == "Available":
             raise IncorrectImageStatus(f"The image {image_id} is not a copy in progress: there is nothing to cancel.")
+        self.claim(image_id, "image")
         self._remove_image(image)
         for mapping in image.disk_mappings:  # the copy's own snapshots go with it
             self.snapshots.pop(mapping.snapshot_id, None)
@@ -416,6 +422,7 @@ class ImageRules(SnapshotRules):
                 f"The image {image_id} is used by instances ({', '.join(list(users)[:5])}): delete them, "
                 "or pass Force=true to delete the image anyway."
             )
+        self.claim(image_id, "image")
         self._remove_image(image)  # its snapshots stay (the API has no option to delete them with the image)
 
     def load_image(self, record: dict[str, Any]) -> Image:

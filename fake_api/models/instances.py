@@ -11,6 +11,7 @@ from ..exceptions import (
     DryRunOperation,
     IncorrectImageStatus,
     IncorrectInstanceStatus,
+    IncorrectInstanceStatusInitializing,
     IncorrectVSwitchStatus,
     InvalidImageIdNotFound,
     InvalidInstanceIdNotFound,
@@ -31,6 +32,7 @@ from ..exceptions import (
 )
 from .base import Selection, index_add, index_remove, iso_time
 from .catalogue import INSTANCE_TYPES
+from .contention import DEPARTING_KINDS
 from .disks import Disk
 from .instance_options import InstanceSettings, NetworkInterface, check_password, check_user_data, minute_time
 from .instance_options import credit_specification as checked_credit_specification
@@ -258,7 +260,10 @@ class InstanceRules(LaunchSettingsRules):
         check_resource_tags(launch.tags)
         vswitch_status = current_status(vswitch, self.now())
         if vswitch_status != "Available":
-            raise IncorrectVSwitchStatus(f"The vSwitch {vswitch.vswitch_id} is {vswitch_status}: retry when it is Available.")
+            raise IncorrectVSwitchStatus(
+                f"The current virtual switch status does not support this operation. (the vSwitch "
+                f"{vswitch.vswitch_id} is {vswitch_status}: retry when it is Available)"
+            )
         stock = self.cloud.stock_category(self.region_id, vswitch.zone_id, launch.instance_type)
         if stock in _SOLD_OUT:
             raise OperationDeniedNoStock(
@@ -379,10 +384,12 @@ class InstanceRules(LaunchSettingsRules):
     def start_instance(self, instance_id: str, *, dry_run: bool = False) -> None:
         instance = self.get_instance(instance_id)
         status = self.instance_status(instance)
+        self.check_not_released(instance)
         if status != "Stopped":
             raise IncorrectInstanceStatus(f"The instance {instance_id} is {status}: only a Stopped instance can be started.")
         if dry_run:
             raise DryRunOperation()
+        self.claim(instance_id, "instance")
         now = self.now()
         instance.settled_status = "Running"
         instance.transition = Transition.begin(("Starting",), "Running", self.setting("instance_start"), now)
@@ -392,10 +399,12 @@ class InstanceRules(LaunchSettingsRules):
     def stop_instance(self, instance_id: str, *, stopped_mode: str | None = None, dry_run: bool = False) -> None:
         instance = self.get_instance(instance_id)
         status = self.instance_status(instance)
+        self.check_not_released(instance)
         if status != "Running":
             raise IncorrectInstanceStatus(f"The instance {instance_id} is {status}: only a Running instance can be stopped.")
         if dry_run:
             raise DryRunOperation()
+        self.claim(instance_id, "instance")
         now = self.now()
         instance.settled_status = "Stopped"
         instance.transition = Transition.begin(("Stopping",), "Stopped", self.setting("instance_stop"), now)
@@ -404,8 +413,19 @@ class InstanceRules(LaunchSettingsRules):
         instance.stopped_mode = "StopCharging" if economical else "KeepCharging"
         instance.view_cache = None
 
-    def delete_instances(self, instance_ids: list[str], *, force: bool = False, dry_run: bool = False) -> None:
-        """Release instances: each must be Stopped unless ``force``; all are checked before any goes."""
+    def delete_instances(
+        self,
+        instance_ids: list[str],
+        *,
+        force: bool = False,
+        terminate_subscription: bool = False,
+        dry_run: bool = False,
+    ) -> None:
+        """Release instances: each must be Stopped unless ``force``, none may still be launching, and a
+        subscription one must have been converted to pay-as-you-go (or have expired: ``terminate_subscription``);
+        all are checked before any goes. A released instance is shown (Stopping) until the
+        ``instance_release`` window has passed, and its network interface holds its vSwitch and groups a while
+        longer."""
         instances = [self.get_instance(i) for i in dict.fromkeys(instance_ids)]
         for instance in instances:
             if instance.settings.deletion_protection:
@@ -414,18 +434,57 @@ class InstanceRules(LaunchSettingsRules):
                     "off with ModifyInstanceAttribute DeletionProtection=false, then release it."
                 )
             status = self.instance_status(instance)
+            if instance.transition is not None and "Pending" in instance.transition.stages:
+                raise IncorrectInstanceStatusInitializing(
+                    f"The specified instance status does not support this operation. (the instance "
+                    f"{instance.instance_id} is {status}: it is still being created; retry when it is Running)"
+                )
+            self.check_not_released(instance)
+            if status in ("Starting", "Stopping"):
+                raise IncorrectInstanceStatus(
+                    f"The instance {instance.instance_id} is {status}: retry when it is Running or Stopped."
+                )
             if status != "Stopped" and not force:
                 raise IncorrectInstanceStatus(
                     f"The instance {instance.instance_id} is {status}: stop it first, or pass Force=true to release it."
                 )
+            self.check_release_allowed(instance, terminate_subscription)
         if dry_run:
             raise DryRunOperation()
         for instance in instances:
+            self.claim(instance.instance_id, "instance")
+        release = self.window("instance_release")
+        for instance in instances:
+            if self.instance_status(instance) != "Stopped":
+                instance.settled_status, instance.transition = DEPARTING_KINDS["instance"], None
+                instance.view_cache = None
+            self.depart("instance", instance.instance_id, release)
+
+    def check_release_allowed(self, instance: Instance, terminate_subscription: bool) -> None:
+        """The billing rules of a release (see billing.py)."""
+        raise NotImplementedError
+
+    def check_not_released(self, instance: Instance) -> None:
+        """IncorrectInstanceStatus for an instance that is being released (it is still shown for a while)."""
+        if self.departing(instance.instance_id):
+            raise IncorrectInstanceStatus(
+                f"The current status of the resource does not support this operation. (the instance "
+                f"{instance.instance_id} is being released)"
+            )
+
+    def finish_release(self, instance_id: str, gone_at: float) -> None:
+        """The released instance is gone; its network interface still holds its vSwitch and groups a while."""
+        instance = self.instances.get(instance_id)
+        if instance is not None:
             self._remove_instance(instance)
+            self.hold_network(
+                instance.instance_id, instance.vpc_id, instance.vswitch_id, instance.security_group_ids, gone_at
+            )
 
     def modify_instance(self, instance_id: str, changes: InstanceChanges, *, dry_run: bool = False) -> None:
         """ModifyInstanceAttribute: every given attribute is checked before any changes."""
         instance = self.get_instance(instance_id)
+        self.check_not_released(instance)
         settings = instance.settings
         if changes.name is not None:
             check_instance_name(changes.name)
@@ -444,6 +503,7 @@ class InstanceRules(LaunchSettingsRules):
             self._check_new_groups(instance, changes.security_group_ids)
         if dry_run:
             raise DryRunOperation()
+        self.claim(instance_id, "instance")
         if changes.name is not None:
             instance.name = changes.name
         if changes.host_name is not None:

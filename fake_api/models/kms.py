@@ -26,7 +26,7 @@ from ..exceptions import (
     InvalidParameterKMSKeyIdCMKNotEnabled,
     InvalidParameterKMSKeyIdNotFound,
 )
-from .base import RegionState
+from .contention import ContentionRules
 
 __all__ = ["KEY_STATES", "NOT_ENCRYPTED", "SERVICE_KEY_ALIAS", "Encryption", "KmsKey", "KmsRules"]
 
@@ -69,7 +69,7 @@ class Encryption:
 NOT_ENCRYPTED = Encryption(False, "")
 
 
-class KmsRules(RegionState):
+class KmsRules(ContentionRules):
     """The keys of one account in one region, and the encryption rules of disks, snapshots and image copies."""
 
     def service_key(self) -> KmsKey:

@@ -21,6 +21,21 @@ The kinds (:data:`TIMED_KINDS`):
 ``vswitch``         CreateVSwitch: Pending, then Available
 ==================  ========================================================================================
 
+and the kinds that keep an object busy for a while, during which what Alibaba refuses is refused:
+
+====================  ======================================================================================
+``instance_release``  DeleteInstance(s): the instance is still shown (Stopping) until it is gone
+``network_release``   then its network interface still holds its vSwitch and security groups (so deleting
+                      them answers DependencyViolation)
+``vswitch_delete``    DeleteVSwitch: the vSwitch is still shown (Pending) until it is gone
+``vpc_delete``        DeleteVpc: the VPC is still shown (Pending) until it is gone
+``request``           a change (authorize a rule, modify, delete...) keeps its object busy until it is
+                      answered: another change of the object meanwhile answers OperationConflict
+``client_token``      a call with a ClientToken is processed this long: the same token meanwhile answers
+                      LastTokenProcessing, then the first call's answer
+``charge_type``       ModifyInstanceChargeType: the billing order is processed this long
+====================  ======================================================================================
+
 A per-kind setting (``FakeCloud.set_transition``) overrides the profile for that kind. An object keeps the
 duration it started with: changing the profile does not disturb objects in flight.
 
@@ -45,6 +60,7 @@ __all__ = [
     "PROFILE_NAMES",
     "PROFILE_SECONDS",
     "TIMED_KINDS",
+    "WINDOW_KINDS",
     "TimeProfile",
     "copy_distance_factor",
     "parse_time_scale",
@@ -59,11 +75,22 @@ TIMED_KINDS: tuple[str, ...] = (
     "image_copy",
     "vpc",
     "vswitch",
+    "instance_release",
+    "network_release",
+    "vswitch_delete",
+    "vpc_delete",
+    "request",
+    "client_token",
+    "charge_type",
+)
+# Kinds that are windows of time rather than statuses a describe shows: they take seconds, not describes.
+WINDOW_KINDS: frozenset[str] = frozenset(
+    {"instance_release", "network_release", "vswitch_delete", "vpc_delete", "request", "client_token", "charge_type"}
 )
 
 # Seconds per kind before time_scale. Realistic figures are what Alibaba Cloud takes for a small system
 # disk: a launch about 4 minutes to Running, an image about 10 minutes, a copy between neighbouring regions
-# about 15 minutes; VPCs and vSwitches some seconds.
+# about 15 minutes; VPCs and vSwitches some seconds; a released instance's network interface a minute.
 PROFILE_SECONDS: dict[str, dict[str, float]] = {
     "instant": {kind: 0.0 for kind in TIMED_KINDS},
     "fast": {
@@ -75,6 +102,13 @@ PROFILE_SECONDS: dict[str, dict[str, float]] = {
         "image_copy": 1.5,
         "vpc": 0.3,
         "vswitch": 0.3,
+        "instance_release": 0.3,
+        "network_release": 0.5,
+        "vswitch_delete": 0.2,
+        "vpc_delete": 0.2,
+        "request": 0.05,
+        "client_token": 0.3,
+        "charge_type": 0.3,
     },
     "realistic": {
         "instance": 240.0,
@@ -85,6 +119,13 @@ PROFILE_SECONDS: dict[str, dict[str, float]] = {
         "image_copy": 900.0,
         "vpc": 10.0,
         "vswitch": 10.0,
+        "instance_release": 30.0,
+        "network_release": 60.0,
+        "vswitch_delete": 5.0,
+        "vpc_delete": 5.0,
+        "request": 0.5,
+        "client_token": 5.0,
+        "charge_type": 10.0,
     },
 }
 PROFILE_NAMES: tuple[str, ...] = tuple(PROFILE_SECONDS)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..exceptions import InvalidParameter
+from .billing import BillingRules
 from .images import ImageRules
 from .instances import InstanceRules
 from .security_groups import SecurityGroupRules
@@ -24,7 +25,7 @@ TAGGABLE_RESOURCE_TYPES: tuple[str, ...] = ECS_TAGGABLE_TYPES + VPC_TAGGABLE_TYP
 TaggedResource = tuple[str, str, str, str]
 
 
-class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
+class RegionBackend(VpcRules, SecurityGroupRules, BillingRules, InstanceRules, ImageRules):
     """ECS and VPC state of one account in one region (moto style: one mixin per resource family).
 
     Example::
@@ -125,6 +126,7 @@ class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
             self.load_disk(disk, disk.get("zone_id") or self.region.zone_ids[0])
         for entry in record.get("client_tokens") or []:
             self.client_tokens[(entry["action"], entry["token"])] = (entry["fingerprint"], entry["result"])
+        self.load_contention(record)
 
     def dump(self) -> dict[str, Any]:
         return {
@@ -143,4 +145,14 @@ class RegionBackend(VpcRules, SecurityGroupRules, InstanceRules, ImageRules):
                 {"action": action, "token": token, "fingerprint": fingerprint, "result": result}
                 for (action, token), (fingerprint, result) in self.client_tokens.items()
             ],
+            **self.dump_contention(),
         }
+
+    # Deletions that took time ---------------------------------------------------------------------------
+    def finish_departure(self, kind: str, object_id: str, gone_at: float) -> None:
+        if kind == "instance":
+            self.finish_release(object_id, gone_at)
+        elif kind == "vswitch":
+            self.finish_vswitch_delete(object_id)
+        else:
+            self.vpcs.pop(object_id, None)

@@ -21,7 +21,8 @@ from ..exceptions import (
     MissingParameterDest,
     MissingParameterSource,
 )
-from .base import RegionState, Selection, index_add, index_remove, iso_time
+from .base import Selection, index_add, index_remove, iso_time
+from .contention import ContentionRules
 from .tags import TagFilter, matches_tags
 from .validation import check_description, check_resource_tags, check_security_group_name, parse_network
 
@@ -213,7 +214,7 @@ def _cidr(text: str, what: str) -> str:
     return str(parse_network(text, InvalidParameter, what))
 
 
-class SecurityGroupRules(RegionState):
+class SecurityGroupRules(ContentionRules):
     """CreateSecurityGroup, Describe*, Modify, Authorize*, Revoke*, DeleteSecurityGroup."""
 
     def get_group(self, group_id: str) -> SecurityGroup:
@@ -237,6 +238,8 @@ class SecurityGroupRules(RegionState):
         if description is not None:
             check_description(description)
         check_resource_tags(tags or {})
+        if vpc_id is not None:
+            self.check_vpc_available(self.vpcs[vpc_id])
         group = SecurityGroup(
             group_id=self.new_id("sg", self.security_groups),
             vpc_id=vpc_id or "",
@@ -289,6 +292,7 @@ class SecurityGroupRules(RegionState):
             check_security_group_name(name)
         if description is not None:
             check_description(description)
+        self.claim(group_id, "security group")
         if name is not None:
             group.name = name
         if description is not None:
@@ -365,6 +369,7 @@ class SecurityGroupRules(RegionState):
                 f"The security group {group_id} would hold {len(group.rules) + len(added)} rules; "
                 f"the limit is {MAX_RULES_PER_GROUP}."
             )
+        self.claim(group_id, "security group")
         group.rules.extend(added)
         return added
 
@@ -378,6 +383,7 @@ class SecurityGroupRules(RegionState):
             raise InvalidParameter(
                 f"The security group {group_id} has no {direction} rule {min(unknown)!r}."
             )
+        self.claim(group_id, "security group")
         before = len(group.rules)
         group.rules = [
             r for r in group.rules if not (r.direction == direction and (r.key() in keys or r.rule_id in wanted_ids))
@@ -389,14 +395,22 @@ class SecurityGroupRules(RegionState):
         users = self.instances_by_group.get(group_id)
         if users:
             raise DependencyViolation(
-                f"The security group {group_id} is used by instances ({', '.join(list(users)[:5])}): "
-                "delete them or move them to another group first."
+                f"There is still instance(s) in the specified security group. (the security group {group_id} is "
+                f"used by instances {', '.join(list(users)[:5])}: delete them or move them to another group first)"
+            )
+        hold = self.network_hold(group_id=group_id)
+        if hold is not None:
+            raise DependencyViolation(
+                f"There is still instance(s) in the specified security group. (the network interface of instance "
+                f"{hold.instance_id}, released a moment ago, is still in the security group {group_id}: retry in "
+                "a moment)"
             )
         for other in self.security_groups.values():
             if other.group_id != group_id and any(r.peer_group_id == group_id for r in other.rules):
                 raise DependencyViolation(
                     f"The security group {group_id} is referenced by rules of {other.group_id}: revoke them first."
                 )
+        self.claim(group_id, "security group")
         del self.security_groups[group_id]
         if group.vpc_id:
             index_remove(self.groups_by_vpc, group.vpc_id, group_id)

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .profiles import TIMED_KINDS
+from .profiles import TIMED_KINDS, WINDOW_KINDS
 
 __all__ = [
     "TRANSITION_KINDS",
@@ -49,6 +49,8 @@ class TransitionSetting:
             raise ValueError(f"unknown transition mode {mode!r} for {kind}: use one of {', '.join(TRANSITION_MODES)}")
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value) or value < 0:
             raise ValueError(f"transition value for {kind} must be a number >= 0, got {value!r}")
+        if mode == "describes" and kind in WINDOW_KINDS:
+            raise ValueError(f"{kind} is a window of time, not a status describes show: use seconds or immediate")
         if mode == "describes" and int(value) != value:
             raise ValueError(f"'describes' counts whole describes: give an integer for {kind}, got {value!r}")
         return cls(mode, float(value))

@@ -24,8 +24,10 @@ from ..exceptions import (
     InvalidVSwitchIdIpNotEnough,
     InvalidVSwitchIdNotFound,
     InvalidZoneIdNotFound,
+    TaskConflict,
 )
-from .base import RegionState, Selection, index_add, index_remove, iso_time
+from .base import Selection, index_add, index_remove, iso_time
+from .contention import DEPARTING_KINDS, ContentionRules
 from .tags import TagFilter, matches_tags
 from .transitions import Transition, current_status
 from .validation import check_description, check_resource_tags, check_vpc_name, check_vswitch_name, parse_network
@@ -216,7 +218,7 @@ def _vpc_network(cidr_block: str) -> ipaddress.IPv4Network:
     return network
 
 
-class VpcRules(RegionState):
+class VpcRules(ContentionRules):
     """CreateVpc / DescribeVpcs / ModifyVpcAttribute / DeleteVpc and the same for vSwitches."""
 
     # VPCs ---------------------------------------------------------------------------------------------
@@ -278,19 +280,23 @@ class VpcRules(RegionState):
             check_vpc_name(name)
         if description is not None:
             check_description(description)
+        self.check_not_deleted(vpc_id, "VPC", IncorrectVpcStatus)
+        self.claim(vpc_id, "VPC")
         if name is not None:
             vpc.name = name
         if description is not None:
             vpc.description = description
 
     def delete_vpc(self, vpc_id: str, *, dry_run: bool = False) -> None:
+        """Delete a VPC: it is shown (Pending) until the ``vpc_delete`` window has passed."""
         vpc = self.get_vpc(vpc_id)
-        if self.vpc_status(vpc) != "Available":
-            raise IncorrectVpcStatus(f"The VPC {vpc_id} is {self.vpc_status(vpc)}: wait until it is Available.")
-        if self.vswitches_by_vpc.get(vpc_id):
+        self.check_vpc_available(vpc)
+        vswitches = self.vswitches_by_vpc.get(vpc_id)
+        if vswitches:
+            deleting = " (being deleted)" if all(self.departing(v) for v in vswitches) else ""
             raise DependencyViolationVSwitch(
-                f"The VPC {vpc_id} still has vSwitches ({', '.join(list(self.vswitches_by_vpc[vpc_id])[:5])}): "
-                "delete them first."
+                f"The VPC {vpc_id} still has vSwitches ({', '.join(list(vswitches)[:5])}){deleting}: "
+                "delete them first, or retry when they are gone."
             )
         if self.groups_by_vpc.get(vpc_id):
             raise DependencyViolationSecurityGroup(
@@ -299,9 +305,17 @@ class VpcRules(RegionState):
             )
         if self.instances_by_vpc.get(vpc_id):
             raise DependencyViolationInstance(f"The VPC {vpc_id} still has instances: delete them first.")
+        hold = self.network_hold(vpc_id=vpc_id)
+        if hold is not None:
+            raise DependencyViolationInstance(
+                f"The VPC {vpc_id} still holds the network interface of instance {hold.instance_id}, released a "
+                "moment ago: retry in a moment."
+            )
         if dry_run:
             raise DryRunOperation()
-        del self.vpcs[vpc_id]
+        self.claim(vpc_id, "VPC")
+        vpc.settled_status, vpc.transition = DEPARTING_KINDS["vpc"], None
+        self.depart("vpc", vpc_id, self.window("vpc_delete"))
 
     # vSwitches ----------------------------------------------------------------------------------------
     def get_vswitch(self, vswitch_id: str) -> VSwitch:
@@ -351,14 +365,14 @@ class VpcRules(RegionState):
         if description is not None:
             check_description(description)
         check_resource_tags(tags or {})
-        if self.vpc_status(vpc) != "Available":
-            raise IncorrectVpcStatus(f"The VPC {vpc_id} is {self.vpc_status(vpc)}: wait until it is Available.")
+        self.check_vpc_available(vpc)
+        self._check_no_vswitch_task(vpc_id, siblings)
         # The real service creates one vSwitch at a time per VPC; clients must retry or serialise.
         for other in siblings.values():
             if self.vswitch_status(other) != "Available":
                 raise IncorrectVSwitchStatus(
-                    f"The vSwitch {other.vswitch_id} of VPC {vpc_id} is still {self.vswitch_status(other)}: "
-                    "retry when it is Available."
+                    f"VSwitch creation simultaneously is not supported. (the vSwitch {other.vswitch_id} of VPC "
+                    f"{vpc_id} is still {self.vswitch_status(other)}: retry when it is Available)"
                 )
         if dry_run:
             raise DryRunOperation()
@@ -413,25 +427,54 @@ class VpcRules(RegionState):
             check_vswitch_name(name)
         if description is not None:
             check_description(description)
+        self.check_not_deleted(vswitch_id, "vSwitch", IncorrectVSwitchStatus)
+        self.claim(vswitch_id, "vSwitch")
         if name is not None:
             vswitch.name = name
         if description is not None:
             vswitch.description = description
 
     def delete_vswitch(self, vswitch_id: str, *, dry_run: bool = False) -> None:
+        """Delete a vSwitch: it is shown (Pending) until the ``vswitch_delete`` window has passed."""
         vswitch = self.get_vswitch(vswitch_id)
         status = self.vswitch_status(vswitch)
+        self.check_not_deleted(vswitch_id, "vSwitch", IncorrectVSwitchStatus)
         if status != "Available":
-            raise IncorrectVSwitchStatus(f"The vSwitch {vswitch_id} is {status}: wait until it is Available.")
+            raise IncorrectVSwitchStatus(
+                f"The current virtual switch status does not support this operation. (the vSwitch {vswitch_id} "
+                f"is {status}: retry when it is Available)"
+            )
+        self._check_no_vswitch_task(vswitch.vpc_id, self.vswitches_by_vpc.get(vswitch.vpc_id, {}))
         if self.instances_by_vswitch.get(vswitch_id):
             raise DependencyViolation(
-                f"The vSwitch {vswitch_id} still has instances "
-                f"({', '.join(list(self.instances_by_vswitch[vswitch_id])[:5])}): delete them first."
+                f"Specified object has dependent resources. (the vSwitch {vswitch_id} still has instances "
+                f"{', '.join(list(self.instances_by_vswitch[vswitch_id])[:5])}: delete them first)"
+            )
+        hold = self.network_hold(vswitch_id=vswitch_id)
+        if hold is not None:
+            raise DependencyViolation(
+                f"Specified object has dependent resources. (the network interface of instance {hold.instance_id}, "
+                f"released a moment ago, is still attached to the vSwitch {vswitch_id}: retry in a moment)"
             )
         if dry_run:
             raise DryRunOperation()
-        del self.vswitches[vswitch_id]
-        index_remove(self.vswitches_by_vpc, vswitch.vpc_id, vswitch_id)
+        self.claim(vswitch_id, "vSwitch")
+        vswitch.settled_status, vswitch.transition = DEPARTING_KINDS["vswitch"], None
+        self.depart("vswitch", vswitch_id, self.window("vswitch_delete"))
+
+    def finish_vswitch_delete(self, vswitch_id: str) -> None:
+        vswitch = self.vswitches.pop(vswitch_id, None)
+        if vswitch is not None:
+            index_remove(self.vswitches_by_vpc, vswitch.vpc_id, vswitch_id)
+
+    def _check_no_vswitch_task(self, vpc_id: str, siblings: dict[str, VSwitch]) -> None:
+        """TaskConflict while a vSwitch of the VPC is being deleted: the VPC runs one such task at a time."""
+        deleting = next((v for v in siblings if self.departing(v)), None)
+        if deleting is not None:
+            raise TaskConflict(
+                f"The operation is too frequent, please wait a moment and try again. (the vSwitch {deleting} of "
+                f"VPC {vpc_id} is being deleted)"
+            )
 
     # Loading ------------------------------------------------------------------------------------------
     def load_vpc(self, record: dict[str, Any]) -> Vpc:

@@ -23,7 +23,24 @@ from . import (  # noqa: F401  (register their actions)
 from .base import ACTIONS, ECS_VERSION, VPC_VERSION
 from .sts import ANONYMOUS_ACTIONS, STS_VERSION
 
-__all__ = ["ACTIONS", "ANONYMOUS_ACTIONS", "ECS_VERSION", "IDEMPOTENT_ACTIONS", "STS_VERSION", "VPC_VERSION"]
+__all__ = [
+    "ACTIONS",
+    "ANONYMOUS_ACTIONS",
+    "ECS_VERSION",
+    "IDEMPOTENT_ACTIONS",
+    "STS_VERSION",
+    "VPC_VERSION",
+    "is_mutating",
+]
+
+# Actions named so only read (the API's naming is consistent: every other action changes something).
+_READING_PREFIXES = ("Describe", "List", "Get", "Query")
+
+
+def is_mutating(action: str) -> bool:
+    """Whether ``action`` changes something (CreateVpc, AuthorizeSecurityGroup...) rather than reads."""
+    return not action.startswith(_READING_PREFIXES)
+
 
 #: Actions that honour ClientToken; the token is remembered per account and RegionId.
 IDEMPOTENT_ACTIONS: frozenset[str] = frozenset(
@@ -37,5 +54,6 @@ IDEMPOTENT_ACTIONS: frozenset[str] = frozenset(
         "CreateVpc",
         "CreateVSwitch",
         "CreateDeploymentSet",
+        "ModifyInstanceChargeType",
     }
 )

@@ -60,6 +60,7 @@ class Request:
         resource_id = self.params.required(id_param)
         account = self.cloud.accounts.get(self.access_key_id)
         for backend in (account.regions.values() if account else ()):
+            backend.settle()  # a resource whose deletion is over is gone
             if holds(backend, resource_id):
                 return backend
         return None

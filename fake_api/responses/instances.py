@@ -410,7 +410,12 @@ def stop_instance(request: Request) -> dict[str, Any]:
 def delete_instance(request: Request) -> dict[str, Any]:
     p = request.params
     backend = request.backend_for_instance()
-    backend.delete_instances([p.required("InstanceId")], force=p.boolean("Force"), dry_run=p.boolean("DryRun"))
+    backend.delete_instances(
+        [p.required("InstanceId")],
+        force=p.boolean("Force"),
+        terminate_subscription=p.boolean("TerminateSubscription"),
+        dry_run=p.boolean("DryRun"),
+    )
     return {}
 
 
@@ -421,8 +426,32 @@ def delete_instances(request: Request) -> dict[str, Any]:
     ids = p.indexed("InstanceId", high=100)
     if not ids:
         raise MissingParameter("DeleteInstances needs InstanceId.N (1 to 100 instances).")
-    backend.delete_instances(ids, force=p.boolean("Force"), dry_run=p.boolean("DryRun"))
+    backend.delete_instances(
+        ids,
+        force=p.boolean("Force"),
+        terminate_subscription=p.boolean("TerminateSubscription"),
+        dry_run=p.boolean("DryRun"),
+    )
     return {}
+
+
+@action(ECS_VERSION, "ModifyInstanceChargeType")
+def modify_instance_charge_type(request: Request) -> dict[str, Any]:
+    p = request.params
+    backend = request.backend()
+    ids = p.json_list("InstanceIds", high=100)
+    if not ids:
+        raise MissingParameter("ModifyInstanceChargeType needs InstanceIds, a JSON array of 1 to 20 instance IDs.")
+    p.boolean("AutoPay", True)
+    p.boolean("IsDetailFee")
+    order_id, fees = backend.modify_charge_type(
+        ids,
+        p.text("InstanceChargeType", "PrePaid") or "PrePaid",
+        period=p.integer("Period", None, low=1, high=60),
+        period_unit=p.text("PeriodUnit", "Month") or "Month",
+        include_data_disks=p.boolean("IncludeDataDisks"),
+    )
+    return {"OrderId": order_id, "FeeOfInstances": {"FeeOfInstance": fees}}
 
 
 @action(ECS_VERSION, "ModifyInstanceAttribute")

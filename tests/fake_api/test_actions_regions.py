@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from fake_api.dispatch import dispatch, known_actions
-from fake_api.exceptions import InvalidActionNotFound, InvalidRegionIdNotFound, MissingParameter
+from fake_api.exceptions import InvalidActionNotFound, InvalidRegionIdNotFound, InvalidVersion, MissingParameter
 from fake_api.models import FakeCloud
 
 ECS, VPC = "2014-05-26", "2016-04-28"
@@ -39,12 +39,14 @@ def test_describe_zones_needs_a_known_region(cloud: FakeCloud) -> None:
     assert caught.value.http_status == 404 and caught.value.code == "InvalidRegionId.NotFound"
 
 
-def test_unknown_action_or_version_is_invalid_action(cloud: FakeCloud) -> None:
+def test_unknown_action_is_invalid_action_and_unknown_version_invalid_version(cloud: FakeCloud) -> None:
     with pytest.raises(InvalidActionNotFound) as caught:
         dispatch(cloud, "testid", ECS, "LaunchRocket", {})
     assert (caught.value.code, caught.value.http_status) == ("InvalidAction.NotFound", 404)
-    with pytest.raises(InvalidActionNotFound):
+    with pytest.raises(InvalidVersion) as wrong_version:
         dispatch(cloud, "testid", "2099-01-01", "DescribeRegions", {})
+    assert (wrong_version.value.code, wrong_version.value.http_status) == ("InvalidVersion", 400)
+    assert wrong_version.value.message.startswith("Specified parameter Version is not valid.")
     with pytest.raises(InvalidActionNotFound):
         dispatch(cloud, "testid", VPC, "DescribeInstances", {"RegionId": "cn-hangzhou"})
 

@@ -45,6 +45,20 @@ def wait_for(what: str, probe: Callable[[], T], done: Callable[[T], bool], attem
     raise AssertionError(f"{what} never became ready; last answer: {value!r}")
 
 
+def retried(call: Callable[[], T], *codes: str, attempts: int = 200) -> T:
+    """``call()`` again while it fails with one of ``codes``: what a client of the real cloud does with
+    states that pass by themselves (a released instance still holding its security group, a vSwitch still
+    being deleted)."""
+    for _ in range(attempts - 1):
+        try:
+            return call()
+        except TeaException as error:
+            if error.code not in codes:
+                raise
+            time.sleep(0.02)
+    return call()
+
+
 def image_status(ecs: EcsClient, region: str, image_id: str) -> str | None:
     images = ecs.describe_images(
         ecs_models.DescribeImagesRequest(region_id=region, image_id=image_id, status=ALL_IMAGE_STATUSES)
@@ -203,10 +217,19 @@ def test_a_whole_clone_flow_through_the_official_sdks(fake_cloud: RunningFake) -
     wait_for(
         "the clones to go", lambda: ecs.describe_instances(request).body.instances.instance, lambda found: not found
     )
-    ecs.delete_security_group(
-        ecs_models.DeleteSecurityGroupRequest(region_id=DESTINATION_REGION, security_group_id=group_id)
+    # The clones' network interfaces still hold their group and vSwitch for a moment, as on the real cloud.
+    retried(
+        lambda: ecs.delete_security_group(
+            ecs_models.DeleteSecurityGroupRequest(region_id=DESTINATION_REGION, security_group_id=group_id)
+        ),
+        "DependencyViolation",
     )
-    vpc.delete_vswitch(vpc_models.DeleteVSwitchRequest(region_id=DESTINATION_REGION, v_switch_id=vswitch_id))
+    retried(
+        lambda: vpc.delete_vswitch(
+            vpc_models.DeleteVSwitchRequest(region_id=DESTINATION_REGION, v_switch_id=vswitch_id)
+        ),
+        "DependencyViolation",
+    )
     wait_for(
         "the vSwitch to go",
         lambda: (
@@ -223,7 +246,7 @@ def test_a_whole_clone_flow_through_the_official_sdks(fake_cloud: RunningFake) -
     assert image_status(ecs_source, SOURCE_REGION, image_id) is None
 
     outcomes = {call["code"] for call in fake_cloud.calls()}
-    assert outcomes == {"OK"}, [call for call in fake_cloud.calls() if call["code"] != "OK"]
+    assert outcomes <= {"OK", "DependencyViolation"}, [call for call in fake_cloud.calls() if call["code"] != "OK"]
 
 
 def test_tags_through_the_official_sdks(fake_cloud: RunningFake) -> None:

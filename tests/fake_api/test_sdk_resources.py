@@ -16,6 +16,9 @@ from darabonba.model import DaraModel
 from fake_api.seeds import DEMO_IMAGE_ID, DEMO_SECURITY_GROUP_ID, DEMO_VSWITCH_ID
 from fake_api.server import RunningFake
 
+# What is checked here is each answer's shape through the SDK models, not how long things take.
+pytestmark = pytest.mark.fake_profile("instant")
+
 R, SH = "cn-hangzhou", "cn-shanghai"
 HANGZHOU_KEY = "0e478b7a-4262-4802-b8cb-00d3fb40c001"
 SHANGHAI_KEY = "0e478b7a-4262-4802-b8cb-00d3fb40c002"
@@ -90,7 +93,6 @@ def launch_rich(ecs: EcsClient, **extra: Any) -> str:
     return str(instance_id)
 
 
-@pytest.mark.fake_profile("instant")  # what is checked is each answer's shape, not how long things take
 def test_disks_snapshots_and_encrypted_copies_through_the_sdk(fake_cloud: RunningFake) -> None:
     with fake_cloud.cloud.lock:
         fake_cloud.cloud.seed_kms_key(R, key_id=HANGZHOU_KEY)
