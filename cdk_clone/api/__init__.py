@@ -29,12 +29,23 @@ from ._client import (
 )
 from ._errors import ApiConnectionError, ApiError, CredentialsNotFound, WaitFailed, WaitTimeout
 from ._params import encode_params
-from ._retry import RetryPolicy
+from ._retry import (
+    CONFLICT_CODES,
+    DELETE_DEPENDENCY_CODES,
+    INSTANCE_BUSY_CODES,
+    NETWORK_BUSY_CODES,
+    RetryPolicy,
+    retry_while_busy,
+)
 from ._waiters import POLL_INTERVAL_ENV, SHARED_BACKOFF, PollBackoff, next_pause, percent, poll_interval, wait_for
 
 __all__ = [
     "API_VERSIONS",
+    "CONFLICT_CODES",
+    "DELETE_DEPENDENCY_CODES",
     "ENDPOINT_ENV",
+    "INSTANCE_BUSY_CODES",
+    "NETWORK_BUSY_CODES",
     "POLL_INTERVAL_ENV",
     "SHARED_BACKOFF",
     "AlibabaCloudClient",
@@ -53,5 +64,6 @@ __all__ = [
     "percent",
     "poll_interval",
     "resolve_endpoint",
+    "retry_while_busy",
     "wait_for",
 ]

@@ -1,21 +1,55 @@
 """When and how long to wait before sending a failed request again.
 
+Two layers: :class:`RetryPolicy` (inside every call: throttling, 5xx, lost connections, LastTokenProcessing)
+and :func:`retry_while_busy` (around a call: the object it acts on is busy with something that passes by
+itself, such as a vSwitch still being created or a security group still held by a released instance).
+
 Example::
 
     client = AlibabaCloudClient("cn-hangzhou", retry=RetryPolicy(max_attempts=4, deadline=30.0))
     client = AlibabaCloudClient("cn-hangzhou", retry=RetryPolicy.disabled())
+    retry_while_busy(lambda: client.vpc("DeleteVSwitch", {"VSwitchId": "vsw-1"}),
+                     codes=DELETE_DEPENDENCY_CODES + NETWORK_BUSY_CODES, timeout=600, what="delete vSwitch vsw-1")
 """
 
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import httpx
 
 from ._errors import ApiError
 
-__all__ = ["RetryPolicy"]
+__all__ = [
+    "CONFLICT_CODES",
+    "DELETE_DEPENDENCY_CODES",
+    "INSTANCE_BUSY_CODES",
+    "NETWORK_BUSY_CODES",
+    "RetryPolicy",
+    "retry_while_busy",
+]
+
+T = TypeVar("T")
+
+# Codes (prefixes) that say "the object is busy; the same call succeeds once that has passed", grouped by
+# what they are about. terraform-provider-alicloud retries the same codes around the same calls.
+#: Another change of the same object is being processed, or the object's VPC runs another task.
+CONFLICT_CODES: tuple[str, ...] = ("OperationConflict", "TaskConflict")
+#: An instance in a transition (Pending, Starting, Stopping; IncorrectInstanceStatus.Initializing while it
+#: is being created).
+INSTANCE_BUSY_CODES: tuple[str, ...] = ("IncorrectInstanceStatus", *CONFLICT_CODES)
+#: A VPC or vSwitch still Pending, being deleted, or busy creating another vSwitch.
+NETWORK_BUSY_CODES: tuple[str, ...] = ("IncorrectVSwitchStatus", "IncorrectVpcStatus", *CONFLICT_CODES)
+#: A delete refused while something still depends on the object (often an instance released a moment ago
+#: whose network interface is still attached).
+DELETE_DEPENDENCY_CODES: tuple[str, ...] = ("DependencyViolation",)
+
+_BUSY_PAUSE_GROWTH = 1.5
+_MAX_BUSY_PAUSE = 5.0
 
 # Failures with no answer that are worth another try. A dropped connection (RemoteProtocolError) or a read
 # timeout may hide a request the server did carry out; the ClientToken of idempotent calls makes the retry
@@ -78,3 +112,41 @@ class RetryPolicy:
     def should_retry_exception(self, error: BaseException) -> bool:
         """Whether a failure to get any answer is transient."""
         return isinstance(error, _RETRYABLE_TRANSPORT_ERRORS)
+
+
+def retry_while_busy(
+    call: Callable[[], T],
+    *,
+    codes: Sequence[str],
+    timeout: float,
+    what: str,
+    interval: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> T:
+    """``call()``, sent again while it fails with an error code that starts with one of ``codes``.
+
+    Pauses start at ``interval`` and grow by half each time, up to 5 s; after ``timeout`` seconds the last
+    error is raised, its message saying how long the state lasted (``what`` names the operation).
+    """
+    deadline = clock() + timeout
+    pause = max(interval, 0.01)
+    while True:
+        try:
+            return call()
+        except ApiError as error:
+            if not error.code.startswith(tuple(codes)):
+                raise
+            remaining = deadline - clock()
+            if remaining <= 0:
+                raise ApiError(
+                    error.code,
+                    f"{error.message} (still so after retrying to {what} for {timeout:g}s: the state did not pass)",
+                    request_id=error.request_id,
+                    http_status=error.http_status,
+                    recommend=error.recommend,
+                    action=error.action,
+                    host_id=error.host_id,
+                ) from error
+            sleep(min(pause, remaining))
+            pause = min(_MAX_BUSY_PAUSE, pause * _BUSY_PAUSE_GROWTH)

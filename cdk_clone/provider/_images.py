@@ -102,18 +102,32 @@ def image_progress(image: dict[str, Any]) -> float | None:
     return percent(image.get("Progress"))
 
 
-def delete_image(client: AlibabaCloudClient, image_id: str, region_id: str | None = None) -> None:
+def delete_image(
+    client: AlibabaCloudClient, image_id: str, region_id: str | None = None, *, timeout: float = 300.0
+) -> None:
     """DeleteImage with Force (instances booted from it keep running), then the snapshots the image held; an
-    image already gone is fine.
+    image already gone is fine; each call is sent again while another change of the object is being processed
+    (OperationConflict).
 
     DeleteImage leaves an image's snapshots behind, and the images deleted here were made (or copied) for the
     clones, snapshots included: they go too, with Force, since the clones' disks made from them keep working.
     """
+    from cdk_clone.api import CONFLICT_CODES, poll_interval, retry_while_busy
+
+    def when_free(action: str, params: dict[str, Any]) -> None:
+        retry_while_busy(
+            lambda: if_exists(client.ecs, action, params, region_id=region_id),
+            codes=CONFLICT_CODES,
+            timeout=timeout,
+            what=f"{action} {image_id}",
+            interval=max(poll_interval(1.0), 0.05),
+        )
+
     image = describe_image(client, image_id, region_id)
-    if_exists(client.ecs, "DeleteImage", {"ImageId": image_id, "Force": True}, region_id=region_id)
+    when_free("DeleteImage", {"ImageId": image_id, "Force": True})
     mappings = ((image or {}).get("DiskDeviceMappings") or {}).get("DiskDeviceMapping") or []
     for snapshot_id in sorted({str(m["SnapshotId"]) for m in mappings if m.get("SnapshotId")}):
-        if_exists(client.ecs, "DeleteSnapshot", {"SnapshotId": snapshot_id, "Force": True}, region_id=region_id)
+        when_free("DeleteSnapshot", {"SnapshotId": snapshot_id, "Force": True})
 
 
 class ImageResourceBase(EcsCloneResource):

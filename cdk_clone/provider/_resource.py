@@ -49,7 +49,6 @@ __all__ = [
     "observed",
     "report_failure",
     "reporting_failures",
-    "retrying",
     "vpc_lock",
 ]
 
@@ -274,6 +273,28 @@ class EcsCloneResource:
             backoff=self.client.backoff,
         )
 
+    def when_free(
+        self,
+        call: Callable[[], T],
+        *,
+        codes: tuple[str, ...],
+        state: Mapping[str, Any],
+        operation: Operation,
+        what: str,
+    ) -> T:
+        """``call()``, sent again while the object it acts on is busy with something that passes by itself
+        (``codes``: see :mod:`cdk_clone.api`'s ``*_CODES``), within the operation's timeout; then the last
+        error, saying how long it lasted."""
+        from cdk_clone.api import retry_while_busy
+
+        return retry_while_busy(
+            call,
+            codes=codes,
+            timeout=self.timeout(state, operation),
+            what=what,
+            interval=max(self.provider.poll_interval, 0.05),
+        )
+
     def wait_gone(self, describe: Callable[[], object | None], *, timeout: float, what: str) -> None:
         """Wait until ``describe()`` finds nothing any more (None or empty), as after a delete."""
         self.wait(
@@ -397,31 +418,6 @@ def if_exists(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | No
         if error.is_not_found:
             return None
         raise
-
-
-def retrying(
-    call: Callable[[], T],
-    *,
-    codes: tuple[str, ...],
-    attempts: int,
-    pause: float,
-    sleep: Callable[[float], None] | None = None,
-) -> T:
-    """``call()``, called again (with growing pauses) while it fails with an API error whose code starts
-    with one of ``codes`` -- states that pass by themselves, such as a VPC busy with another vSwitch."""
-    import time
-
-    from cdk_clone.api import ApiError
-
-    do_sleep = sleep or time.sleep
-    for attempt in range(1, attempts + 1):
-        try:
-            return call()
-        except ApiError as error:
-            if attempt == attempts or not error.code.startswith(codes):
-                raise
-            do_sleep(pause * min(2 ** (attempt - 1), 16))
-    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def known_values(planned: Mapping[str, Any]) -> dict[str, Any]:

@@ -44,18 +44,36 @@ class ImageResource(ImageResourceBase):
                 path=["instance_id"],
             )
         name = planned["image_name"] if is_known(planned.get("image_name")) else scratch_image_name(instance_id)
+        from cdk_clone.api import INSTANCE_BUSY_CODES
+
         timeout = self.timeout(planned, "create")
         stopped_here = False
-        if planned.get("stop_instance_for_consistency") and instance.get("Status") != "Stopped":
-            self.client.ecs("StopInstance", {"InstanceId": instance_id})
+        status = instance.get("Status")
+        if planned.get("stop_instance_for_consistency") and status not in ("Stopped", "Stopping"):
+            if status != "Running":  # still being created or started: it can be stopped once Running
+                self._wait_instance(instance_id, "Running", timeout)
+            self.when_free(
+                lambda: self.client.ecs("StopInstance", {"InstanceId": instance_id}),
+                codes=INSTANCE_BUSY_CODES,
+                state=planned,
+                operation="create",
+                what=f"stop instance {instance_id}",
+            )
             stopped_here = True
         try:
-            if stopped_here:
+            if stopped_here or status == "Stopping":
                 self._wait_instance(instance_id, "Stopped", timeout)
-            answer = self.client.ecs(
-                "CreateImage",
-                {"InstanceId": instance_id, "ImageName": name, "Description": planned.get("description")},
-                idempotent=True,
+            # An instance still being created, started or stopped cannot be imaged yet (IncorrectInstanceStatus).
+            answer = self.when_free(
+                lambda: self.client.ecs(
+                    "CreateImage",
+                    {"InstanceId": instance_id, "ImageName": name, "Description": planned.get("description")},
+                    idempotent=True,
+                ),
+                codes=INSTANCE_BUSY_CODES,
+                state=planned,
+                operation="create",
+                what=f"create an image of instance {instance_id}",
             )
             image_id = answer["ImageId"]
             self.partial_state = {
@@ -76,7 +94,13 @@ class ImageResource(ImageResourceBase):
         finally:
             # Start the instance again even when imaging failed: it was running before the apply.
             if stopped_here:
-                self.client.ecs("StartInstance", {"InstanceId": instance_id})
+                self.when_free(
+                    lambda: self.client.ecs("StartInstance", {"InstanceId": instance_id}),
+                    codes=INSTANCE_BUSY_CODES,
+                    state=planned,
+                    operation="create",
+                    what=f"start instance {instance_id} again",
+                )
                 self._wait_instance(instance_id, "Running", timeout)
         return self._state({**planned, "source_image_id": instance.get("ImageId")}, image)
 

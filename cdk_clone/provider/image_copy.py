@@ -81,13 +81,19 @@ class ImageCopyResource(ImageResourceBase):
         return self._state(planned, image)
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
-        from cdk_clone.api import ApiError
+        from cdk_clone.api import CONFLICT_CODES, ApiError
 
         image_id = current["id"]
         image = describe_image(self.client, image_id)
         if image is not None and image.get("Status") in _UNFINISHED:
             try:
-                self.client.ecs("CancelCopyImage", {"ImageId": image_id})
+                self.when_free(
+                    lambda: self.client.ecs("CancelCopyImage", {"ImageId": image_id}),
+                    codes=CONFLICT_CODES,
+                    state=current,
+                    operation="delete",
+                    what=f"cancel the copy {image_id}",
+                )
             except ApiError as error:
                 # The copy may have finished (or vanished) since: then it is deleted below.
                 if not (error.is_not_found or "Status" in error.code):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import partial
 from typing import Any
 
 from tf.iface import Config, State
@@ -42,6 +43,7 @@ from ._similar import InstanceTypeSpec, choose_similar
 __all__ = ["InstanceGroupResource", "expand_name", "follows_pattern", "observed_name", "observed_tags", "stock_status"]
 
 _IN_STOCK = ("WithStock", "ClosedWithStock")
+_MAX_CHARGE_TYPE_IDS = 20  # ModifyInstanceChargeType converts up to 20 instances a call
 _IMAGE_REF = re.compile(r"^(?:(?P<region>[a-z]{2}(?:-[a-z0-9]+)+):)?(?P<image>m-[A-Za-z0-9]+|[A-Za-z0-9_.\-]+)$")
 _NAME_PATTERN = re.compile(r"\[(\d*)(?:,(\d*))?\]")
 # Tag keys the cloud reserves for itself: no user sets them, so they are never drift.
@@ -364,7 +366,17 @@ class InstanceGroupResource(EcsCloneResource):
             "Tag": [{"Key": k, "Value": v} for k, v in sorted(tags.items())] or None,
             **launch_settings(planned),
         }
-        answer = self.client.ecs("RunInstances", params)
+        from cdk_clone.api import NETWORK_BUSY_CODES
+
+        # A vSwitch made a moment ago (outside this apply) may still be Pending: the launch waits for it, with
+        # the same ClientToken, so a launch that went through is never made twice.
+        answer = self.when_free(
+            lambda: self.client.ecs("RunInstances", params),
+            codes=NETWORK_BUSY_CODES,
+            state=planned,
+            operation="create",
+            what=f"launch instances into vSwitch {planned['vswitch_id']}",
+        )
         ids = [str(i) for i in answer.get("InstanceIdSets", {}).get("InstanceIdSet", [])]
         if len(ids) < amount:
             diags.add_warning(
@@ -467,16 +479,58 @@ class InstanceGroupResource(EcsCloneResource):
         return self._state(planned, group_id, zone_id, effective_type, ids, running)
 
     def _release(self, ids: list[str], timeout: float, rows: dict[str, dict[str, Any]]) -> None:
-        # ``rows``: the instances as just described (their deletion protection), so no second read is needed.
+        """Release instances (``rows``: the instances as just described, so no second read is needed).
+
+        Subscription (PrePaid) instances cannot be released before they expire: they are converted to
+        pay-as-you-go first, as terraform-provider-alicloud does (with ``force_delete``). Instances still
+        being created or in another transition are released once they can be.
+        """
+        from cdk_clone.api import INSTANCE_BUSY_CODES, retry_while_busy
+
         lift_deletion_protection(self.client, {i: rows[i] for i in ids if i in rows})
+        self._end_subscriptions([i for i in ids if rows.get(i, {}).get("InstanceChargeType") == "PrePaid"], timeout)
+        interval = max(self.provider.poll_interval, 0.05)
+
+        def release(action: str, params: dict[str, Any]) -> dict[str, Any] | None:
+            return if_exists(
+                retry_while_busy,
+                partial(self.client.ecs, action, params),
+                codes=INSTANCE_BUSY_CODES,
+                timeout=timeout,
+                what=f"release instances ({action})",
+                interval=interval,
+            )
+
         for start in range(0, len(ids), MAX_IDS_PER_CALL):
             chunk = ids[start : start + MAX_IDS_PER_CALL]
-            if if_exists(self.client.ecs, "DeleteInstances", {"InstanceId": chunk, "Force": True}) is None:
+            if release("DeleteInstances", {"InstanceId": chunk, "Force": True}) is None:
                 for instance_id in chunk:  # some are gone already: release the others one by one
-                    if_exists(self.client.ecs, "DeleteInstance", {"InstanceId": instance_id, "Force": True})
+                    release("DeleteInstance", {"InstanceId": instance_id, "Force": True})
         self.wait_gone(
             lambda: describe_instances(self.client, ids), timeout=timeout, what=f"{len(ids)} instance(s) to be released"
         )
+
+    def _end_subscriptions(self, ids: list[str], timeout: float) -> None:
+        """Convert subscription instances to pay-as-you-go (ModifyInstanceChargeType, 20 a call) so that they
+        can be released; the release that follows waits for the billing order (LastTokenProcessing)."""
+        import json
+
+        from cdk_clone.api import INSTANCE_BUSY_CODES, retry_while_busy
+
+        for start in range(0, len(ids), _MAX_CHARGE_TYPE_IDS):
+            chunk = ids[start : start + _MAX_CHARGE_TYPE_IDS]
+            retry_while_busy(
+                partial(
+                    self.client.ecs,
+                    "ModifyInstanceChargeType",
+                    {"InstanceIds": json.dumps(chunk), "InstanceChargeType": "PostPaid", "AutoPay": True},
+                    idempotent=True,
+                ),
+                codes=INSTANCE_BUSY_CODES,
+                timeout=timeout,
+                what=f"convert subscription instances {', '.join(chunk)} to pay-as-you-go",
+                interval=max(self.provider.poll_interval, 0.05),
+            )
 
     def _modify_names(self, current: State, planned: State, ids: list[str]) -> None:
         name, host = planned.get("instance_name"), planned.get("host_name")

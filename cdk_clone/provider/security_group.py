@@ -23,6 +23,7 @@ Example::
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from tf.iface import Config, State
@@ -30,7 +31,7 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import SECURITY_GROUP
 
-from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed, retrying
+from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed
 
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
@@ -285,23 +286,41 @@ def api_permission(direction: Direction, rule: dict[str, Any], group_id: str) ->
 
 
 def send_rules(
-    client: AlibabaCloudClient, verb: RuleVerb, group_id: str, direction: Direction, rules: list[dict[str, Any]]
+    client: AlibabaCloudClient,
+    verb: RuleVerb,
+    group_id: str,
+    direction: Direction,
+    rules: list[dict[str, Any]],
+    *,
+    timeout: float = 300.0,
 ) -> None:
     """Authorize or revoke ``rules`` (configuration form) in group ``group_id``, up to 100 rules a call.
 
     Authorize calls carry a ClientToken (a retried call adds nothing twice); a revoke is idempotent anyway.
+    A call refused because another change of the group is being processed (OperationConflict: rule
+    resources of one group applied at once) is sent again, for up to ``timeout`` seconds.
 
     Example::
 
         send_rules(client, "authorize", "sg-1", "ingress", [{"ip_protocol": "tcp", "port_range": "22/22",
                                                              "cidr_ip": "0.0.0.0/0"}])
     """
+    from cdk_clone.api import CONFLICT_CODES, poll_interval, retry_while_busy
+
     action = _ACTIONS[(verb, direction)]
     permissions = [api_permission(direction, r, group_id) for r in rules]
     # One call carries up to 100 rules (Permissions.N): a group with 30 rules costs one call, not 30.
     for start in range(0, len(permissions), _MAX_PERMISSIONS_PER_CALL):
         chunk = permissions[start : start + _MAX_PERMISSIONS_PER_CALL]
-        client.ecs(action, {"SecurityGroupId": group_id, "Permissions": chunk}, idempotent=verb == "authorize")
+        retry_while_busy(
+            partial(
+                client.ecs, action, {"SecurityGroupId": group_id, "Permissions": chunk}, idempotent=verb == "authorize"
+            ),
+            codes=CONFLICT_CODES,
+            timeout=timeout,
+            what=f"{verb} {direction} rules of security group {group_id}",
+            interval=max(poll_interval(1.0), 0.05),
+        )
 
 
 class SecurityGroupResource(EcsCloneResource):
@@ -333,14 +352,22 @@ class SecurityGroupResource(EcsCloneResource):
                         check_rule(diags, direction, rule)
 
     def create_object(self, diags: Diagnostics, planned: State) -> dict[str, Any]:
-        answer = self.client.ecs(
-            "CreateSecurityGroup",
-            {
-                "VpcId": planned["vpc_id"],
-                "SecurityGroupName": planned.get("security_group_name"),
-                "Description": planned.get("description"),
-            },
-            idempotent=True,
+        from cdk_clone.api import NETWORK_BUSY_CODES
+
+        answer = self.when_free(  # a VPC made outside this apply may still be Pending
+            lambda: self.client.ecs(
+                "CreateSecurityGroup",
+                {
+                    "VpcId": planned["vpc_id"],
+                    "SecurityGroupName": planned.get("security_group_name"),
+                    "Description": planned.get("description"),
+                },
+                idempotent=True,
+            ),
+            codes=NETWORK_BUSY_CODES,
+            state=planned,
+            operation="create",
+            what=f"create a security group in VPC {planned['vpc_id']}",
         )
         group_id = answer["SecurityGroupId"]
         state = {**known_values(planned), "id": group_id}
@@ -401,14 +428,17 @@ class SecurityGroupResource(EcsCloneResource):
         return {**known_values(planned), "id": group_id}
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
+        from cdk_clone.api import CONFLICT_CODES, DELETE_DEPENDENCY_CODES
+
         group_id = current["id"]
         # Instances released a moment ago may still be attached for a while.
         if_exists(
-            lambda: retrying(
+            lambda: self.when_free(
                 lambda: self.client.ecs("DeleteSecurityGroup", {"SecurityGroupId": group_id}),
-                codes=("DependencyViolation", "OperationConflict"),
-                attempts=10,
-                pause=max(self.provider.poll_interval, 0.05),
+                codes=(*DELETE_DEPENDENCY_CODES, *CONFLICT_CODES),
+                state=current,
+                operation="delete",
+                what=f"delete security group {group_id}",
             )
         )
         self.wait_gone(

@@ -10,7 +10,7 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import VPC
 
-from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed, retrying
+from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed
 
 __all__ = ["VpcResource", "check_cidr"]
 
@@ -73,14 +73,17 @@ class VpcResource(EcsCloneResource):
         return self._state(planned, vpc)
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
+        from cdk_clone.api import DELETE_DEPENDENCY_CODES, NETWORK_BUSY_CODES
+
         vpc_id = current["id"]
         # Right after its vSwitches or security groups go, the VPC may still count them for a moment.
         if_exists(
-            lambda: retrying(
+            lambda: self.when_free(
                 lambda: self.client.vpc("DeleteVpc", {"VpcId": vpc_id}),
-                codes=("DependencyViolation", "IncorrectVpcStatus", "IncorrectStatus", "OperationConflict"),
-                attempts=8,
-                pause=self.provider.poll_interval,
+                codes=(*DELETE_DEPENDENCY_CODES, *NETWORK_BUSY_CODES),
+                state=current,
+                operation="delete",
+                what=f"delete VPC {vpc_id}",
             )
         )
         self.wait_gone(

@@ -10,13 +10,10 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import VSWITCH
 
-from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed, retrying, vpc_lock
+from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed, vpc_lock
 from .vpc import check_cidr
 
 __all__ = ["VSwitchResource"]
-
-# The VPC API refuses a second vSwitch operation in a VPC while one is running.
-_BUSY_VPC_CODES = ("IncorrectVSwitchStatus", "IncorrectVpcStatus", "TaskConflict", "OperationConflict")
 
 
 class VSwitchResource(EcsCloneResource):
@@ -48,13 +45,17 @@ class VSwitchResource(EcsCloneResource):
             "VSwitchName": planned.get("vswitch_name"),
             "Description": planned.get("description"),
         }
-        # The lock serialises this process's creates in one VPC; the retry covers everyone else's.
+        from cdk_clone.api import NETWORK_BUSY_CODES
+
+        # The lock serialises this process's creates in one VPC; the retry covers everyone else's (and a VPC
+        # still Pending). The VPC API refuses a second vSwitch operation in a VPC while one is running.
         with vpc_lock(vpc_id):
-            answer = retrying(
+            answer = self.when_free(
                 lambda: self.client.vpc("CreateVSwitch", params, idempotent=True),
-                codes=_BUSY_VPC_CODES,
-                attempts=10,
-                pause=max(self.provider.poll_interval, 0.05),
+                codes=NETWORK_BUSY_CODES,
+                state=planned,
+                operation="create",
+                what=f"create a vSwitch in VPC {vpc_id}",
             )
             vswitch_id = answer["VSwitchId"]
             self.partial_state = {**known_values(planned), "id": vswitch_id}
@@ -78,14 +79,17 @@ class VSwitchResource(EcsCloneResource):
         return self._state(planned, vswitch)
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
+        from cdk_clone.api import DELETE_DEPENDENCY_CODES, NETWORK_BUSY_CODES
+
         vswitch_id = current["id"]
-        # Instances being released a moment ago may still hold the vSwitch.
+        # Instances released a moment ago may still hold the vSwitch; another vSwitch of the VPC may be going.
         if_exists(
-            lambda: retrying(
+            lambda: self.when_free(
                 lambda: self.client.vpc("DeleteVSwitch", {"VSwitchId": vswitch_id}),
-                codes=("DependencyViolation", *_BUSY_VPC_CODES),
-                attempts=10,
-                pause=max(self.provider.poll_interval, 0.05),
+                codes=(*DELETE_DEPENDENCY_CODES, *NETWORK_BUSY_CODES),
+                state=current,
+                operation="delete",
+                what=f"delete vSwitch {vswitch_id}",
             )
         )
         self.wait_gone(

@@ -9,7 +9,17 @@ import httpx
 import pytest
 from api_scripted import ScriptedApi, error, ok
 
-from cdk_clone.api import AlibabaCloudClient, ApiConnectionError, ApiError, Credentials, RetryPolicy
+from cdk_clone.api import (
+    DELETE_DEPENDENCY_CODES,
+    INSTANCE_BUSY_CODES,
+    NETWORK_BUSY_CODES,
+    AlibabaCloudClient,
+    ApiConnectionError,
+    ApiError,
+    Credentials,
+    RetryPolicy,
+    retry_while_busy,
+)
 
 MakeClient = Callable[..., AlibabaCloudClient]
 
@@ -121,3 +131,72 @@ def test_policy_refuses_nonsense() -> None:
     with pytest.raises(ValueError, match="max_attempts must be at least 1"):
         RetryPolicy(max_attempts=0)
     assert RetryPolicy.disabled().max_attempts == 1
+
+
+class FakeTime:
+    """A clock and a sleep that only move each other."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.pauses: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+def busy_then(answers: list[ApiError | dict[str, str]]) -> Callable[[], dict[str, str]]:
+    def call() -> dict[str, str]:
+        answer = answers.pop(0)
+        if isinstance(answer, ApiError):
+            raise answer
+        return answer
+
+    return call
+
+
+def test_a_busy_object_is_called_again_with_growing_pauses_until_the_state_passes() -> None:
+    fake_time = FakeTime()
+    busy = ApiError("DependencyViolation", "Specified object has dependent resources.", action="DeleteVSwitch")
+    answer = retry_while_busy(
+        busy_then([busy, busy, ApiError("TaskConflict", "too frequent"), {"RequestId": "r"}]),
+        codes=DELETE_DEPENDENCY_CODES + NETWORK_BUSY_CODES,
+        timeout=60,
+        what="delete vSwitch vsw-1",
+        interval=1.0,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+    )
+    assert answer == {"RequestId": "r"} and fake_time.pauses == [1.0, 1.5, 2.25]
+
+
+def test_other_codes_are_not_retried_and_a_state_that_lasts_is_reported_with_its_duration() -> None:
+    fake_time = FakeTime()
+    with pytest.raises(ApiError) as final:
+        retry_while_busy(
+            busy_then([ApiError("InvalidVSwitchId.NotFound", "gone")]),
+            codes=NETWORK_BUSY_CODES,
+            timeout=60,
+            what="x",
+            sleep=fake_time.sleep,
+            clock=fake_time.clock,
+        )
+    assert final.value.code == "InvalidVSwitchId.NotFound" and fake_time.pauses == []
+    stuck = ApiError("IncorrectInstanceStatus.Initializing", "still launching", request_id="req-1", http_status=403)
+    with pytest.raises(ApiError) as timed_out:
+        retry_while_busy(
+            busy_then([stuck] * 100),
+            codes=INSTANCE_BUSY_CODES,
+            timeout=20,
+            what="release instances",
+            interval=2.0,
+            sleep=fake_time.sleep,
+            clock=fake_time.clock,
+        )
+    error = timed_out.value
+    assert (error.code, error.request_id, error.http_status) == ("IncorrectInstanceStatus.Initializing", "req-1", 403)
+    assert "still so after retrying to release instances for 20s" in error.message
+    assert max(fake_time.pauses) == 5.0 and sum(fake_time.pauses) == pytest.approx(20.0)

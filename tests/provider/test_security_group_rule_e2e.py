@@ -118,9 +118,11 @@ def test_groups_naming_each_other(terraform: TerraformRun, fake_cloud: Any) -> N
     # The groups record no rules of their own.
     assert resources["ecsclone_security_group.web"]["ingress"] == []
 
-    # A rule create is one Authorize call with one permission, carrying a ClientToken.
+    # A rule create is one Authorize call with one permission, carrying a ClientToken. Rules of one group
+    # applied at once may meet OperationConflict (another change of the group in progress): they are sent again.
     authorize_calls = fake_cloud.calls("AuthorizeSecurityGroup") + fake_cloud.calls("AuthorizeSecurityGroupEgress")
-    assert len(authorize_calls) == 4
+    assert len([call for call in authorize_calls if call["code"] == "OK"]) == 4
+    assert {call["code"] for call in authorize_calls} <= {"OK", "OperationConflict"}
     for call in authorize_calls:
         assert "Permissions.1.IpProtocol" in call["params"]
         assert "Permissions.2.IpProtocol" not in call["params"]
