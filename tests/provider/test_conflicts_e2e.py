@@ -7,6 +7,9 @@ and, from the call log, that the code was met.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -106,29 +109,59 @@ resource "ecsclone_instance_group" "clones" {
 """
 
 
+def apply_until_met(terraform: TerraformRun, fake: Any, waits: list[tuple[str, str]], unblock: Callable[[], object]) -> None:
+    """Apply in the background; once the provider has met every (action, code) of ``waits``, ``unblock()`` lets
+    the state pass (objects here advance only when described), then the apply must finish."""
+    failure: list[BaseException] = []
+
+    def apply() -> None:
+        try:
+            terraform.apply()
+        except BaseException as error:  # noqa: BLE001 -- re-raised in the test's thread
+            failure.append(error)
+
+    worker = threading.Thread(target=apply)
+    worker.start()
+    deadline = time.monotonic() + 120
+    while not all(code in codes(fake, action) for action, code in waits) and worker.is_alive():
+        assert time.monotonic() < deadline, [(a, codes(fake, a)) for a, _ in waits]
+        time.sleep(0.05)
+    unblock()
+    worker.join(timeout=120)
+    if failure:
+        raise failure[0]
+    for action, code in waits:
+        assert met(fake, action, code), (action, codes(fake, action))
+
+
 def test_a_pending_vpc_and_vswitch_made_elsewhere_are_waited_for(terraform: TerraformRun, fake_cloud: Any) -> None:
-    # Long enough for Terraform to plan and reach the create while the VPC (then a vSwitch) is still Pending.
-    fake_cloud.cloud.set_transition("vpc", "seconds", 6)
-    fake_cloud.cloud.set_transition("vswitch", "seconds", 6)
-    terraform.write("")
-    terraform.init()
+    # A VPC made elsewhere stays Pending until the test describes it: the provider's creates meet it Pending.
+    fake_cloud.cloud.set_transition("vpc", "describes", 1)
     api = client(fake_cloud)
     vpc_id = api.vpc("CreateVpc", {"CidrBlock": "10.40.0.0/16"})["VpcId"]
     terraform.write(PENDING_NETWORK % {"vpc": vpc_id, "block": 1, "group": ""})
-    terraform.apply()
-    assert met(fake_cloud, "CreateVSwitch", "IncorrectVpcStatus")
-    assert met(fake_cloud, "CreateSecurityGroup", "IncorrectVpcStatus")
+    apply_until_met(
+        terraform,
+        fake_cloud,
+        [("CreateVSwitch", "IncorrectVpcStatus"), ("CreateSecurityGroup", "IncorrectVpcStatus")],
+        lambda: api.vpc("DescribeVpcs", {"VpcId": vpc_id}),
+    )
 
-    # A vSwitch made elsewhere, still Pending: a launch into it and another vSwitch of its VPC wait for it.
+    # A vSwitch made elsewhere, still Pending (the launch reads it once, the test a second time): a launch into it
+    # and another vSwitch of its VPC wait for it.
+    fake_cloud.cloud.set_transition("vswitch", "describes", 2)
     other = api.vpc("CreateVSwitch", {"VpcId": vpc_id, "ZoneId": "cn-hangzhou-i", "CidrBlock": "10.40.9.0/24"})
     fake_cloud.call_log.clear()
     terraform.write(
         PENDING_NETWORK
         % {"vpc": vpc_id, "block": 2, "group": GROUP_ON % {"image": DEMO_IMAGE_ID, "vswitch": other["VSwitchId"]}}
     )
-    terraform.apply()
-    assert met(fake_cloud, "CreateVSwitch", "IncorrectVSwitchStatus")
-    assert met(fake_cloud, "RunInstances", "IncorrectVSwitchStatus")
+    apply_until_met(
+        terraform,
+        fake_cloud,
+        [("CreateVSwitch", "IncorrectVSwitchStatus"), ("RunInstances", "IncorrectVSwitchStatus")],
+        lambda: api.vpc("DescribeVSwitches", {"VSwitchId": other["VSwitchId"]}),
+    )
     assert codes(fake_cloud, "RunInstances").count("OK") == 1
     (launched,) = terraform.resources()["ecsclone_instance_group.clones"]["instance_ids"]
     in_other = [i["instance_id"] for i in objects(fake_cloud, "instances") if i["vswitch_id"] == other["VSwitchId"]]
@@ -137,9 +170,8 @@ def test_a_pending_vpc_and_vswitch_made_elsewhere_are_waited_for(terraform: Terr
 
 
 def test_an_image_of_an_instance_still_being_created_waits_for_it(terraform: TerraformRun, fake_cloud: Any) -> None:
-    fake_cloud.cloud.set_transition("instance", "seconds", 6)  # still launching when Terraform gets to it
-    terraform.write("")
-    terraform.init()
+    # A launch made elsewhere stays in its transition until described twice (once by the provider, once here).
+    fake_cloud.cloud.set_transition("instance", "describes", 2)
     api = client(fake_cloud)
     (instance_id,) = api.ecs(
         "RunInstances",
@@ -151,8 +183,12 @@ def test_an_image_of_an_instance_still_being_created_waits_for_it(terraform: Ter
         },
     )["InstanceIdSets"]["InstanceIdSet"]
     terraform.write(f'resource "ecsclone_image" "of_new" {{\n  instance_id = "{instance_id}"\n}}\n')
-    terraform.apply()
-    assert met(fake_cloud, "CreateImage", "IncorrectInstanceStatus")
+    apply_until_met(
+        terraform,
+        fake_cloud,
+        [("CreateImage", "IncorrectInstanceStatus")],
+        lambda: api.ecs("DescribeInstanceAttribute", {"InstanceId": instance_id}),
+    )
     assert codes(fake_cloud, "CreateImage").count("OK") == 1
     assert terraform.resources()["ecsclone_image.of_new"]["status"] == "Available"
     terraform.destroy()
