@@ -34,7 +34,15 @@ if TYPE_CHECKING:
 
 from fake_api.calllog import OK, CallLog
 from fake_api.dispatch import dispatch
-from fake_api.exceptions import FakeApiError, InternalError, MissingParameter, ServiceUnavailable, Throttling
+from fake_api.exceptions import (
+    FakeApiError,
+    InternalError,
+    InvalidActionNotFound,
+    InvalidParameter,
+    MissingParameter,
+    ServiceUnavailable,
+    Throttling,
+)
 from fake_api.faults import Fault, FaultInjector, FaultPlan
 from fake_api.models import DEFAULT_ACCESS_KEY_ID, FakeCloud
 from fake_api.models.profiles import DEFAULT_PROFILE
@@ -136,7 +144,50 @@ def create_app(
     app.add_url_rule("/", "rpc", _rpc_view, methods=["GET", "POST"])
     app.register_blueprint(control_api)
     app.register_blueprint(metadata_api)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _crash)
     return app
+
+
+def _http_error(error: HTTPException) -> Response:
+    return _error_response(request.environ, error.code or 500, error.description or error.name)
+
+
+def _crash(error: Exception) -> Response:
+    traceback.print_exc()  # a bug in the fake: say what broke, answer in the documented shape, keep serving
+    return _error_response(request.environ, 500, f"{type(error).__name__}: {error}")
+
+
+def _error_response(environ: WSGIEnvironment, status: int, description: str) -> Response:
+    answer_status, headers, body = shaped_error(environ, status, description)
+    return Response(body, answer_status, headers)
+
+
+def shaped_error(environ: WSGIEnvironment, status: int, description: str) -> _Answer:
+    """An HTTP-level refusal (unknown path, wrong method, malformed body...) in the documented shape of where it
+    was sent: JSON ``{"error"}`` under /_fake/, plain text under /latest/ (the metadata service), else Alibaba's
+    error body (``InvalidAction.NotFound`` for a path or method the RPC API does not have)."""
+    method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
+    if path == "/_fake" or path.startswith("/_fake/"):
+        return _answer(status, JSON_CONTENT_TYPE, render_json({"error": f"{method} {path}: {description}"}))
+    if path == "/latest" or path.startswith("/latest/"):
+        return _answer(status, "text/plain; charset=utf-8", description.encode())
+    if status in (404, 405):
+        error: FakeApiError = InvalidActionNotFound(
+            f"Specified api is not found, please check your url and method. ({method} {path[:60]}: the API is "
+            "served with GET or POST on /)",
+            http_status=status,
+        )
+    elif status >= 500:
+        error = InternalError(f"The request processing has failed due to some unknown error. ({description})")
+    else:
+        error = InvalidParameter(f"The request is not valid: {description}", http_status=status)
+    query = parse_query(environ.get("QUERY_STRING", ""))
+    product, host_id = _PRODUCTS.get(query.get("Version", ""), ("Ecs", get_host(environ)))
+    body = error_body(new_request_id(), host_id, error.code, error.message, product)
+    if query.get("Format", "").upper() == "JSON":
+        return _answer(error.http_status, JSON_CONTENT_TYPE, render_json(body))
+    return _answer(error.http_status, XML_CONTENT_TYPE, render_xml("Error", body))
 
 
 class _FakeApiFlask(Flask):
@@ -152,8 +203,8 @@ class _FakeApiFlask(Flask):
         if environ.get("PATH_INFO") == "/" and environ.get("REQUEST_METHOD") in _RPC_METHODS:
             try:
                 status, headers, body = _answer_rpc(self.extensions[_EXTENSION_KEY], environ)
-            except HTTPException as refusal:  # e.g. a form body beyond werkzeug's limits: answered as Flask does
-                return refusal(environ, start_response)
+            except HTTPException as refusal:  # e.g. a form body beyond werkzeug's limits
+                status, headers, body = shaped_error(environ, refusal.code or 400, refusal.description or refusal.name)
             start_response(status, headers)
             return body
         return super().wsgi_app(environ, start_response)

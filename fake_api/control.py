@@ -5,7 +5,7 @@ a bad request gets HTTP 400 ``{"error": "<what is wrong and what to send>"}``. d
 
     POST   /_fake/reset        {"seed": "demo"|"empty"|{world}}   state from seed; faults and call log cleared
     POST   /_fake/seed         {"seed": ...}                      state from seed; faults and call log kept
-    GET    /_fake/state                                           the whole state (FakeCloud.dump())
+    GET    /_fake/state[?secrets=true]                            the whole state (FakeCloud.dump()), secrets masked
     POST   /_fake/accounts     {"access_key_id", "access_key_secret"}
     GET    /_fake/faults  POST /_fake/faults {rule}  DELETE /_fake/faults[?action=A[&id=I]]
     POST   /_fake/stock        {"region", "zone", "instance_type", "status_category"}
@@ -21,6 +21,7 @@ a bad request gets HTTP 400 ``{"error": "<what is wrong and what to send>"}``. d
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -49,7 +50,7 @@ def _answers_bad_requests(view: _View) -> _View:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return view(*args, **kwargs)
-        except (ControlRequestError, FaultSpecError, ValueError, KeyError, TypeError) as error:
+        except (ControlRequestError, FaultSpecError, ValueError, KeyError, TypeError, RecursionError) as error:
             message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
             return jsonify(error=f"{request.method} {request.path}: {message}"), 400
         except FakeApiError as error:
@@ -63,9 +64,12 @@ def _endpoint() -> FakeEndpoint:
 
 
 def _json_object(required: tuple[str, ...] = ()) -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None and not request.get_data():
-        body = {}
+    data = request.get_data()
+    try:
+        body = json.loads(data) if data.strip() else {}
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep for a world or a rule
+        problem = "nested too deeply" if isinstance(error, RecursionError) else f"not JSON ({error})"
+        raise ControlRequestError(f"the body is {problem}: send a JSON object") from None
     if not isinstance(body, dict):
         raise ControlRequestError("the body must be a JSON object (send Content-Type: application/json)")
     missing = [name for name in required if name not in body]
@@ -115,9 +119,11 @@ def load_seed() -> Response:
 
 @control_api.get("/state")
 def state() -> Response:
+    """The world, with every account's secret masked unless asked with ``?secrets=true``."""
     cloud = _endpoint().cloud
+    shown = request.args.get("secrets", "").lower() in ("1", "true", "yes")
     with cloud.lock:
-        return jsonify(cloud.dump())
+        return jsonify(cloud.dump(secrets=shown))
 
 
 @control_api.post("/accounts")

@@ -507,7 +507,7 @@ class SignatureVerifier:
         secret = self._secret(access_key_id)
         string_to_sign = v1_string_to_sign(request.method, params)
         expected = v1_signature(secret, string_to_sign)
-        if not hmac.compare_digest(expected, params["Signature"]):
+        if not _same_signature(expected, params["Signature"]):
             raise SignatureDoesNotMatch(_MISMATCH_MESSAGE + string_to_sign)
         return access_key_id, params["SignatureNonce"], params["Timestamp"]
 
@@ -535,6 +535,12 @@ class SignatureVerifier:
             sha256_hex(request.body),
         )
         string_to_sign = v3_string_to_sign(canonical)
-        if not hmac.compare_digest(v3_signature(secret, string_to_sign), authorization.signature.lower()):
+        if not _same_signature(v3_signature(secret, string_to_sign), authorization.signature.lower()):
             raise SignatureDoesNotMatch(f"{_MISMATCH_MESSAGE}{string_to_sign} (canonical request: {canonical!r})")
         return authorization.access_key_id, nonce, date
+
+
+def _same_signature(expected: str, given: str) -> bool:
+    """A constant-time comparison that also takes what no signature contains (non-ASCII characters): a
+    signature is ASCII, so such a one simply does not match."""
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..exceptions import InvalidAccessKeyIdNotFound, InvalidRegionIdNotFound
@@ -32,10 +32,11 @@ from .region import RegionBackend
 from .sts import SecurityTokenService
 from .transitions import TransitionSetting
 
-__all__ = ["DEFAULT_ACCESS_KEY_ID", "DEFAULT_SECRET", "WORLD_FORMAT", "Account", "FakeCloud", "RegionBackend"]
+__all__ = ["DEFAULT_ACCESS_KEY_ID", "DEFAULT_SECRET", "SECRET_MASK", "WORLD_FORMAT", "Account", "FakeCloud", "RegionBackend"]
 
 DEFAULT_ACCESS_KEY_ID = "testid"
 DEFAULT_SECRET = "testsecret"
+SECRET_MASK = "********"  # what a dump without secrets shows in place of each
 WORLD_FORMAT = 1
 
 
@@ -122,14 +123,15 @@ class FakeCloud:
         if not isinstance(world, dict):
             raise TypeError(f"a seed is 'demo', 'empty' or a world dict, not {type(seed).__name__}")
         with self.lock:
+            previous_secrets = {ak: account.secret for ak, account in self.accounts.items()}
             self.accounts = {}
             self.profile = self.default_profile
             self.transitions = {}
             self.stock = {}
             self.sts.reset()
-            self._load(world)
+            self._load(world, previous_secrets)
 
-    def _load(self, world: dict[str, Any]) -> None:
+    def _load(self, world: dict[str, Any], previous_secrets: Mapping[str, str] | None = None) -> None:
         if world.get("format", WORLD_FORMAT) != WORLD_FORMAT:
             raise ValueError(f"world format {world.get('format')!r} is not supported: expected {WORLD_FORMAT}")
         profile = world.get("profile")
@@ -145,13 +147,20 @@ class FakeCloud:
         if accounts is None:
             accounts = {DEFAULT_ACCESS_KEY_ID: {"secret": DEFAULT_SECRET, "regions": {}}}
         for access_key_id, account_record in accounts.items():
-            self.add_account(access_key_id, account_record.get("secret", DEFAULT_SECRET))
+            secret = account_record.get("secret", DEFAULT_SECRET)
+            if secret == SECRET_MASK:  # a world dumped with masked secrets keeps the accounts' own
+                secret = (previous_secrets or {}).get(access_key_id) or DEFAULT_SECRET
+            self.add_account(access_key_id, secret)
             self.accounts[access_key_id].load(account_record)
             for region_id, region_record in (account_record.get("regions") or {}).items():
                 self.backend(access_key_id, region_id).load(region_record)
 
-    def dump(self) -> dict[str, Any]:
-        """The whole state as JSON-able data; ``FakeCloud(cloud.dump())`` reproduces it."""
+    def dump(self, *, secrets: bool = True) -> dict[str, Any]:
+        """The whole state as JSON-able data; ``FakeCloud(cloud.dump())`` reproduces it.
+
+        With ``secrets=False`` every account's secret is :data:`SECRET_MASK`; loading such a world keeps the
+        secrets the accounts had (or the default one).
+        """
         with self.lock:
             return {
                 "format": WORLD_FORMAT,
@@ -163,7 +172,7 @@ class FakeCloud:
                 ],
                 "accounts": {
                     ak: {
-                        "secret": account.secret,
+                        "secret": account.secret if secrets else SECRET_MASK,
                         **account.dump(),
                         "regions": {rid: backend.dump() for rid, backend in account.regions.items()},
                     }

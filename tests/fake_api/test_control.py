@@ -201,3 +201,35 @@ def source_instance(wire: RpcClient) -> dict[str, Any]:
         "Instance"
     ]
     return instances[0]
+
+
+def test_the_state_masks_secrets_unless_asked_and_a_masked_world_keeps_them(
+    wire: RpcClient, wire_http: httpx.Client
+) -> None:
+    wire_http.post("/_fake/accounts", json={"access_key_id": "otherid", "access_key_secret": "othersecret"})
+    masked = wire_http.get("/_fake/state").json()
+    assert {a["secret"] for a in masked["accounts"].values()} == {"********"}
+    shown = wire_http.get("/_fake/state", params={"secrets": "true"}).json()
+    assert shown["accounts"]["otherid"]["secret"] == "othersecret"
+    assert wire_http.post("/_fake/seed", json={"seed": masked}).status_code == 200
+    assert RpcClient(wire_http, "otherid", "othersecret").get("DescribeRegions").status_code == 200
+    assert wire.get("DescribeRegions").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/_fake/nothing", 404), ("PUT", "/_fake/reset", 405), ("DELETE", "/_fake/state", 405)],
+)
+def test_the_control_api_answers_json_errors_everywhere(
+    wire_http: httpx.Client, method: str, path: str, status: int
+) -> None:
+    response = wire_http.request(method, path)
+    assert response.status_code == status and response.headers["content-type"].startswith("application/json")
+    assert response.json()["error"].startswith(f"{method} {path}: ")
+
+
+def test_a_body_nested_too_deeply_or_not_json_is_a_400_naming_it(wire_http: httpx.Client) -> None:
+    deep = wire_http.post("/_fake/faults", content=b"[" * 100_000 + b"]" * 100_000)
+    assert deep.status_code == 400 and "nested too deeply" in deep.json()["error"]
+    broken = wire_http.post("/_fake/profile", content=b'{"name": ')
+    assert broken.status_code == 400 and "not JSON" in broken.json()["error"]

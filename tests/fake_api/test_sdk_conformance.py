@@ -4,8 +4,10 @@ and raw signed requests (V1 GET, V1 POST, V3) as other clients send them."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -17,6 +19,8 @@ from alibabacloud_vpc20160428 import models as vpc_models
 from alibabacloud_vpc20160428.client import Client as VpcClient
 from Tea.exceptions import TeaException
 
+from fake_api.coverage import EXAMPLES, action_record
+from fake_api.dispatch import known_actions
 from fake_api.server import RunningFake
 from fake_api.signature import sign_v1, sign_v3
 
@@ -341,3 +345,34 @@ def test_raw_v3(fake_cloud: RunningFake) -> None:
     response = httpx.post(fake_cloud.url, params=query, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["Zones"]["Zone"]
+
+
+REPO = Path(__file__).resolve().parents[2]
+DOC = REPO / "docs" / "fake_api.md"
+SDK_MODELS = {"2014-05-26": ecs_models, "2016-04-28": vpc_models}
+
+
+def actions_the_provider_uses() -> set[tuple[str, str]]:
+    """The ECS and VPC actions named in cdk_clone's code (its calls name them as string literals)."""
+    text = "\n".join(path.read_text(encoding="utf-8") for path in (REPO / "cdk_clone").rglob("*.py"))
+    named = set(re.findall(r'"([A-Z][A-Za-z]+)"', text))
+    return {(version, action) for version, action in known_actions() if action in named and version in SDK_MODELS}
+
+
+def test_the_provider_uses_actions_the_record_covers() -> None:
+    used = actions_the_provider_uses()
+    assert {("2014-05-26", "RunInstances"), ("2016-04-28", "CreateVSwitch"), ("2014-05-26", "ModifyInstanceChargeType")} <= used
+    assert used <= set(EXAMPLES)
+
+
+@pytest.mark.parametrize(("version", "action"), sorted(actions_the_provider_uses()), ids=lambda value: str(value))
+def test_every_answer_the_provider_reads_passes_through_the_sdk_model(version: str, action: str) -> None:
+    record = action_record(version, action)
+    models = SDK_MODELS[version]
+    body = getattr(models, f"{action}ResponseBody")().from_map(record.answer)
+    assert set(body.to_map()) <= set(record.answer)  # the model reads the answer; nothing it keeps is invented
+    # Every value has the SDK model's type; every field of the model is filled, or the record names it.
+    assert not record.mistyped, record.mistyped
+    named = DOC.read_text(encoding="utf-8")
+    for field_path in record.unfilled:
+        assert field_path in named, f"{action}: {field_path} is empty in the answer and not in the record"

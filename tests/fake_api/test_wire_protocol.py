@@ -176,3 +176,27 @@ def test_an_injected_drop_looks_like_a_server_disconnect_in_process(wire: RpcCli
 def test_injected_latency_still_answers(wire: RpcClient, wire_app: Flask) -> None:
     endpoint_of(wire_app).faults.add_spec({"action": "*", "latency_ms": 1})
     assert wire.get("DescribeRegions").status_code == 200
+
+
+def test_a_signature_with_characters_no_signature_has_does_not_match(wire_http: httpx.Client) -> None:
+    signed = sign_v1("GET", {"Action": "DescribeRegions", "Version": "2014-05-26", "Format": "JSON"}, "testid", "testsecret")
+    signed["Signature"] = "签名" + signed["Signature"]
+    response = wire_http.get("/", params=signed)
+    assert (response.status_code, response.json()["Code"]) == (400, "SignatureDoesNotMatch")
+
+
+def test_a_wrong_version_is_invalid_version(wire: RpcClient) -> None:
+    response = wire.get("DescribeRegions", version="2099-01-01")
+    assert (response.status_code, response.json()["Code"]) == (400, "InvalidVersion")
+    assert response.json()["Message"].startswith("Specified parameter Version is not valid.")
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [("GET", "/index.html", 404), ("PUT", "/", 405)])
+def test_other_paths_and_methods_get_alibabas_error_shape(
+    wire_http: httpx.Client, method: str, path: str, status: int
+) -> None:
+    response = wire_http.request(method, path, params={"Format": "JSON"})
+    assert response.status_code == status
+    body = response.json()
+    assert body["Code"] == "InvalidAction.NotFound" and body["RequestId"]
+    assert body["Message"].startswith("Specified api is not found, please check your url and method.")
