@@ -5,11 +5,14 @@ The cloud runs the default ``fast`` profile on a frozen clock, so each window pa
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from actions_support import Clock
 
+from fake_api.app import create_app, endpoint_of
 from fake_api.dispatch import dispatch
 from fake_api.exceptions import (
     DependencyViolation,
@@ -28,6 +31,7 @@ from fake_api.exceptions import (
     TaskConflict,
 )
 from fake_api.models import FakeCloud
+from fake_api.rpc_client import RpcClient
 from fake_api.seeds import DEMO_IMAGE_ID, DEMO_SECURITY_GROUP_ID, DEMO_SOURCE_INSTANCE_ID
 
 ECS, VPC = "2014-05-26", "2016-04-28"
@@ -296,3 +300,23 @@ def test_objects_being_deleted_survive_a_world_round_trip(cloud: FakeCloud, cloc
     assert instance_status(again, network.instance) == "Stopping"
     clock.now += 0.31
     refused(again, DependencyViolation, "DeleteVSwitch", VPC, RegionId=R, VSwitchId=network.vswitch)
+
+
+def test_over_the_wire_changes_one_after_the_other_never_conflict_but_two_at_once_do() -> None:
+    # The wire answers a change once it is processed (the request window), so a client that waits for each
+    # answer never meets OperationConflict; two clients changing one group at the same moment do.
+    app = create_app(seed="demo")
+    endpoint_of(app).cloud.set_transition("request", "seconds", 0.5)
+    group = {"RegionId": "cn-hangzhou", "SecurityGroupId": DEMO_SECURITY_GROUP_ID}
+
+    def rename(http: httpx.Client, name: str) -> str:
+        code: str = RpcClient(http).get("ModifySecurityGroupAttribute", **group, SecurityGroupName=name).json().get(
+            "Code", "OK"
+        )
+        return code
+
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://fake.test") as http:
+        assert [rename(http, f"one-after-the-other-{n}") for n in range(3)] == ["OK", "OK", "OK"]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            codes = sorted(pool.map(lambda n: rename(http, f"at-once-{n}"), range(2)))
+    assert codes == ["OK", "OperationConflict"]
