@@ -60,7 +60,7 @@ _PUBLIC_KEY = (
 
 class Scene:
     """The demo world plus what the examples need beside it: a stopped instance, own images, a copy in
-    progress, a detached data disk, a snapshot held by nothing, a key pair, a RAM role, a deployment set, an
+    progress, a detached data disk, an instance with an attached one, a snapshot held by nothing, a key pair, a RAM role, a deployment set, an
     empty VPC with a vSwitch and a group, an empty VPC in another region. ``ids`` names them."""
 
     def __init__(self) -> None:
@@ -93,6 +93,13 @@ class Scene:
         disks = ecs("DescribeDisks", RegionId=R, InstanceId=launched[0], DiskType="data")["Disks"]["Disk"]
         self.ids["data_disk"] = disks[0]["DiskId"]
         ecs("DeleteInstance", InstanceId=launched[0], Force="true")  # its data disk stays, detached
+        kept = ecs(
+            "RunInstances", RegionId=R, ImageId=DEMO_IMAGE_ID, InstanceType="ecs.g7.large", VSwitchId=DEMO_VSWITCH_ID,
+            SecurityGroupId=DEMO_SECURITY_GROUP_ID, **{"DataDisk.1.Size": "40"},
+        )["InstanceIdSets"]["InstanceIdSet"][0]
+        self.ids["disk_instance"] = kept
+        attached = ecs("DescribeDisks", RegionId=R, InstanceId=kept, DiskType="data")["Disks"]["Disk"]
+        self.ids["attached_disk"] = attached[0]["DiskId"]
         # An image deleted leaves its snapshots: one of them, held by nothing, can be deleted.
         orphaned = ecs("CreateImage", RegionId=R, InstanceId=DEMO_SOURCE_INSTANCE_ID, ImageName="orphaned")["ImageId"]
         ecs("DeleteImage", RegionId=R, ImageId=orphaned)
@@ -187,6 +194,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     (ECS_VERSION, "DescribeSnapshots"): lambda ids: {"RegionId": R},
     (ECS_VERSION, "DescribeUserData"): lambda ids: {"RegionId": R, "InstanceId": DEMO_SOURCE_INSTANCE_ID},
     (ECS_VERSION, "DescribeZones"): lambda ids: {"RegionId": R},
+    (ECS_VERSION, "DetachDisk"): lambda ids: {"InstanceId": ids["disk_instance"], "DiskId": ids["attached_disk"]},
     (ECS_VERSION, "DetachInstanceRamRole"): lambda ids: {
         "RegionId": R, "InstanceIds": json.dumps([DEMO_SOURCE_INSTANCE_ID]), "RamRoleName": "EcsReadOnly",
     },
