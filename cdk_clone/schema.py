@@ -218,8 +218,30 @@ PROVIDER = ResourceSchema(
             optional=True,
         ),
         *_CREDENTIAL_FIELDS,
+        Field(
+            "deployment",
+            S,
+            "The deployment the objects of this provider belong to, unique in the account: with each resource's "
+            "owner it makes the owner key objects are tagged with and found again by. cdk-clone's constructs set "
+            "<stack>@<where its state lives> (or <stack>@$CDK_CLONE_DEPLOYMENT). Default: dir:<the directory "
+            "Terraform runs in>. Changing it changes no resource.",
+            optional=True,
+        ),
     ),
     blocks=(_ASSUME_ROLE,),
+)
+
+
+# ---- ownership (see cdk_clone.ownership) --------------------------------------------------------------------
+
+_OWNER = Field(
+    "owner",
+    S,
+    "This object's name in its deployment, unique there (the constructs use the construct path). With it the "
+    "object carries its owner key as a tag, its create uses a ClientToken derived from it, and a create after an "
+    "interrupted run adopts the object that run made instead of making another. Unset: none of that. A change "
+    "re-tags the object in place.",
+    optional=True,
 )
 
 
@@ -245,7 +267,8 @@ IMAGE = ResourceSchema(
         Field(
             "image_name",
             S,
-            "Image name; default a unique TemplateScratch-<instance>-<time> name.",
+            "Image name; default TemplateScratch-<instance>-<8 hex digits of the owner key>, or with no owner "
+            "TemplateScratch-<instance>-<time>.",
             optional=True,
             computed=True,
         ),
@@ -258,6 +281,7 @@ IMAGE = ResourceSchema(
         ),
         Field("source_image_id", S, "The image the instance booted from (lineage).", computed=True),
         *_IMAGE_COMPUTED,
+        _OWNER,
     ),
     (TIMEOUTS,),
     {"create": 1800, "update": 300, "delete": 600},
@@ -281,6 +305,7 @@ IMAGE_COPY = ResourceSchema(
             force_new=True,
         ),
         *_IMAGE_COMPUTED,
+        _OWNER,
     ),
     (TIMEOUTS,),
     {"create": 3600, "update": 300, "delete": 600},
@@ -297,6 +322,7 @@ VPC = ResourceSchema(
         Field("status", S, "VPC status.", computed=True),
         Field("router_id", S, "The VPC's vRouter.", computed=True),
         Field("route_table_id", S, "The vRouter's system route table.", computed=True),
+        _OWNER,
     ),
     (TIMEOUTS,),
     {"create": 600, "update": 300, "delete": 600},
@@ -313,6 +339,7 @@ VSWITCH = ResourceSchema(
         Field("vswitch_name", S, "vSwitch name.", optional=True),
         Field("description", S, "vSwitch description.", optional=True),
         Field("status", S, "vSwitch status.", computed=True),
+        _OWNER,
     ),
     (TIMEOUTS,),
     {"create": 600, "update": 300, "delete": 600},
@@ -355,6 +382,7 @@ SECURITY_GROUP = ResourceSchema(
             "name each other); this resource leaves every rule alone, and its blocks must be empty.",
             optional=True,
         ),
+        _OWNER,
     ),
     (
         Block(
@@ -463,8 +491,16 @@ INSTANCE_GROUP = ResourceSchema(
     "N instances from one RunInstances call, with stock checks, a similar type when sold out, partial "
     "creation under quota, and the source's private IP when it can be kept.",
     (
-        Field("id", S, "The group's ID (its first ClientToken).", computed=True),
-        Field("image_id", S, "The image the instances boot from.", required=True, force_new=True),
+        Field("id", S, "The group's ID.", computed=True),
+        # Not force-new: an image is a means of launching, not the clones' identity. A new image_id (the image was
+        # deleted and made again) is used for the instances launched from then on; the running ones stay.
+        Field(
+            "image_id",
+            S,
+            "The image instances are launched from. A change applies to instances launched later (amount raised, "
+            "missing clones); the existing ones are kept (replace the group to rebuild them).",
+            required=True,
+        ),
         Field("instance_type", S, "The wanted instance type, e.g. ecs.g7.large.", required=True, force_new=True),
         Field(
             "allow_similar_instance_type",
@@ -539,6 +575,28 @@ INSTANCE_GROUP = ResourceSchema(
             "Transient images to delete once the instances are Running: image IDs in the provider's region, "
             'or "<region_id>:<image_id>" for an image in another region (the source image of a copy).',
             optional=True,
+        ),
+        Field(
+            "image_source_instance_id",
+            S,
+            "The instance image_id was made from: when image_id no longer exists (deleted after launch, or by hand) "
+            "and instances must be launched, a temporary image of it is made (and copied to this region), used, "
+            "then deleted.",
+            optional=True,
+        ),
+        Field(
+            "image_source_region_id",
+            S,
+            "The region of image_source_instance_id; default the provider's.",
+            optional=True,
+        ),
+        _OWNER,
+        Field(
+            "temporary_image_ids",
+            LIST_S,
+            "Images the group made of image_source_instance_id to launch instances when image_id no longer "
+            "existed (deleted once the launch was done): the instances launched then boot from these.",
+            computed=True,
         ),
         Field("instance_ids", LIST_S, "The instances, in launch order.", computed=True),
         Field("private_ips", LIST_S, "Their private IPs, in the same order.", computed=True),

@@ -181,8 +181,8 @@ class _EcscloneImageAttributes(AttributeGetters):
 
     @property
     def image_name(self) -> str:
-        """Image name; default a unique TemplateScratch-<instance>-<time> name. (A token, as given, or as the
-        provider set it.)"""
+        """Image name; default TemplateScratch-<instance>-<8 hex digits of the owner key>, or with no owner
+        TemplateScratch-<instance>-<time>. (A token, as given, or as the provider set it.)"""
         return self._string_token("image_name")
 
     @property
@@ -222,6 +222,14 @@ class _EcscloneImageAttributes(AttributeGetters):
         transient image is not drift. (A token, as given, or as the provider set it.)"""
         return self._boolean_token("transient")
 
+    @property
+    def owner(self) -> str:
+        """This object's name in its deployment, unique there (the constructs use the construct path). With it the
+        object carries its owner key as a tag, its create uses a ClientToken derived from it, and a create after an
+        interrupted run adopts the object that run made instead of making another. Unset: none of that. A change re-
+        tags the object in place. (A token, as given, or as the provider set it.)"""
+        return self._string_token("owner")
+
 
 class EcscloneImage(EcscloneResourceBase, _EcscloneImageAttributes):
     """Terraform resource ``ecsclone_image``: A custom image made from an instance (CreateImage), waited for
@@ -246,6 +254,7 @@ class EcscloneImage(EcscloneResourceBase, _EcscloneImageAttributes):
         description: str | None = None,
         stop_instance_for_consistency: bool | IResolvable | None = None,
         transient: bool | IResolvable | None = None,
+        owner: str | None = None,
         timeouts: Timeouts | None = None,
         provider: TerraformProvider | None = None,
         depends_on: Sequence[ITerraformDependable] | None = None,
@@ -256,12 +265,17 @@ class EcscloneImage(EcscloneResourceBase, _EcscloneImageAttributes):
 
         Args:
             instance_id: The instance to image.
-            image_name: Image name; default a unique TemplateScratch-<instance>-<time> name.
+            image_name: Image name; default TemplateScratch-<instance>-<8 hex digits of the owner key>, or
+                with no owner TemplateScratch-<instance>-<time>.
             description: Image description.
             stop_instance_for_consistency: Stop the instance before imaging so its data is consistent, and
                 start it again afterwards.
             transient: The image may be deleted by the instance group that boots from it (keep_images=False):
                 a missing transient image is not drift.
+            owner: This object's name in its deployment, unique there (the constructs use the construct path).
+                With it the object carries its owner key as a tag, its create uses a ClientToken derived from
+                it, and a create after an interrupted run adopts the object that run made instead of making
+                another. Unset: none of that. A change re-tags the object in place.
             timeouts: Overrides the default waiting times of this resource.
             provider, depends_on, count, lifecycle: Terraform meta-arguments.
         """
@@ -274,6 +288,7 @@ class EcscloneImage(EcscloneResourceBase, _EcscloneImageAttributes):
                 "description": description,
                 "stop_instance_for_consistency": stop_instance_for_consistency,
                 "transient": transient,
+                "owner": owner,
             },
             blocks={"timeouts": timeouts},
             provider=provider,
@@ -340,6 +355,14 @@ class _EcscloneImageCopyAttributes(AttributeGetters):
         transient image is not drift. (A token, as given, or as the provider set it.)"""
         return self._boolean_token("transient")
 
+    @property
+    def owner(self) -> str:
+        """This object's name in its deployment, unique there (the constructs use the construct path). With it the
+        object carries its owner key as a tag, its create uses a ClientToken derived from it, and a create after an
+        interrupted run adopts the object that run made instead of making another. Unset: none of that. A change re-
+        tags the object in place. (A token, as given, or as the provider set it.)"""
+        return self._string_token("owner")
+
 
 class EcscloneImageCopy(EcscloneResourceBase, _EcscloneImageCopyAttributes):
     """Terraform resource ``ecsclone_image_copy``: A copy of a custom image in the provider's region (CopyImage);
@@ -365,6 +388,7 @@ class EcscloneImageCopy(EcscloneResourceBase, _EcscloneImageCopyAttributes):
         description: str | None = None,
         kms_key_id: str | None = None,
         transient: bool | IResolvable | None = None,
+        owner: str | None = None,
         timeouts: Timeouts | None = None,
         provider: TerraformProvider | None = None,
         depends_on: Sequence[ITerraformDependable] | None = None,
@@ -382,6 +406,10 @@ class EcscloneImageCopy(EcscloneResourceBase, _EcscloneImageCopyAttributes):
                 image with encrypted disks needs one to be copied).
             transient: The image may be deleted by the instance group that boots from it (keep_images=False):
                 a missing transient image is not drift.
+            owner: This object's name in its deployment, unique there (the constructs use the construct path).
+                With it the object carries its owner key as a tag, its create uses a ClientToken derived from
+                it, and a create after an interrupted run adopts the object that run made instead of making
+                another. Unset: none of that. A change re-tags the object in place.
             timeouts: Overrides the default waiting times of this resource.
             provider, depends_on, count, lifecycle: Terraform meta-arguments.
         """
@@ -395,6 +423,7 @@ class EcscloneImageCopy(EcscloneResourceBase, _EcscloneImageCopyAttributes):
                 "description": description,
                 "kms_key_id": kms_key_id,
                 "transient": transient,
+                "owner": owner,
             },
             blocks={"timeouts": timeouts},
             provider=provider,
@@ -444,6 +473,14 @@ class _EcscloneVpcAttributes(AttributeGetters):
         """The vRouter's system route table. (A token, computed by the provider.)"""
         return self._string_token("route_table_id")
 
+    @property
+    def owner(self) -> str:
+        """This object's name in its deployment, unique there (the constructs use the construct path). With it the
+        object carries its owner key as a tag, its create uses a ClientToken derived from it, and a create after an
+        interrupted run adopts the object that run made instead of making another. Unset: none of that. A change re-
+        tags the object in place. (A token, as given, or as the provider set it.)"""
+        return self._string_token("owner")
+
 
 class EcscloneVpc(EcscloneResourceBase, _EcscloneVpcAttributes):
     """Terraform resource ``ecsclone_vpc``: A VPC (CreateVpc), waited for until Available.
@@ -465,6 +502,7 @@ class EcscloneVpc(EcscloneResourceBase, _EcscloneVpcAttributes):
         cidr_block: str,
         vpc_name: str | None = None,
         description: str | None = None,
+        owner: str | None = None,
         timeouts: Timeouts | None = None,
         provider: TerraformProvider | None = None,
         depends_on: Sequence[ITerraformDependable] | None = None,
@@ -477,13 +515,17 @@ class EcscloneVpc(EcscloneResourceBase, _EcscloneVpcAttributes):
             cidr_block: The VPC's IPv4 CIDR block, e.g. 172.16.0.0/12.
             vpc_name: VPC name.
             description: VPC description.
+            owner: This object's name in its deployment, unique there (the constructs use the construct path).
+                With it the object carries its owner key as a tag, its create uses a ClientToken derived from
+                it, and a create after an interrupted run adopts the object that run made instead of making
+                another. Unset: none of that. A change re-tags the object in place.
             timeouts: Overrides the default waiting times of this resource.
             provider, depends_on, count, lifecycle: Terraform meta-arguments.
         """
         super().__init__(
             scope,
             id,
-            attributes={"cidr_block": cidr_block, "vpc_name": vpc_name, "description": description},
+            attributes={"cidr_block": cidr_block, "vpc_name": vpc_name, "description": description, "owner": owner},
             blocks={"timeouts": timeouts},
             provider=provider,
             depends_on=depends_on,
@@ -532,6 +574,14 @@ class _EcscloneVswitchAttributes(AttributeGetters):
         """vSwitch status. (A token, computed by the provider.)"""
         return self._string_token("status")
 
+    @property
+    def owner(self) -> str:
+        """This object's name in its deployment, unique there (the constructs use the construct path). With it the
+        object carries its owner key as a tag, its create uses a ClientToken derived from it, and a create after an
+        interrupted run adopts the object that run made instead of making another. Unset: none of that. A change re-
+        tags the object in place. (A token, as given, or as the provider set it.)"""
+        return self._string_token("owner")
+
 
 class EcscloneVswitch(EcscloneResourceBase, _EcscloneVswitchAttributes):
     """Terraform resource ``ecsclone_vswitch``: A vSwitch in one zone of a VPC (CreateVSwitch), waited for until
@@ -557,6 +607,7 @@ class EcscloneVswitch(EcscloneResourceBase, _EcscloneVswitchAttributes):
         cidr_block: str,
         vswitch_name: str | None = None,
         description: str | None = None,
+        owner: str | None = None,
         timeouts: Timeouts | None = None,
         provider: TerraformProvider | None = None,
         depends_on: Sequence[ITerraformDependable] | None = None,
@@ -571,6 +622,10 @@ class EcscloneVswitch(EcscloneResourceBase, _EcscloneVswitchAttributes):
             cidr_block: CIDR block inside the VPC's, mask /16 to /29.
             vswitch_name: vSwitch name.
             description: vSwitch description.
+            owner: This object's name in its deployment, unique there (the constructs use the construct path).
+                With it the object carries its owner key as a tag, its create uses a ClientToken derived from
+                it, and a create after an interrupted run adopts the object that run made instead of making
+                another. Unset: none of that. A change re-tags the object in place.
             timeouts: Overrides the default waiting times of this resource.
             provider, depends_on, count, lifecycle: Terraform meta-arguments.
         """
@@ -583,6 +638,7 @@ class EcscloneVswitch(EcscloneResourceBase, _EcscloneVswitchAttributes):
                 "cidr_block": cidr_block,
                 "vswitch_name": vswitch_name,
                 "description": description,
+                "owner": owner,
             },
             blocks={"timeouts": timeouts},
             provider=provider,
@@ -625,6 +681,14 @@ class _EcscloneSecurityGroupAttributes(AttributeGetters):
         provider set it.)"""
         return self._boolean_token("manage_rules")
 
+    @property
+    def owner(self) -> str:
+        """This object's name in its deployment, unique there (the constructs use the construct path). With it the
+        object carries its owner key as a tag, its create uses a ClientToken derived from it, and a create after an
+        interrupted run adopts the object that run made instead of making another. Unset: none of that. A change re-
+        tags the object in place. (A token, as given, or as the provider set it.)"""
+        return self._string_token("owner")
+
 
 class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttributes):
     """Terraform resource ``ecsclone_security_group``: A security group in a VPC with its rules; an update
@@ -652,6 +716,7 @@ class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttribut
         security_group_name: str | None = None,
         description: str | None = None,
         manage_rules: bool | IResolvable | None = None,
+        owner: str | None = None,
         ingress: Sequence[SecurityGroupIngress] | None = None,
         egress: Sequence[SecurityGroupEgress] | None = None,
         timeouts: Timeouts | None = None,
@@ -670,6 +735,10 @@ class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttribut
                 elsewhere are drift. false: the group's rules are ecsclone_security_group_rule resources
                 (needed when two groups name each other); this resource leaves every rule alone, and its
                 blocks must be empty.
+            owner: This object's name in its deployment, unique there (the constructs use the construct path).
+                With it the object carries its owner key as a tag, its create uses a ClientToken derived from
+                it, and a create after an interrupted run adopts the object that run made instead of making
+                another. Unset: none of that. A change re-tags the object in place.
             ingress: An inbound rule.
             egress: An outbound rule.
             timeouts: Overrides the default waiting times of this resource.
@@ -683,6 +752,7 @@ class EcscloneSecurityGroup(EcscloneResourceBase, _EcscloneSecurityGroupAttribut
                 "security_group_name": security_group_name,
                 "description": description,
                 "manage_rules": manage_rules,
+                "owner": owner,
             },
             blocks={"ingress": ingress, "egress": egress, "timeouts": timeouts},
             provider=provider,
@@ -836,12 +906,14 @@ class _EcscloneInstanceGroupAttributes(AttributeGetters):
 
     @property
     def id(self) -> str:
-        """The group's ID (its first ClientToken). (A token, computed by the provider.)"""
+        """The group's ID. (A token, computed by the provider.)"""
         return self._string_token("id")
 
     @property
     def image_id(self) -> str:
-        """The image the instances boot from. (A token, as given, or as the provider set it.)"""
+        """The image instances are launched from. A change applies to instances launched later (amount raised,
+        missing clones); the existing ones are kept (replace the group to rebuild them). (A token, as given, or as
+        the provider set it.)"""
         return self._string_token("image_id")
 
     @property
@@ -1043,6 +1115,34 @@ class _EcscloneInstanceGroupAttributes(AttributeGetters):
         return self._list_token("delete_images_after_launch")
 
     @property
+    def image_source_instance_id(self) -> str:
+        """The instance image_id was made from: when image_id no longer exists (deleted after launch, or by hand)
+        and instances must be launched, a temporary image of it is made (and copied to this region), used, then
+        deleted. (A token, as given, or as the provider set it.)"""
+        return self._string_token("image_source_instance_id")
+
+    @property
+    def image_source_region_id(self) -> str:
+        """The region of image_source_instance_id; default the provider's. (A token, as given, or as the provider
+        set it.)"""
+        return self._string_token("image_source_region_id")
+
+    @property
+    def owner(self) -> str:
+        """This object's name in its deployment, unique there (the constructs use the construct path). With it the
+        object carries its owner key as a tag, its create uses a ClientToken derived from it, and a create after an
+        interrupted run adopts the object that run made instead of making another. Unset: none of that. A change re-
+        tags the object in place. (A token, as given, or as the provider set it.)"""
+        return self._string_token("owner")
+
+    @property
+    def temporary_image_ids(self) -> list[str]:
+        """Images the group made of image_source_instance_id to launch instances when image_id no longer existed
+        (deleted once the launch was done): the instances launched then boot from these. (A token, computed by the
+        provider.)"""
+        return self._list_token("temporary_image_ids")
+
+    @property
     def instance_ids(self) -> list[str]:
         """The instances, in launch order. (A token, computed by the provider.)"""
         return self._list_token("instance_ids")
@@ -1122,6 +1222,9 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
         http_endpoint: str | None = None,
         ipv6_address_count: float | None = None,
         delete_images_after_launch: Sequence[str] | None = None,
+        image_source_instance_id: str | None = None,
+        image_source_region_id: str | None = None,
+        owner: str | None = None,
         data_disk: Sequence[InstanceGroupDataDisk] | None = None,
         timeouts: Timeouts | None = None,
         provider: TerraformProvider | None = None,
@@ -1132,7 +1235,9 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
         """Declare the resource in ``scope``.
 
         Args:
-            image_id: The image the instances boot from.
+            image_id: The image instances are launched from. A change applies to instances launched later
+                (amount raised, missing clones); the existing ones are kept (replace the group to rebuild
+                them).
             instance_type: The wanted instance type, e.g. ecs.g7.large.
             vswitch_id: The vSwitch the instances join.
             security_group_ids: Security groups, in the vSwitch's VPC.
@@ -1176,6 +1281,14 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
             delete_images_after_launch: Transient images to delete once the instances are Running: image IDs
                 in the provider's region, or "<region_id>:<image_id>" for an image in another region (the
                 source image of a copy).
+            image_source_instance_id: The instance image_id was made from: when image_id no longer exists
+                (deleted after launch, or by hand) and instances must be launched, a temporary image of it is
+                made (and copied to this region), used, then deleted.
+            image_source_region_id: The region of image_source_instance_id; default the provider's.
+            owner: This object's name in its deployment, unique there (the constructs use the construct path).
+                With it the object carries its owner key as a tag, its create uses a ClientToken derived from
+                it, and a create after an interrupted run adopts the object that run made instead of making
+                another. Unset: none of that. A change re-tags the object in place.
             data_disk: A data disk of every instance, in device order (RunInstances DataDisk.N).
             timeouts: Overrides the default waiting times of this resource.
             provider, depends_on, count, lifecycle: Terraform meta-arguments.
@@ -1222,6 +1335,9 @@ class EcscloneInstanceGroup(EcscloneResourceBase, _EcscloneInstanceGroupAttribut
                 "http_endpoint": http_endpoint,
                 "ipv6_address_count": ipv6_address_count,
                 "delete_images_after_launch": delete_images_after_launch,
+                "image_source_instance_id": image_source_instance_id,
+                "image_source_region_id": image_source_region_id,
+                "owner": owner,
             },
             blocks={"data_disk": data_disk, "timeouts": timeouts},
             provider=provider,
@@ -1423,6 +1539,7 @@ class EcsCloneProvider(EcscloneProviderBase):
         shared_credentials_file: str | None = None,
         ecs_role_name: str | None = None,
         sts_endpoint: str | None = None,
+        deployment: str | None = None,
         assume_role: EcsCloneAssumeRole | None = None,
         alias: str | None = None,
     ) -> None:
@@ -1445,6 +1562,10 @@ class EcsCloneProvider(EcscloneProviderBase):
                 metadata service). Default: ALICLOUD_ECS_ROLE_NAME or ALIBABA_CLOUD_ECS_METADATA.
             sts_endpoint: STS endpoint for assume_role. Default: CDK_CLONE_ENDPOINT, else
                 ALICLOUD_STS_ENDPOINT, else sts.aliyuncs.com.
+            deployment: The deployment the objects of this provider belong to, unique in the account: with
+                each resource's owner it makes the owner key objects are tagged with and found again by. cdk-
+                clone's constructs set <stack>@<where its state lives> (or <stack>@$CDK_CLONE_DEPLOYMENT).
+                Default: dir:<the directory Terraform runs in>. Changing it changes no resource.
             assume_role: Assume this RAM role through STS AssumeRole with the credentials found otherwise, and
                 use its temporary credentials. Default: ALICLOUD_ASSUME_ROLE_ARN.
             alias: Terraform provider alias; resources given this provider point at ecsclone.<alias>.
@@ -1462,6 +1583,7 @@ class EcsCloneProvider(EcscloneProviderBase):
                 "shared_credentials_file": shared_credentials_file,
                 "ecs_role_name": ecs_role_name,
                 "sts_endpoint": sts_endpoint,
+                "deployment": deployment,
             },
             blocks={"assume_role": assume_role},
             alias=alias,

@@ -4,28 +4,44 @@ waiting for one, and deleting one."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tf.iface import Config, State
 from tf.utils import Diagnostics
 
+from cdk_clone.ownership import OWNER_TAG
+
+from ._adoption import (
+    create_by_generation,
+    find_owned,
+    object_tags,
+    other_owner_error,
+    ownership_of,
+    ownership_tags,
+    retag_owner,
+)
 from ._batching import batcher
 from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed
 
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
+    from cdk_clone.ownership import Ownership
 
 __all__ = [
     "ALL_IMAGE_STATUSES",
     "ImageResourceBase",
     "check_image_name",
+    "copy_owned_image",
+    "create_owned_image",
     "delete_image",
     "describe_image",
-    "find_image_by_name",
     "image_failure",
+    "image_named",
     "image_progress",
     "scratch_image_name",
+    "usable_owned_image",
 ]
 
 # DescribeImages returns only Available images unless asked for the others.
@@ -55,24 +71,44 @@ def _describe_images(client: AlibabaCloudClient, image_ids: list[str], region_id
     return {str(i["ImageId"]): i for i in images if i.get("ImageId") in image_ids}
 
 
-def find_image_by_name(client: AlibabaCloudClient, name: str, region_id: str | None = None) -> bool:
-    """Whether an own image of exactly this name exists (names must be unique in a region)."""
+def image_named(client: AlibabaCloudClient, name: str, region_id: str | None = None) -> dict[str, Any] | None:
+    """The account's image of exactly this name, in any state, or None (names are unique in a region)."""
     answer = client.ecs(
         "DescribeImages",
-        {"ImageName": name, "ImageOwnerAlias": "self", "Status": ALL_IMAGE_STATUSES},
+        {"ImageName": name, "ImageOwnerAlias": "self", "Status": ALL_IMAGE_STATUSES, "PageSize": 100},
         region_id=region_id,
     )
-    return any(i.get("ImageName") == name for i in answer.get("Images", {}).get("Image", []))
+    return next((i for i in answer.get("Images", {}).get("Image", []) if i.get("ImageName") == name), None)
 
 
-def scratch_image_name(instance_id: str, now: datetime | None = None) -> str:
-    """The default name of an image of ``instance_id``: ``TemplateScratch-<instance>-<UTC time>``.
+def scratch_image_name(instance_id: str, ownership: Ownership | None = None, now: datetime | None = None) -> str:
+    """The default name of an image of ``instance_id``: ``TemplateScratch-<instance>-<8 hex of the owner key>``,
+    the same on every run of the same deployment (the console's ``TemplateScratch-`` prefix stays).
 
-    Down to the millisecond, so two images of one instance made in one apply do not collide.
+    Without an owner: ``TemplateScratch-<instance>-<UTC time>``, down to the millisecond, so two images of one
+    instance made in one apply do not collide.
     """
+    if ownership is not None:
+        return f"TemplateScratch-{instance_id}-{ownership.short_key}"[:128]
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     stamp = moment.strftime("%Y%m%dT%H%M%S") + f"{moment.microsecond // 1000:03d}Z"
     return f"TemplateScratch-{instance_id}-{stamp}"[:128]
+
+
+def usable_owned_image(
+    client: AlibabaCloudClient, ownership: Ownership, region_id: str | None = None
+) -> dict[str, Any] | None:
+    """The image carrying ``ownership``'s key that can still become Available (an interrupted run's), to adopt.
+
+    Owned images that failed are deleted on the way: they can never be used, and they hold the name.
+    """
+    found = None
+    for image in find_owned(client, "image", ownership, region_id=region_id):
+        if image_failure(image) is not None:
+            delete_image(client, image["ImageId"], region_id=region_id)
+        elif found is None:
+            found = image
+    return found
 
 
 def check_image_name(name: str) -> str | None:
@@ -130,6 +166,79 @@ def delete_image(
         when_free("DeleteSnapshot", {"SnapshotId": snapshot_id, "Force": True})
 
 
+def create_owned_image(
+    client: AlibabaCloudClient,
+    ownership: Ownership | None,
+    *,
+    instance_id: str,
+    name: str,
+    description: str | None,
+    pause: float,
+    region_id: str | None = None,
+) -> str:
+    """CreateImage of ``instance_id`` with the ownership tags and the ClientToken of the first generation whose
+    answer still exists (see :func:`create_by_generation`); the new (or remembered) image's ID."""
+    params = {
+        "InstanceId": instance_id,
+        "ImageName": name,
+        "Description": description,
+        "Tag": ownership_tags(ownership) or None,
+    }
+    return create_by_generation(
+        ownership,
+        "CreateImage",
+        create=lambda token: str(
+            client.ecs("CreateImage", {**params, "ClientToken": token}, region_id=region_id, idempotent=True)[
+                "ImageId"
+            ]
+        ),
+        exists=lambda image_id: _may_become_available(describe_image(client, image_id, region_id=region_id)),
+        pause=pause,
+    )
+
+
+def copy_owned_image(
+    client: AlibabaCloudClient,
+    ownership: Ownership | None,
+    *,
+    source_id: str,
+    source_region: str,
+    destination_region: str,
+    name: str,
+    description: str | None,
+    pause: float,
+    kms_key_id: str | None = None,
+) -> str:
+    """CopyImage of ``source_id`` to ``destination_region``, like :func:`create_owned_image` (encrypted under
+    ``kms_key_id`` when given). The call goes to the source region (where the API remembers its ClientToken);
+    the copy lives in the destination."""
+    params = {
+        "RegionId": source_region,
+        "ImageId": source_id,
+        "DestinationRegionId": destination_region,
+        "DestinationImageName": name,
+        "DestinationDescription": description,
+        "Encrypted": True if kms_key_id else None,
+        "KMSKeyId": kms_key_id,
+        "Tag": ownership_tags(ownership) or None,
+    }
+    return create_by_generation(
+        ownership,
+        "CopyImage",
+        create=lambda token: str(
+            client.ecs("CopyImage", {**params, "ClientToken": token}, region_id=source_region, idempotent=True)[
+                "ImageId"
+            ]
+        ),
+        exists=lambda copy_id: _may_become_available(describe_image(client, copy_id, region_id=destination_region)),
+        pause=pause,
+    )
+
+
+def _may_become_available(image: dict[str, Any] | None) -> bool:
+    return image is not None and image_failure(image) is None
+
+
 class ImageResourceBase(EcsCloneResource):
     """What ``ecsclone_image`` and ``ecsclone_image_copy`` share: the name check, reading (a transient image
     that vanished is no drift), renaming in place, waiting for a delete, and the image's own state values.
@@ -167,11 +276,41 @@ class ImageResourceBase(EcsCloneResource):
             "ModifyImageAttribute",
             {"ImageId": image_id, "ImageName": planned.get("image_name"), "Description": planned.get("description")},
         )
+        if planned.get("owner") != current.get("owner") and describe_image(self.client, image_id) is not None:
+            retag_owner(self.client, "image", [image_id], ownership_of(self, planned))
         image = describe_image(self.client, image_id)
         if image is None:
             return {**known_values(planned), **{k: current.get(k) for k in ("status", "progress", "size")}}
         # Computed values the update does not touch (such as source_image_id) are planned as they were.
         return self._state(planned, image)
+
+    def name_for(self, planned: State, name: str, region_id: str | None = None) -> dict[str, Any] | None:
+        """Check that ``name`` is free for this resource's image in ``region_id``: None when it is; the image
+        holding it when that image carries this resource's owner key (to adopt); else an error saying whose it is."""
+        holder = image_named(self.client, name, region_id=region_id)
+        if holder is None:
+            return None
+        ownership = ownership_of(self, planned)
+        if ownership is not None and object_tags(holder).get(OWNER_TAG) == ownership.key:
+            return holder
+        raise other_owner_error(self.noun, name, holder["ImageId"], object_tags(holder), "image_name")
+
+    def wait_available(
+        self,
+        image_id: str,
+        planned: State,
+        where: str = "",
+        on_poll: Callable[[dict[str, Any]], None] | None = None,
+    ) -> dict[str, Any]:
+        return self.wait(
+            lambda: describe_image(self.client, image_id),
+            ready=lambda image: image.get("Status") == "Available",
+            failed=image_failure,
+            timeout=self.timeout(planned, "create"),
+            what=f"{self.noun} {image_id} to become Available{where}",
+            progress=image_progress,
+            on_poll=on_poll,
+        )
 
     def wait_deleted(self, image_id: str, current: State) -> None:
         self.wait_gone(
@@ -191,6 +330,7 @@ class ImageResourceBase(EcsCloneResource):
             "progress": image.get("Progress"),
             "size": int(size) if size not in (None, "") else None,
             "transient": prior.get("transient"),
+            "owner": prior.get("owner"),
             "timeouts": prior.get("timeouts"),
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,8 @@ class EcsClonePlugin:
         self._region = ""
         self._lock = threading.Lock()
         self.poll_interval = _DEFAULT_POLL_INTERVAL
+        # Who the objects this provider creates belong to (see cdk_clone.ownership); set by configure_provider.
+        self.deployment = ""
 
     # ---- tf.iface.Provider ---------------------------------------------------------------------------
 
@@ -61,6 +64,13 @@ class EcsClonePlugin:
                 "Invalid region",
                 f"region = {region!r} is not a region ID: use one such as cn-hangzhou.",
                 path=["region"],
+            )
+        deployment = config.get("deployment")
+        if isinstance(deployment, str) and not deployment.strip():
+            diags.add_error(
+                "Invalid deployment",
+                "deployment is empty: leave it out (the working directory names the deployment) or give a name.",
+                path=["deployment"],
             )
         endpoint = config.get("endpoint")
         if isinstance(endpoint, str) and endpoint and not endpoint.startswith(("http://", "https://")):
@@ -89,6 +99,9 @@ class EcsClonePlugin:
             return
         with self._lock:
             self._region = region
+            # Without a deployment name, the directory Terraform runs in (the provider's working directory)
+            # tells this configuration's objects from another's.
+            self.deployment = _given(config.get("deployment")) or f"dir:{os.getcwd()}"
             self._client = AlibabaCloudClient(region, credentials=credentials, endpoint=_given(config.get("endpoint")))
 
     def get_resources(self) -> list[type[Resource]]:

@@ -3,26 +3,33 @@ for consistent data, waited for until Available."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tf.iface import State
 from tf.utils import Diagnostics
 
 from cdk_clone.schema import IMAGE
 
+from ._adoption import object_tags, ownership_of
 from ._images import (
     ImageResourceBase,
+    create_owned_image,
     delete_image,
     describe_image,
-    image_failure,
-    image_progress,
     scratch_image_name,
+    usable_owned_image,
 )
 from ._instances import describe_instance
 from ._progress import report_image
 from ._resource import ResourceError, is_known, known_values
 
-__all__ = ["ImageResource"]
+if TYPE_CHECKING:
+    from cdk_clone.ownership import Ownership
+
+__all__ = ["STOPPED_FOR_TAG", "ImageResource"]
+
+#: Tag put on a source instance while an image's create has it stopped (value: that image's owner key).
+STOPPED_FOR_TAG = "cdk-clone:stopped-for"
 
 
 class ImageResource(ImageResourceBase):
@@ -43,66 +50,101 @@ class ImageResource(ImageResourceBase):
                 f"instance_id = {instance_id!r} names no instance in region {self.provider.region}.",
                 path=["instance_id"],
             )
-        name = planned["image_name"] if is_known(planned.get("image_name")) else scratch_image_name(instance_id)
-        from cdk_clone.api import INSTANCE_BUSY_CODES
-
+        ownership = ownership_of(self, planned)
+        name = planned["image_name"] if is_known(planned.get("image_name")) else scratch_image_name(instance_id, ownership)
         timeout = self.timeout(planned, "create")
-        stopped_here = False
+        # An image an interrupted run made (still Creating, or done) is taken over, never made twice.
+        image = usable_owned_image(self.client, ownership) if ownership else None
+        image = image or self.name_for(planned, name)
+        stopped_here = self._stopped_by_us(instance, ownership)
         status = instance.get("Status")
-        if planned.get("stop_instance_for_consistency") and status not in ("Stopped", "Stopping"):
+        if image is None and planned.get("stop_instance_for_consistency") and status not in ("Stopped", "Stopping"):
             if status != "Running":  # still being created or started: it can be stopped once Running
                 self._wait_instance(instance_id, "Running", timeout)
-            self.when_free(
-                lambda: self.client.ecs("StopInstance", {"InstanceId": instance_id}),
-                codes=INSTANCE_BUSY_CODES,
-                state=planned,
-                operation="create",
-                what=f"stop instance {instance_id}",
-            )
+            self._stop(planned, instance_id, ownership)
             stopped_here = True
         try:
-            if stopped_here or status == "Stopping":
-                self._wait_instance(instance_id, "Stopped", timeout)
-            # An instance still being created, started or stopped cannot be imaged yet (IncorrectInstanceStatus).
-            answer = self.when_free(
-                lambda: self.client.ecs(
-                    "CreateImage",
-                    {"InstanceId": instance_id, "ImageName": name, "Description": planned.get("description")},
-                    idempotent=True,
-                ),
-                codes=INSTANCE_BUSY_CODES,
-                state=planned,
-                operation="create",
-                what=f"create an image of instance {instance_id}",
-            )
-            image_id = answer["ImageId"]
+            if image is None:
+                if stopped_here or status == "Stopping":
+                    self._wait_instance(instance_id, "Stopped", timeout)
+                image_id = self._create(planned, instance_id, name, ownership)
+            else:
+                image_id = image["ImageId"]
             self.partial_state = {
                 **known_values(planned),
                 "id": image_id,
                 "image_name": name,
                 "source_image_id": instance.get("ImageId"),
             }
-            image = self.wait(
-                lambda: describe_image(self.client, image_id),
-                ready=lambda image: image.get("Status") == "Available",
-                failed=image_failure,
-                timeout=timeout,
-                what=f"image {image_id} to become Available",
-                progress=image_progress,
+            image = self.wait_available(
+                image_id,
+                planned,
                 on_poll=lambda image: report_image("image", self.provider.region, image, instance_id=instance_id),
             )
         finally:
-            # Start the instance again even when imaging failed: it was running before the apply.
+            # Start the instance again even when imaging failed: it was running before the apply (or before the
+            # interrupted apply that stopped it).
             if stopped_here:
-                self.when_free(
-                    lambda: self.client.ecs("StartInstance", {"InstanceId": instance_id}),
-                    codes=INSTANCE_BUSY_CODES,
-                    state=planned,
-                    operation="create",
-                    what=f"start instance {instance_id} again",
-                )
-                self._wait_instance(instance_id, "Running", timeout)
+                self._start(planned, instance_id, ownership, timeout)
         return self._state({**planned, "source_image_id": instance.get("ImageId")}, image)
+
+    def _create(self, planned: State, instance_id: str, name: str, ownership: Ownership | None) -> str:
+        from cdk_clone.api import INSTANCE_BUSY_CODES
+
+        # An instance still being created, started or stopped cannot be imaged yet (IncorrectInstanceStatus).
+        return self.when_free(
+            lambda: create_owned_image(
+                self.client,
+                ownership,
+                instance_id=instance_id,
+                name=name,
+                description=planned.get("description"),
+                pause=self.provider.poll_interval,
+            ),
+            codes=INSTANCE_BUSY_CODES,
+            state=planned,
+            operation="create",
+            what=f"create an image of instance {instance_id}",
+        )
+
+    # The source instance is stopped for consistent data and started again afterwards. A run killed in between
+    # would leave it stopped: the tag says which image's create stopped it, so the next run starts it again.
+
+    def _stopped_by_us(self, instance: dict[str, Any], ownership: Ownership | None) -> bool:
+        return ownership is not None and object_tags(instance).get(STOPPED_FOR_TAG) == ownership.key
+
+    def _stop(self, planned: State, instance_id: str, ownership: Ownership | None) -> None:
+        if ownership is not None:
+            retag = {"ResourceType": "instance", "ResourceId": [instance_id]}
+            self.client.ecs("TagResources", {**retag, "Tag": [{"Key": STOPPED_FOR_TAG, "Value": ownership.key}]})
+        from cdk_clone.api import INSTANCE_BUSY_CODES
+
+        self.when_free(
+            lambda: self.client.ecs("StopInstance", {"InstanceId": instance_id}),
+            codes=INSTANCE_BUSY_CODES,
+            state=planned,
+            operation="create",
+            what=f"stop instance {instance_id}",
+        )
+
+    def _start(self, planned: State, instance_id: str, ownership: Ownership | None, timeout: float) -> None:
+        from cdk_clone.api import INSTANCE_BUSY_CODES
+
+        current = describe_instance(self.client, instance_id)
+        if current is not None and current.get("Status") in ("Stopped", "Stopping"):
+            self._wait_instance(instance_id, "Stopped", timeout)
+            self.when_free(
+                lambda: self.client.ecs("StartInstance", {"InstanceId": instance_id}),
+                codes=INSTANCE_BUSY_CODES,
+                state=planned,
+                operation="create",
+                what=f"start instance {instance_id} again",
+            )
+            self._wait_instance(instance_id, "Running", timeout)
+        if ownership is not None:
+            self.client.ecs(
+                "UntagResources", {"ResourceType": "instance", "ResourceId": [instance_id], "TagKey": [STOPPED_FOR_TAG]}
+            )
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
         delete_image(self.client, current["id"])

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tf.iface import State
 from tf.utils import Diagnostics
 
 from cdk_clone.schema import IMAGE_COPY
 
-from ._images import (
-    ImageResourceBase,
-    delete_image,
-    describe_image,
-    find_image_by_name,
-    image_failure,
-    image_progress,
-)
+from ._adoption import ownership_of
+from ._images import ImageResourceBase, copy_owned_image, delete_image, describe_image, image_named, usable_owned_image
 from ._progress import report_image
 from ._resource import ResourceError, is_known, known_values
+
+if TYPE_CHECKING:
+    from cdk_clone.ownership import Ownership
 
 __all__ = ["ImageCopyResource", "copy_name_candidates"]
 
@@ -49,36 +46,42 @@ class ImageCopyResource(ImageResourceBase):
                 f"source_image_id = {source_id!r} names no image in {source_region}.",
                 path=["source_image_id"],
             )
-        name = planned["image_name"] if is_known(planned.get("image_name")) else self._free_name(source)
-        answer = self.client.ecs(
-            "CopyImage",
-            {
-                "RegionId": source_region,
-                "ImageId": source_id,
-                "DestinationRegionId": self.provider.region,
-                "DestinationImageName": name,
-                "DestinationDescription": planned.get("description"),
-                # KMS keys are regional: an encrypted image is copied under a key of the destination region.
-                "Encrypted": True if is_known(planned.get("kms_key_id")) else None,
-                "KMSKeyId": planned.get("kms_key_id") if is_known(planned.get("kms_key_id")) else None,
-            },
-            region_id=source_region,
-            idempotent=True,
-        )
-        copy_id = answer["ImageId"]
+        ownership = ownership_of(self, planned)
+        # A copy an interrupted run started (still Creating, or done) is taken over, never made twice.
+        image = usable_owned_image(self.client, ownership) if ownership else None
+        if image is None and is_known(planned.get("image_name")):
+            image = self.name_for(planned, planned["image_name"])
+        if image is None:
+            name = planned["image_name"] if is_known(planned.get("image_name")) else self._free_name(source)
+            copy_id = self._copy(planned, source_id, source_region, name, ownership)
+        else:
+            copy_id, name = image["ImageId"], image["ImageName"]
         self.partial_state = {**known_values(planned), "id": copy_id, "image_name": name}
-        image = self.wait(
-            lambda: describe_image(self.client, copy_id),
-            ready=lambda image: image.get("Status") == "Available",
-            failed=image_failure,
-            timeout=self.timeout(planned, "create"),
-            what=f"image copy {copy_id} to become Available in {self.provider.region}",
-            progress=image_progress,
+        image = self.wait_available(
+            copy_id,
+            planned,
+            f" in {self.provider.region}",
             on_poll=lambda image: report_image(
                 "image_copy", self.provider.region, image, source_image_id=source_id, source_region_id=source_region
             ),
         )
         return self._state(planned, image)
+
+    def _copy(
+        self, planned: State, source_id: str, source_region: str, name: str, ownership: Ownership | None
+    ) -> str:
+        return copy_owned_image(
+            self.client,
+            ownership,
+            source_id=source_id,
+            source_region=source_region,
+            destination_region=self.provider.region,
+            name=name,
+            description=planned.get("description"),
+            pause=self.provider.poll_interval,
+            # KMS keys are regional: an encrypted image is copied under a key of the destination region.
+            kms_key_id=planned.get("kms_key_id") if is_known(planned.get("kms_key_id")) else None,
+        )
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
         from cdk_clone.api import CONFLICT_CODES, ApiError
@@ -114,7 +117,7 @@ class ImageCopyResource(ImageResourceBase):
     def _free_name(self, source: dict[str, Any]) -> str:
         source_name = source.get("ImageName") or f"copy-of-{source['ImageId']}"
         for candidate in copy_name_candidates(source_name):
-            if not find_image_by_name(self.client, candidate):
+            if image_named(self.client, candidate) is None:
                 return candidate
         raise ResourceError(
             "No free name for the image copy",

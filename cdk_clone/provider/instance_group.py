@@ -4,19 +4,28 @@ Before launching it checks stock in the zone (one DescribeAvailableResource call
 type is sold out and ``allow_similar_instance_type`` is set, launches a similar type (see ``_similar``).
 ``MinAmount`` lets the API create fewer instances than asked (quota, stock); the user is told by a warning.
 
-Drift rule: ``instance_ids`` lists the instances that exist now, while ``created_amount`` keeps how many the
-last apply left. Reading after instances were deleted elsewhere shortens ``instance_ids`` only; the next plan
-sees fewer IDs than ``created_amount`` and plans an in-place update that launches the missing ones. A group
-that got fewer than ``amount`` at creation because of quota has as many IDs as ``created_amount``, so it
-is not retried on every plan; raising ``amount`` (or replacing the group) asks again.
+Drift rule: ``instance_ids`` lists the instances that exist now, ``created_amount`` how many that is. A group
+with fewer instances than ``amount`` (some deleted elsewhere, or a launch cut short by quota or stock) reads
+as short: the next plan is an in-place update that launches the missing ones, so raising the quota and
+applying again completes the group.
+
+With an ``owner`` (see :mod:`cdk_clone.ownership`) the instances carry the group's owner key: a create or update
+after an interrupted run counts the instances that run launched and launches only the rest, with a ClientToken
+derived from the group, so a repeated launch returns the instances the first one made. ``image_id`` is only
+what new instances boot from: a new image never replaces running clones, and when the image is gone and
+``image_source_instance_id`` is set, a temporary image of the source is made to launch the missing ones.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tf.iface import Config, State
 from tf.types import Unknown
@@ -24,8 +33,16 @@ from tf.utils import Diagnostics
 
 from cdk_clone import naming
 from cdk_clone.naming import follows_pattern
+from cdk_clone.ownership import (
+    MAX_TAGS_PER_RESOURCE,
+    MAX_USER_TAGS,
+    RESERVED_TAG_COUNT,
+    Ownership,
+    is_ownership_tag,
+)
 from cdk_clone.schema import INSTANCE_GROUP
 
+from ._adoption import MAX_GENERATIONS, find_owned, ownership_of, retag_owner
 from ._batching import answers
 from ._clone_settings import (
     check_settings,
@@ -34,16 +51,31 @@ from ._clone_settings import (
     observed_settings,
     update_settings,
 )
-from ._images import delete_image
+from ._images import (
+    copy_owned_image,
+    create_owned_image,
+    delete_image,
+    describe_image,
+    image_failure,
+    scratch_image_name,
+    usable_owned_image,
+)
 from ._instances import MAX_IDS_PER_CALL, describe_instances, private_ip
 from ._progress import report_instances
 from ._resource import EcsCloneResource, ResourceError, if_exists, is_known, known_values
 from ._similar import InstanceTypeSpec, choose_similar
 
+if TYPE_CHECKING:
+    from ._provider import EcsClonePlugin
+
 __all__ = ["InstanceGroupResource", "expand_name", "follows_pattern", "observed_name", "observed_tags", "stock_status"]
 
 _IN_STOCK = ("WithStock", "ClosedWithStock")
 _MAX_CHARGE_TYPE_IDS = 20  # ModifyInstanceChargeType converts up to 20 instances a call
+# Answers that mean "no more instances now": a top-up stops there, and the group reads as short.
+_SHORTAGE_CODES = ("QuotaExceed", "OperationDenied.NoStock", "Zone.NotOnSale")
+# Tokens of a group without an owner derive from its random ID, under this stand-in deployment.
+_UNOWNED_DEPLOYMENT = "ecsclone-unowned"
 _IMAGE_REF = re.compile(r"^(?:(?P<region>[a-z]{2}(?:-[a-z0-9]+)+):)?(?P<image>m-[A-Za-z0-9]+|[A-Za-z0-9_.\-]+)$")
 _NAME_PATTERN = re.compile(r"\[(\d*)(?:,(\d*))?\]")
 # Tag keys the cloud reserves for itself: no user sets them, so they are never drift.
@@ -69,11 +101,12 @@ def observed_name(configured: str | None, actual: list[str | None]) -> str | Non
 
 
 def instance_tags(instance: dict[str, Any]) -> dict[str, str]:
-    """The user's tags of an instance from DescribeInstances (tags the cloud sets itself left out)."""
+    """The user's tags of an instance from DescribeInstances (tags the cloud sets itself, and cdk-clone's ownership
+    tags, left out)."""
     return {
         str(t["TagKey"]): str(t.get("TagValue", ""))
         for t in instance.get("Tags", {}).get("Tag", [])
-        if "TagKey" in t and not str(t["TagKey"]).startswith(_SYSTEM_TAG_PREFIXES)
+        if "TagKey" in t and not str(t["TagKey"]).startswith(_SYSTEM_TAG_PREFIXES) and not is_ownership_tag(t["TagKey"])
     }
 
 
@@ -112,6 +145,56 @@ def stock_status(answer: dict[str, Any], zone_id: str) -> dict[str, str]:
     return result
 
 
+def _check_user_tags(diags: Diagnostics, tags: Any) -> None:
+    """The user's tags leave room for the ownership tags, and do not use their keys."""
+    if not isinstance(tags, dict):
+        return
+    reserved = sorted(k for k in tags if is_known(k) and is_ownership_tag(str(k)))
+    if reserved:
+        diags.add_error(
+            "Reserved tag key",
+            f"tags: {', '.join(reserved)} are cdk-clone's ownership tags (set by the provider); use other keys.",
+            path=["tags"],
+        )
+    if len(tags) > MAX_USER_TAGS:
+        diags.add_error(
+            "Too many tags",
+            f"tags has {len(tags)} entries: an instance takes {MAX_TAGS_PER_RESOURCE} tags, {RESERVED_TAG_COUNT} of "
+            f"which are cdk-clone's ownership tags, so at most {MAX_USER_TAGS} are yours.",
+            path=["tags"],
+        )
+
+
+@dataclass(frozen=True)
+class _Group:
+    """What every launch of one group shares."""
+
+    group_id: str
+    ownership: Ownership | None
+    zone_id: str
+    instance_type: str
+    min_amount: int
+    keep_ip: str | None
+
+
+def _group_id(ownership: Ownership | None) -> str:
+    """The group's ID: from its owner key (the same after a crash), or random without an owner."""
+    if ownership is not None:
+        return f"ecsclone-{ownership.key}"
+    import uuid  # here, not at the top: the provider's first answer to Terraform should not wait for it
+
+    return f"ecsclone-{uuid.uuid4().hex}"
+
+
+def _launched_for(planned: State, instance: dict[str, Any]) -> bool:
+    """Whether an instance carrying the group's owner key was launched for this configuration of the group."""
+    vswitch = (instance.get("VpcAttributes") or {}).get("VSwitchId")
+    groups = set((instance.get("SecurityGroupIds") or {}).get("SecurityGroupId") or [])
+    wanted_type = planned.get("instance_type")
+    type_fits = instance.get("InstanceType") == wanted_type or bool(planned.get("allow_similar_instance_type"))
+    return vswitch == planned.get("vswitch_id") and groups == set(planned.get("security_group_ids") or []) and type_fits
+
+
 def _check_whole(diags: Diagnostics, config: Config, name: str, low: int, high: int, what: str) -> int | None:
     value = config.get(name)
     if not is_known(value):
@@ -131,6 +214,11 @@ class InstanceGroupResource(EcsCloneResource):
     """
 
     spec = INSTANCE_GROUP
+
+    def __init__(self, provider: EcsClonePlugin) -> None:
+        super().__init__(provider)
+        # Temporary images made by this call to launch from (image_id was gone): the state records them.
+        self.temporary_image_ids: list[str] = []
 
     # ---- validation ----------------------------------------------------------------------------------
 
@@ -176,6 +264,7 @@ class InstanceGroupResource(EcsCloneResource):
                 f"instance_type = {instance_type!r}; instance types look like ecs.g7.large.",
                 ["instance_type"],
             )
+        _check_user_tags(diags, config.get("tags"))
         _check_whole(diags, config, "internet_max_bandwidth_out", 0, 100, "the public bandwidth in Mbit/s")
         _check_whole(diags, config, "system_disk_size", 20, 2048, "the system disk size in GiB")
         images = config.get("delete_images_after_launch")
@@ -192,11 +281,21 @@ class InstanceGroupResource(EcsCloneResource):
     # ---- plan ----------------------------------------------------------------------------------------
 
     def plan_update(self, diags: Diagnostics, current: State, planned: State) -> State:
-        existing = current.get("instance_ids") or []
-        drifted = isinstance(current.get("created_amount"), int | float) and len(existing) < current["created_amount"]
-        if drifted or planned.get("amount") != current.get("amount"):
-            for name in ("instance_ids", "private_ips", "created_amount"):
+        existing = len(current.get("instance_ids") or [])
+        wanted = planned.get("amount")
+        # Short of amount (instances deleted elsewhere, or a launch cut short by quota or stock): the plan shows
+        # the missing instances to launch, so applying again once the quota allows completes the group.
+        short = isinstance(wanted, int | float) and existing < wanted
+        if short or wanted != current.get("amount"):
+            for name in ("instance_ids", "private_ips", "created_amount", "temporary_image_ids"):
                 planned[name] = Unknown
+        if short and wanted == current.get("amount"):
+            diags.add_warning(
+                f"{existing} of {int(wanted)} instances exist; apply launches the missing {int(wanted) - existing}",
+                "The group has fewer instances than amount (deleted elsewhere, or the account's quota or the zone's "
+                "stock allowed no more at the last launch). Applying launches the rest.",
+                path=["amount"],
+            )
         return planned
 
     # ---- create --------------------------------------------------------------------------------------
@@ -205,30 +304,33 @@ class InstanceGroupResource(EcsCloneResource):
         vswitch = self._vswitch(planned["vswitch_id"])
         zone_id = planned["zone_id"] if is_known(planned.get("zone_id")) else vswitch["ZoneId"]
         amount = int(planned["amount"])
-        effective_type = self._type_with_stock(diags, planned, zone_id)
-        import uuid  # here, not at the top: the provider's first answer to Terraform should not wait for it
-
-        group_id = f"ecsclone-{uuid.uuid4().hex}"
-        ids = self._launch(
-            diags,
-            planned,
-            zone_id=zone_id,
-            instance_type=effective_type,
-            amount=amount,
-            min_amount=int(planned["min_amount"]) if is_known(planned.get("min_amount")) else 1,
-            client_token=group_id,
-            keep_ip=self._keep_private_ip(planned, vswitch, amount),
-            first_index=0,
-        )
+        ownership = ownership_of(self, planned)
+        group_id = _group_id(ownership)
+        # Instances an interrupted run launched for this group are counted, and only the rest are launched.
+        adopted = self._adopt_instances(diags, planned, ownership, tracked=[]) if ownership else {}
+        effective_type = next(
+            (str(i["InstanceType"]) for i in adopted.values() if i.get("InstanceType")), None
+        ) or self._type_with_stock(diags, planned, zone_id)
         self.partial_state = {
             **known_values(planned),
             "id": group_id,
             "zone_id": zone_id,
-            "instance_ids": ids,
+            "instance_ids": list(adopted),
             "effective_instance_type": effective_type,
-            "created_amount": len(ids),
+            "created_amount": len(adopted),
         }
-        running = self._wait_running(planned, group_id, ids, self.timeout(planned, "create"))
+        timeout = self.timeout(planned, "create")
+        group = _Group(
+            group_id,
+            ownership,
+            zone_id,
+            effective_type,
+            min_amount=int(planned["min_amount"]) if is_known(planned.get("min_amount")) else 1,
+            keep_ip=None if adopted else self._keep_private_ip(planned, vswitch, amount),
+        )
+        ids = self._converge(diags, planned, group, list(adopted), amount, timeout)
+        self.partial_state = {**self.partial_state, "instance_ids": ids, "created_amount": len(ids)}
+        running = self._wait_running(planned, group_id, ids, timeout)
         self._delete_transient_images(planned.get("delete_images_after_launch") or [])
         return self._state(planned, group_id, zone_id, effective_type, ids, running)
 
@@ -324,6 +426,7 @@ class InstanceGroupResource(EcsCloneResource):
         diags: Diagnostics,
         planned: State,
         *,
+        image_id: str,
         zone_id: str,
         instance_type: str,
         amount: int,
@@ -331,9 +434,10 @@ class InstanceGroupResource(EcsCloneResource):
         client_token: str,
         keep_ip: str | None,
         first_index: int,
+        ownership: Ownership | None,
     ) -> list[str]:
         planned = known_values(planned)  # unset optional+computed values are unknown in a create plan
-        tags = planned.get("tags") or {}
+        tags = {**(planned.get("tags") or {}), **(ownership.tags() if ownership else {})}
         name = planned.get("instance_name")
         if name is not None and first_index and "[" in name:
             # Instances added later continue the batch numbering.
@@ -342,7 +446,7 @@ class InstanceGroupResource(EcsCloneResource):
                 begin = int(match.group(1) or 0) + first_index
                 name = _NAME_PATTERN.sub(f"[{begin},{match.group(2) or 6}]", name, count=1)
         params: dict[str, Any] = {
-            "ImageId": planned["image_id"],
+            "ImageId": image_id,
             "InstanceType": instance_type,
             "ZoneId": zone_id,
             "VSwitchId": planned["vswitch_id"],
@@ -377,17 +481,7 @@ class InstanceGroupResource(EcsCloneResource):
             operation="create",
             what=f"launch instances into vSwitch {planned['vswitch_id']}",
         )
-        ids = [str(i) for i in answer.get("InstanceIdSets", {}).get("InstanceIdSet", [])]
-        if len(ids) < amount:
-            diags.add_warning(
-                f"{len(ids)} of {amount} instances created",
-                f"RunInstances launched {len(ids)} of the {amount} instances asked for: the account's instance "
-                "quota or the zone's stock allowed no more (MinAmount permitted the partial result). "
-                "created_amount records it; raise the quota and increase amount, or replace the group, to get "
-                "the rest.",
-                path=["amount"],
-            )
-        return ids
+        return [str(i) for i in answer.get("InstanceIdSets", {}).get("InstanceIdSet", [])]
 
     def _wait_running(self, planned: State, group_id: str, ids: list[str], timeout: float) -> dict[str, dict[str, Any]]:
         if not ids:
@@ -442,33 +536,20 @@ class InstanceGroupResource(EcsCloneResource):
         ids = list(current.get("instance_ids") or [])
         found = describe_instances(self.client, ids)  # once: up to 100 IDs a call
         ids = [i for i in ids if i in found]
+        ownership = ownership_of(self, planned)
+        if ownership is not None:
+            # Instances an interrupted update launched are not in the state yet: they count too.
+            ids += list(self._adopt_instances(diags, planned, ownership, tracked=ids))
         target = int(planned["amount"])
         effective_type = current.get("effective_instance_type") or planned["instance_type"]
         zone_id = current.get("zone_id") or planned.get("zone_id")
-        if len(ids) > target:
-            self._release(ids[target:], timeout, found)
-            ids = ids[:target]
-        elif len(ids) < target:
-            # A token derived from what exists now: a repeated apply after a failure adopts the instances the
-            # failed one launched instead of launching them twice.
-            import hashlib
-
-            token = "ecsclone-" + hashlib.sha256(f"{group_id}|{','.join(ids)}|{target}".encode()).hexdigest()[:40]
-            self.partial_state = {**known_values(current), "instance_ids": ids}
-            added = self._launch(
-                diags,
-                planned,
-                zone_id=zone_id,
-                instance_type=effective_type,
-                amount=target - len(ids),
-                min_amount=1,
-                client_token=token,
-                keep_ip=None,
-                first_index=len(ids),
-            )
-            ids = ids + added
-            self.partial_state = {**self.partial_state, "instance_ids": ids, "created_amount": len(ids)}
+        self.partial_state = {**known_values(current), "instance_ids": ids}
+        group = _Group(group_id, ownership, zone_id, effective_type, min_amount=1, keep_ip=None)
+        ids = self._converge(diags, planned, group, ids, target, timeout)
+        self.partial_state = {**self.partial_state, "instance_ids": ids, "created_amount": len(ids)}
         running = self._wait_running(planned, group_id, ids, timeout)
+        if planned.get("owner") != current.get("owner") and ids:
+            retag_owner(self.client, "instance", ids, ownership)
         self._modify_names(current, planned, ids)
         self._retag(current.get("tags") or {}, planned.get("tags") or {}, ids)
         update_settings(self.client, current, planned, ids)
@@ -476,7 +557,8 @@ class InstanceGroupResource(EcsCloneResource):
             current.get("delete_images_after_launch") or []
         )
         self._delete_transient_images(sorted(newly_listed))
-        return self._state(planned, group_id, zone_id, effective_type, ids, running)
+        earlier = {**planned, "temporary_image_ids": current.get("temporary_image_ids") or []}
+        return self._state(earlier, group_id, zone_id, effective_type, ids, running)
 
     def _release(self, ids: list[str], timeout: float, rows: dict[str, dict[str, Any]]) -> None:
         """Release instances (``rows``: the instances as just described, so no second read is needed).
@@ -563,6 +645,192 @@ class InstanceGroupResource(EcsCloneResource):
                     },
                 )
 
+    # ---- ownership: adoption, launching what is missing, a temporary image -------------------------------
+
+    def _adopt_instances(
+        self, diags: Diagnostics, planned: State, ownership: Ownership, *, tracked: list[str]
+    ) -> dict[str, dict[str, Any]]:
+        """The instances carrying this group's owner key that the state does not name (an interrupted run's), by
+        ID in launch order. Those launched for another configuration of the group (another vSwitch, security
+        groups or type) are left alone, with a warning."""
+        adopted: dict[str, dict[str, Any]] = {}
+        foreign: list[str] = []
+        for instance in find_owned(self.client, "instance", ownership):
+            instance_id = str(instance["InstanceId"])
+            if instance_id in tracked:
+                continue
+            if _launched_for(planned, instance):
+                adopted[instance_id] = instance
+            else:
+                foreign.append(instance_id)
+        if foreign:
+            diags.add_warning(
+                f"{len(foreign)} instance(s) of this group's owner were launched for another configuration",
+                f"{', '.join(foreign)} carry the owner key of {ownership.origin} but another vSwitch, security "
+                "groups or instance type: they are left alone (not adopted). `cdk-clone destroy` removes them, or "
+                "release them by hand.",
+            )
+        return adopted
+
+    def _converge(
+        self, diags: Diagnostics, planned: State, group: _Group, ids: list[str], target: int, timeout: float
+    ) -> list[str]:
+        """``ids`` brought to ``target`` instances: the extra ones released, the missing ones launched."""
+        if len(ids) > target:
+            extra = ids[target:]
+            self._release(extra, timeout, describe_instances(self.client, extra))
+            return ids[:target]
+        if len(ids) == target:
+            return ids
+        launched = self._launch_missing(diags, planned, group, ids, target)
+        ids = ids + launched
+        if len(ids) < target:
+            diags.add_warning(
+                f"{len(ids)} of {target} instances created",
+                f"RunInstances launched {len(launched)} of the {target - len(ids) + len(launched)} instances asked "
+                "for: the account's instance quota or the zone's stock allowed no more. The group reads as short: "
+                "the next plan shows the missing instances to launch; raise the quota (or wait for stock) and apply "
+                "again.",
+                path=["amount"],
+            )
+        return ids
+
+    def _launch_missing(
+        self, diags: Diagnostics, planned: State, group: _Group, ids: list[str], target: int
+    ) -> list[str]:
+        """Launch ``target - len(ids)`` instances; the IDs launched (fewer under quota or stock).
+
+        The ClientToken follows from the group, the instances it has and the target, and its generation: a
+        launch repeated after a crash gets the instances the first one made; one whose token answers with
+        instances that are all gone (the group was replaced) moves to the next generation. A shortage of quota or
+        stock ends the launch with what exists when the group already has instances (a top-up): the group then
+        reads as short, rather than failing and losing them.
+        """
+        from cdk_clone.api import ApiError
+
+        tokens = group.ownership or Ownership(_UNOWNED_DEPLOYMENT, group.group_id)
+        details = (group.group_id, ",".join(ids), str(target))
+        with self._boot_image(diags, planned, group.ownership, group.group_id) as image_id:
+            for generation in range(MAX_GENERATIONS):
+                try:
+                    answer = self._launch(
+                        diags,
+                        planned,
+                        image_id=image_id,
+                        zone_id=group.zone_id,
+                        instance_type=group.instance_type,
+                        amount=target - len(ids),
+                        min_amount=min(group.min_amount, target - len(ids)),
+                        client_token=tokens.client_token("RunInstances", generation, *details),
+                        keep_ip=group.keep_ip,
+                        first_index=len(ids),
+                        ownership=group.ownership,
+                    )
+                except ApiError as error:
+                    if error.code == "IdempotentParameterMismatch":
+                        continue
+                    if ids and error.code.startswith(_SHORTAGE_CODES):
+                        return []
+                    raise
+                alive = self._alive(answer)
+                if alive or not answer:
+                    return alive
+        raise ResourceError(
+            f"RunInstances: no free ClientToken after {MAX_GENERATIONS} generations",
+            "Each ClientToken of this group's launch answers with instances that no longer exist. Give the group "
+            "another owner.",
+            path=["owner"],
+        )
+
+    def _alive(self, instance_ids: list[str]) -> list[str]:
+        """The instances among ``instance_ids`` that exist, looked for a few times (new ones may take a moment)."""
+        for attempt in range(3):
+            found = describe_instances(self.client, instance_ids)
+            if found or not instance_ids:
+                return [i for i in instance_ids if i in found]
+            if attempt < 2:
+                time.sleep(self.provider.poll_interval)
+        return []
+
+    @contextmanager
+    def _boot_image(
+        self, diags: Diagnostics, planned: State, ownership: Ownership | None, group_id: str
+    ) -> Iterator[str]:
+        """The image to launch from: ``image_id``, or, when it no longer exists (deleted after the first launch,
+        or by hand) and ``image_source_instance_id`` is set, a temporary image of that instance (copied to this
+        region), deleted once the launch is done."""
+        image_id = str(planned["image_id"])
+        source = planned.get("image_source_instance_id")
+        if not is_known(source) or describe_image(self.client, image_id) is not None:
+            yield image_id
+            return
+        made: list[tuple[str, str]] = []
+        try:
+            temporary_id = self._temporary_image(diags, planned, ownership, group_id, str(source), made)
+            self.temporary_image_ids.append(temporary_id)
+            yield temporary_id
+        finally:
+            for region_id, temporary_id in reversed(made):
+                delete_image(self.client, temporary_id, region_id=region_id)
+
+    def _temporary_image(
+        self,
+        diags: Diagnostics,
+        planned: State,
+        ownership: Ownership | None,
+        group_id: str,
+        source_instance_id: str,
+        made: list[tuple[str, str]],
+    ) -> str:
+        here = self.provider.region
+        source_region = str(known_values(planned).get("image_source_region_id") or here)
+        diags.add_warning(
+            f"Image {planned['image_id']} no longer exists: launching from a fresh image of {source_instance_id}",
+            f"A temporary image of {source_instance_id} ({source_region}) is made"
+            + ("" if source_region == here else f" and copied to {here}")
+            + ", the missing instances are launched from it, and it is deleted afterwards.",
+        )
+        timeout = self.timeout(planned, "create")
+        image_owner = ownership.child("image") if ownership else None
+        image = usable_owned_image(self.client, image_owner, region_id=source_region) if image_owner else None
+        image_id = str(image["ImageId"]) if image else create_owned_image(
+            self.client,
+            image_owner,
+            instance_id=source_instance_id,
+            name=scratch_image_name(source_instance_id, image_owner),
+            description=f"cdk-clone temporary image for {group_id}",
+            pause=self.provider.poll_interval,
+            region_id=source_region,
+        )
+        made.append((source_region, image_id))
+        self._wait_image(image_id, source_region, timeout)
+        if source_region == here:
+            return image_id
+        copy_owner = ownership.child("copy") if ownership else None
+        copy = usable_owned_image(self.client, copy_owner) if copy_owner else None
+        copy_id = str(copy["ImageId"]) if copy else copy_owned_image(
+            self.client,
+            copy_owner,
+            source_id=image_id,
+            source_region=source_region,
+            destination_region=here,
+            name=scratch_image_name(source_instance_id, copy_owner or image_owner),
+            description=f"cdk-clone temporary image for {group_id}",
+            pause=self.provider.poll_interval,
+        )
+        made.append((here, copy_id))
+        self._wait_image(copy_id, here, timeout)
+        return copy_id
+
+    def _wait_image(self, image_id: str, region_id: str, timeout: float) -> None:
+        self.wait(
+            lambda: describe_image(self.client, image_id, region_id=region_id),
+            ready=lambda image: image.get("Status") == "Available",
+            failed=image_failure,
+            timeout=timeout,
+            what=f"temporary image {image_id} to become Available in {region_id}",
+        )
+
     # ---- delete and import ---------------------------------------------------------------------------
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
@@ -624,10 +892,12 @@ class InstanceGroupResource(EcsCloneResource):
             state["instance_charge_type"] = first.get("InstanceChargeType")
         if state.get("internet_max_bandwidth_out") is None and first.get("InternetMaxBandwidthOut") is not None:
             state["internet_max_bandwidth_out"] = int(first["InternetMaxBandwidthOut"])
+        earlier = [str(i) for i in known_values(planned).get("temporary_image_ids") or []]
         state.update(
             {
                 "id": group_id,
                 "zone_id": zone_id,
+                "temporary_image_ids": earlier + self.temporary_image_ids,
                 "instance_ids": ids,
                 "private_ips": [private_ip(instances[i]) if i in instances else None for i in ids],
                 "effective_instance_type": effective_type,

@@ -31,10 +31,12 @@ from tf.utils import Diagnostics
 
 from cdk_clone.schema import SECURITY_GROUP
 
+from ._adoption import create_by_generation, find_owned, ownership_of, ownership_tags, retag_owner
 from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed
 
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
+    from cdk_clone.ownership import Ownership
 
 __all__ = [
     "DEFAULT_PORT_RANGE",
@@ -352,31 +354,51 @@ class SecurityGroupResource(EcsCloneResource):
                         check_rule(diags, direction, rule)
 
     def create_object(self, diags: Diagnostics, planned: State) -> dict[str, Any]:
+        ownership = ownership_of(self, planned)
+        # A group an interrupted run made for this owner in this VPC is taken over, and its rules made right.
+        adopted = (
+            next(iter(find_owned(self.client, "securitygroup", ownership, within={"VpcId": planned["vpc_id"]})), None)
+            if ownership
+            else None
+        )
+        group_id = adopted["SecurityGroupId"] if adopted else self._create(planned, ownership)
+        state = {**known_values(planned), "id": group_id}
+        # Until every rule is in, the state records no rules: a failure leaves a tainted group to replace.
+        self.partial_state = {**state, "ingress": [], "egress": []}
+        if _manages_rules(planned):
+            if adopted:
+                self._make_rules_right(group_id, planned)
+            else:
+                for direction in ("ingress", "egress"):
+                    send_rules(self.client, "authorize", group_id, direction, planned.get(direction) or [])
+        return state
+
+    def _create(self, planned: State, ownership: Ownership | None) -> str:
+        params = {
+            "VpcId": planned["vpc_id"],
+            "SecurityGroupName": planned.get("security_group_name"),
+            "Description": planned.get("description"),
+            "Tag": ownership_tags(ownership) or None,
+        }
         from cdk_clone.api import NETWORK_BUSY_CODES
 
-        answer = self.when_free(  # a VPC made outside this apply may still be Pending
-            lambda: self.client.ecs(
+        return self.when_free(  # a VPC made outside this apply may still be Pending
+            lambda: create_by_generation(
+                ownership,
                 "CreateSecurityGroup",
-                {
-                    "VpcId": planned["vpc_id"],
-                    "SecurityGroupName": planned.get("security_group_name"),
-                    "Description": planned.get("description"),
-                },
-                idempotent=True,
+                create=lambda token: str(
+                    self.client.ecs("CreateSecurityGroup", {**params, "ClientToken": token}, idempotent=True)[
+                        "SecurityGroupId"
+                    ]
+                ),
+                exists=lambda group_id: self._describe(group_id) is not None,
+                pause=self.provider.poll_interval,
             ),
             codes=NETWORK_BUSY_CODES,
             state=planned,
             operation="create",
             what=f"create a security group in VPC {planned['vpc_id']}",
         )
-        group_id = answer["SecurityGroupId"]
-        state = {**known_values(planned), "id": group_id}
-        # Until every rule is in, the state records no rules: a failure leaves a tainted group to replace.
-        self.partial_state = {**state, "ingress": [], "egress": []}
-        if _manages_rules(planned):
-            for direction in ("ingress", "egress"):
-                send_rules(self.client, "authorize", group_id, direction, planned.get(direction) or [])
-        return state
 
     def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
         group = self._describe(current["id"])
@@ -391,6 +413,7 @@ class SecurityGroupResource(EcsCloneResource):
             ),
             "description": observed(current.get("description"), group.get("Description"), importing=self.importing),
             "manage_rules": current.get("manage_rules"),
+            "owner": current.get("owner"),
             "timeouts": current.get("timeouts"),
         }
         if not _manages_rules(current):
@@ -413,19 +436,23 @@ class SecurityGroupResource(EcsCloneResource):
                 "ModifySecurityGroupAttribute",
                 {"SecurityGroupId": group_id, "SecurityGroupName": name, "Description": description},
             )
+        if planned.get("owner") != current.get("owner"):
+            retag_owner(self.client, "securitygroup", [group_id], ownership_of(self, planned))
         if _manages_rules(planned):
-            group = self._describe(group_id)
-            permissions = (group or {}).get("Permissions", {}).get("Permission", [])
-            for direction in ("ingress", "egress"):
-                actual = [
-                    rule_from_api(direction, p)
-                    for p in permissions
-                    if str(p.get("Direction", "ingress")).lower() == direction
-                ]
-                revoke, authorize = rule_difference(direction, actual, planned.get(direction) or [], group_id=group_id)
-                send_rules(self.client, "revoke", group_id, direction, revoke)
-                send_rules(self.client, "authorize", group_id, direction, authorize)
+            self._make_rules_right(group_id, planned)
         return {**known_values(planned), "id": group_id}
+
+    def _make_rules_right(self, group_id: str, planned: State) -> None:
+        """Revoke and authorize only what differs between the group's rules and the planned ones."""
+        group = self._describe(group_id)
+        permissions = (group or {}).get("Permissions", {}).get("Permission", [])
+        for direction in ("ingress", "egress"):
+            actual = [
+                rule_from_api(direction, p) for p in permissions if str(p.get("Direction", "ingress")).lower() == direction
+            ]
+            revoke, authorize = rule_difference(direction, actual, planned.get(direction) or [], group_id=group_id)
+            send_rules(self.client, "revoke", group_id, direction, revoke)
+            send_rules(self.client, "authorize", group_id, direction, authorize)
 
     def delete_object(self, diags: Diagnostics, current: State) -> None:
         from cdk_clone.api import CONFLICT_CODES, DELETE_DEPENDENCY_CODES

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tf.iface import Config, State
 from tf.utils import Diagnostics
 
 from cdk_clone.schema import VPC
 
+from ._adoption import create_by_generation, find_owned, ownership_of, ownership_tags, retag_owner
 from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed
+
+if TYPE_CHECKING:
+    from cdk_clone.ownership import Ownership
+
+    from ._provider import EcsClonePlugin
 
 __all__ = ["VpcResource", "check_cidr"]
 
@@ -37,28 +43,49 @@ class VpcResource(EcsCloneResource):
 
     spec = VPC
 
+    def __init__(self, provider: EcsClonePlugin) -> None:
+        super().__init__(provider)
+        # VPC ID -> the route table CreateVpc answered with, until create_object records it.
+        self._created_route_tables: dict[str, str | None] = {}
+
     def check_config(self, diags: Diagnostics, config: Config) -> None:
         check_cidr(diags, config.get("cidr_block"))
 
     def create_object(self, diags: Diagnostics, planned: State) -> dict[str, Any]:
-        answer = self.client.vpc(
-            "CreateVpc",
-            {
-                "CidrBlock": planned["cidr_block"],
-                "VpcName": planned.get("vpc_name"),
-                "Description": planned.get("description"),
-            },
-            idempotent=True,
-        )
-        vpc_id = answer["VpcId"]
-        self.partial_state = {
-            **known_values(planned),
-            "id": vpc_id,
-            "router_id": answer.get("VRouterId"),
-            "route_table_id": answer.get("RouteTableId"),
-        }
+        ownership = ownership_of(self, planned)
+        # A VPC an interrupted run made with this owner and CIDR is taken over, never made twice.
+        adopted = next(
+            (v for v in find_owned(self.client, "vpc", ownership) if v.get("CidrBlock") == planned["cidr_block"]),
+            None,
+        ) if ownership else None
+        vpc_id = adopted["VpcId"] if adopted else self._create(planned, ownership)
+        # DescribeVpcs does not always name the route table; CreateVpc did (and a retried create answers the same).
+        route_table_id = self._created_route_tables.pop(vpc_id, None)
+        self.partial_state = {**known_values(planned), "id": vpc_id, "route_table_id": route_table_id}
         vpc = self._wait_available(vpc_id, self.timeout(planned, "create"))
-        return self._state({**planned, "route_table_id": answer.get("RouteTableId")}, vpc)
+        return self._state({**planned, "route_table_id": route_table_id}, vpc)
+
+    def _create(self, planned: State, ownership: Ownership | None) -> str:
+        params = {
+            "CidrBlock": planned["cidr_block"],
+            "VpcName": planned.get("vpc_name"),
+            "Description": planned.get("description"),
+            "Tag": ownership_tags(ownership) or None,
+        }
+
+        def create(token: str | None) -> str:
+            answer = self.client.vpc("CreateVpc", {**params, "ClientToken": token}, idempotent=True)
+            vpc_id = str(answer["VpcId"])
+            self._created_route_tables[vpc_id] = answer.get("RouteTableId")
+            return vpc_id
+
+        return create_by_generation(
+            ownership,
+            "CreateVpc",
+            create=create,
+            exists=lambda vpc_id: self._describe(vpc_id) is not None,
+            pause=self.provider.poll_interval,
+        )
 
     def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
         vpc = self._describe(current["id"])
@@ -69,6 +96,8 @@ class VpcResource(EcsCloneResource):
             "ModifyVpcAttribute",
             {"VpcId": current["id"], "VpcName": planned.get("vpc_name"), "Description": planned.get("description")},
         )
+        if planned.get("owner") != current.get("owner"):
+            retag_owner(self.client, "vpc", [current["id"]], ownership_of(self, planned))
         vpc = self._wait_available(current["id"], self.timeout(planned, "update"))
         return self._state(planned, vpc)
 
@@ -111,6 +140,9 @@ class VpcResource(EcsCloneResource):
             "status": vpc.get("Status"),
             "router_id": vpc.get("VRouterId"),
             # DescribeVpcs does not always name the route table; CreateVpc did, and it never changes.
-            "route_table_id": vpc.get("RouteTableId") or known_values(prior).get("route_table_id"),
+            "route_table_id": vpc.get("RouteTableId")
+            or next(iter((vpc.get("RouterTableIds") or {}).get("RouterTableIds") or []), None)
+            or known_values(prior).get("route_table_id"),
+            "owner": prior.get("owner"),
             "timeouts": prior.get("timeouts"),
         }

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tf.iface import Config, State
 from tf.utils import Diagnostics
 
 from cdk_clone.schema import VSWITCH
 
+from ._adoption import create_by_generation, find_owned, ownership_of, ownership_tags, retag_owner
 from ._resource import EcsCloneResource, if_exists, is_known, known_values, observed, vpc_lock
+
+if TYPE_CHECKING:
+    from cdk_clone.ownership import Ownership
 from .vpc import check_cidr
 
 __all__ = ["VSwitchResource"]
@@ -38,29 +42,51 @@ class VSwitchResource(EcsCloneResource):
 
     def create_object(self, diags: Diagnostics, planned: State) -> dict[str, Any]:
         vpc_id = planned["vpc_id"]
+        ownership = ownership_of(self, planned)
         params = {
             "VpcId": vpc_id,
             "ZoneId": planned["zone_id"],
             "CidrBlock": planned["cidr_block"],
             "VSwitchName": planned.get("vswitch_name"),
             "Description": planned.get("description"),
+            "Tag": ownership_tags(ownership) or None,
         }
         from cdk_clone.api import NETWORK_BUSY_CODES
 
         # The lock serialises this process's creates in one VPC; the retry covers everyone else's (and a VPC
         # still Pending). The VPC API refuses a second vSwitch operation in a VPC while one is running.
         with vpc_lock(vpc_id):
-            answer = self.when_free(
-                lambda: self.client.vpc("CreateVSwitch", params, idempotent=True),
-                codes=NETWORK_BUSY_CODES,
-                state=planned,
-                operation="create",
-                what=f"create a vSwitch in VPC {vpc_id}",
+            adopted = self._adoptable(planned, ownership) if ownership else None
+            vswitch_id = adopted["VSwitchId"] if adopted else create_by_generation(
+                ownership,
+                "CreateVSwitch",
+                create=lambda token: str(
+                    self.when_free(
+                        lambda: self.client.vpc("CreateVSwitch", {**params, "ClientToken": token}, idempotent=True),
+                        codes=NETWORK_BUSY_CODES,
+                        state=planned,
+                        operation="create",
+                        what=f"create a vSwitch in VPC {vpc_id}",
+                    )["VSwitchId"]
+                ),
+                exists=lambda vswitch_id: self._describe(vswitch_id) is not None,
+                pause=self.provider.poll_interval,
             )
-            vswitch_id = answer["VSwitchId"]
             self.partial_state = {**known_values(planned), "id": vswitch_id}
             vswitch = self._wait_available(vswitch_id, self.timeout(planned, "create"))
         return self._state(planned, vswitch)
+
+    def _adoptable(self, planned: State, ownership: Ownership) -> dict[str, Any] | None:
+        """The vSwitch an interrupted run made for this owner, with this zone and CIDR, if there is one."""
+        found = find_owned(self.client, "vswitch", ownership, within={"VpcId": planned["vpc_id"]})
+        return next(
+            (
+                v
+                for v in found
+                if v.get("ZoneId") == planned["zone_id"] and v.get("CidrBlock") == planned["cidr_block"]
+            ),
+            None,
+        )
 
     def read_object(self, diags: Diagnostics, current: State) -> dict[str, Any] | None:
         vswitch = self._describe(current["id"])
@@ -75,6 +101,8 @@ class VSwitchResource(EcsCloneResource):
                 "Description": planned.get("description"),
             },
         )
+        if planned.get("owner") != current.get("owner"):
+            retag_owner(self.client, "vswitch", [current["id"]], ownership_of(self, planned))
         vswitch = self._wait_available(current["id"], self.timeout(planned, "update"))
         return self._state(planned, vswitch)
 
@@ -120,5 +148,6 @@ class VSwitchResource(EcsCloneResource):
             "vswitch_name": observed(prior.get("vswitch_name"), vswitch.get("VSwitchName"), importing=self.importing),
             "description": observed(prior.get("description"), vswitch.get("Description"), importing=self.importing),
             "status": vswitch.get("Status"),
+            "owner": prior.get("owner"),
             "timeouts": prior.get("timeouts"),
         }

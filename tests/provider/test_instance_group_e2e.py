@@ -191,16 +191,30 @@ def test_sold_out_type_without_permission_names_the_type_and_zone(terraform: Ter
     assert fake_cloud.calls("RunInstances") == []
 
 
-def test_quota_gives_a_partial_group_and_a_warning(terraform: TerraformRun, fake_cloud: Any) -> None:
-    fake_cloud.cloud.set_quota("cn-hangzhou", len(objects(fake_cloud, "instances")) + 3)
+def test_quota_short_at_first_launch_then_raised_completes_the_group(terraform: TerraformRun, fake_cloud: Any) -> None:
+    seeded = len(objects(fake_cloud, "instances"))
+    fake_cloud.cloud.set_quota("cn-hangzhou", seeded + 3)
     terraform.write(group(5))
     result = terraform.apply()
     state = terraform.resources()["ecsclone_instance_group.clones"]
     assert "3 of 5 instances created" in terraform.warnings(result)
     assert state["created_amount"] == 3 and len(state["instance_ids"]) == 3
-    # The shortfall came from the quota: it is not retried on every plan.
+    # The group reads as short: the plan shows the missing clones, not "No changes".
+    plan = terraform.plan_text()
+    assert "3 of 5 instances exist; apply launches the missing 2" in plan and "1 to change" in plan
+    # Still no room: the apply keeps the three, says so, and does not fail.
+    again = terraform.apply()
+    assert "3 of 5 instances created" in terraform.warnings(again)
+    assert terraform.resources()["ecsclone_instance_group.clones"]["instance_ids"] == state["instance_ids"]
+    # The quota is raised: the next apply launches the missing two, and the group is complete.
+    fake_cloud.cloud.set_quota("cn-hangzhou", seeded + 10)
+    terraform.apply()
+    complete = terraform.resources()["ecsclone_instance_group.clones"]
+    assert complete["created_amount"] == 5 and complete["instance_ids"][:3] == state["instance_ids"]
+    assert fake_cloud.calls("RunInstances")[-1]["params"]["Amount"] == "2"
     assert not terraform.plan_has_changes()
     terraform.destroy()
+    assert len(objects(fake_cloud, "instances")) == seeded
 
 
 def test_private_ip_is_kept_only_when_free(terraform: TerraformRun, fake_cloud: Any) -> None:

@@ -526,8 +526,8 @@ def test_instance_tags_leave_out_the_clouds_own() -> None:
 
 
 def test_scratch_image_names_are_valid_and_distinct() -> None:
-    first = scratch_image_name("i-abc", datetime(2026, 1, 2, 3, 4, 5, 6000, tzinfo=UTC))
-    second = scratch_image_name("i-abc", datetime(2026, 1, 2, 3, 4, 5, 7000, tzinfo=UTC))
+    first = scratch_image_name("i-abc", now=datetime(2026, 1, 2, 3, 4, 5, 6000, tzinfo=UTC))
+    second = scratch_image_name("i-abc", now=datetime(2026, 1, 2, 3, 4, 5, 7000, tzinfo=UTC))
     assert first == "TemplateScratch-i-abc-20260102T030405006Z"
     assert first != second
     assert check_image_name(first) is None
