@@ -47,14 +47,13 @@ from cdk_clone.bindings import (
     EcscloneImage,
     EcscloneImageCopy,
     EcscloneInstanceGroup,
-    EcsCloneProvider,
     EcscloneSecurityGroup,
     EcscloneVpc,
     EcscloneVswitch,
     SecurityGroupEgress,
     SecurityGroupIngress,
 )
-from cdk_clone.constructs import template_image_name
+from cdk_clone.constructs.providers import provider_for_region
 from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SecurityGroupSnapshot, SourceInstance
 
 SOURCES = 20
@@ -116,14 +115,16 @@ def with_bindings_and_outputs(stack: TerraformStack, snapshots: list[SourceInsta
 
 
 def _declare(stack: TerraformStack, snapshots: list[SourceInstance], *, outputs: bool) -> None:
-    hangzhou = EcsCloneProvider(stack, "hz", region="cn-hangzhou", alias="cn-hangzhou")
-    shanghai = EcsCloneProvider(stack, "sh", region="cn-shanghai", alias="cn-shanghai")
+    # The providers the constructs use: one per region, naming the stack's deployment at synth.
+    hangzhou = provider_for_region(stack, "cn-hangzhou")
+    shanghai = provider_for_region(stack, "cn-shanghai")
     vpc = EcscloneVpc(
         stack,
         "vpc",
         cidr_block="192.168.0.0/16",
         vpc_name="clone-of-vpc-bp1bench000001",
         description="cdk-clone replica of vpc-bp1bench000001",
+        owner="bench/task/VpcReplica-vpc-bp1bench000001/Vpc",
         provider=shanghai,
     )
     vpc_id = vpc.id
@@ -135,6 +136,7 @@ def _declare(stack: TerraformStack, snapshots: list[SourceInstance], *, outputs:
         cidr_block="192.168.1.0/24",
         vswitch_name="clone-of-vsw-bp1bench000001",
         description="cdk-clone replica of vsw-bp1bench000001",
+        owner="bench/task/VSwitchReplica-vsw-bp1bench000001/VSwitch",
         provider=shanghai,
     )
     group = EcscloneSecurityGroup(
@@ -143,6 +145,7 @@ def _declare(stack: TerraformStack, snapshots: list[SourceInstance], *, outputs:
         vpc_id=vpc_id,
         security_group_name="web",
         description="cdk-clone replica of sg-bp1bench000001",
+        owner="bench/task/SecurityGroupReplica-sg-bp1bench000001/SecurityGroup",
         ingress=[
             SecurityGroupIngress(
                 ip_protocol=r.ip_protocol,
@@ -172,12 +175,11 @@ def _declare(stack: TerraformStack, snapshots: list[SourceInstance], *, outputs:
     for s in snapshots:
         # The names and descriptions the constructs give, so the apps declare identical resources.
         clone_path = f"bench/task/{s.instance_id}"
-        name = template_image_name(s.instance_id, f"{clone_path}/Image")
         image = EcscloneImage(
             stack,
             f"image-{s.instance_id}",
             instance_id=s.instance_id,
-            image_name=name,
+            owner=f"{clone_path}/Image/Image",
             description=f"cdk-clone image of {s.instance_id} for {clone_path}/Image",
             provider=hangzhou,
         )
@@ -187,7 +189,7 @@ def _declare(stack: TerraformStack, snapshots: list[SourceInstance], *, outputs:
             f"copy-{s.instance_id}",
             source_image_id=image_id,
             source_region_id="cn-hangzhou",
-            image_name=name,
+            owner=f"{clone_path}/Image/Copy",
             description=f"cdk-clone copy of {s.instance_id} (cn-hangzhou) for {clone_path}/Image",
             provider=shanghai,
         )
@@ -206,6 +208,9 @@ def _declare(stack: TerraformStack, snapshots: list[SourceInstance], *, outputs:
             system_disk_category="cloud_essd",
             system_disk_size=40,
             tags=s.tags,
+            image_source_instance_id=s.instance_id,
+            image_source_region_id="cn-hangzhou",
+            owner=f"{clone_path}/Instances",
             provider=shanghai,
         )
         if not outputs:

@@ -37,5 +37,6 @@ for _name in (
     "ALICLOUD_SHARED_CREDENTIALS_FILE",
     "ALICLOUD_STS_ENDPOINT",
     "CDK_CLONE_ENDPOINT",
+    "CDK_CLONE_DEPLOYMENT",
 ):
     os.environ.pop(_name, None)

@@ -7,7 +7,7 @@ type of every value comes from :mod:`cdk_clone.schema` here, at synth time, so n
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from cdk_clone._cdktf import (
@@ -344,6 +344,21 @@ class EcscloneProviderBase(TerraformProvider):
         )
         self._values = values
         self._alias_value = alias
+        self._defaults: dict[str, Callable[[], Any]] = {}
+
+    def default_attribute(self, name: str, produce: Callable[[], Any]) -> None:
+        """Fill attribute ``name``, when it was not given, with ``produce()`` at synth time: for a value that
+        depends on the whole stack (its backend, its context), known only once the app is built. ``produce``
+        returning None leaves the attribute out."""
+        self.SCHEMA.field(name)  # a KeyError names a misspelt attribute at once
+        self._defaults[name] = produce
+
+    def _with_defaults(self) -> _Values:
+        missing = {name: produce for name, produce in self._defaults.items() if name not in self._values.attributes}
+        if not missing:
+            return self._values
+        produced = {name: value for name, produce in missing.items() if (value := produce()) is not None}
+        return _Values(self.SCHEMA, "provider", {**self._values.attributes, **produced}, {}, {})
 
     @property
     def region(self) -> str:
@@ -370,13 +385,13 @@ class EcscloneProviderBase(TerraformProvider):
         return PROVIDER_LOCAL_NAME if alias is None else f"{PROVIDER_LOCAL_NAME}.{alias}"
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
-        rendered = self._values.to_json()
+        rendered = self._with_defaults().to_json()
         if self._alias_value is not None:
             rendered["alias"] = self._alias_value
         return rendered
 
     def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
-        rendered = self._values.to_hcl()
+        rendered = self._with_defaults().to_hcl()
         if self._alias_value is not None:
             rendered["alias"] = {
                 "value": self._alias_value,

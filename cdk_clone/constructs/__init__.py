@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from cdk_clone.constructs.clone_task import CloneTask
 from cdk_clone.constructs.errors import CloneConfigurationError
-from cdk_clone.constructs.image import CloneImage, template_image_name
+from cdk_clone.constructs.image import CloneImage
 from cdk_clone.constructs.instance_clone import OUTPUT_PREFIX, InstanceClone, output_name
 from cdk_clone.constructs.network import VpcReplica, VSwitchReplica
 from cdk_clone.constructs.props import MAX_AMOUNT, MAX_SOURCES, CloneOptions, CloneTaskProps, InstanceCloneProps
@@ -34,5 +34,4 @@ __all__ = [
     "VpcReplica",
     "output_name",
     "provider_for_region",
-    "template_image_name",
 ]

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from cdk_clone._cdktf import Construct, create_construct
 from cdk_clone.bindings import EcscloneImage, EcscloneImageCopy
 from cdk_clone.constructs._tree import adopt, path_of, stack_of
 from cdk_clone.constructs.providers import provider_for_region
 from cdk_clone.lookup.snapshot import SourceInstance
 
-__all__ = ["CloneImage", "template_image_name"]
-
-
-def template_image_name(instance_id: str, construct_path: str) -> str:
-    """``TemplateScratch-<instance>-<8 hex digits of the construct path>``, the console's name pattern.
-
-    Deterministic (repeatable synth, no diff on re-plan) and unique per construct, so two clones of the
-    same source in one account do not collide.
-    """
-    digest = hashlib.sha256(construct_path.encode("utf-8")).hexdigest()[:8]
-    return f"TemplateScratch-{instance_id}-{digest}"
+__all__ = ["CloneImage"]
 
 
 class CloneImage(Construct):
     """A custom image of a source instance (``ecsclone_image``), plus its copy in another region.
 
     ``image_id`` is the image the clones boot from: the copy when ``destination_region`` differs from the
-    source's region, else the image itself. With ``keep_images=False`` both are marked transient and
-    ``transient_image_refs`` lists them in the form ``delete_images_after_launch`` expects. ``kms_key_id`` (a
-    key of the destination region) encrypts the copy: an image of encrypted disks needs one to be copied.
+    source's region, else the image itself. The image is named by the provider from its owner (the construct
+    path in the stack's deployment): ``TemplateScratch-<source>-<8 hex digits of the owner key>``, the same on
+    every run of one deployment and distinct between deployments; the copy takes the same name. With
+    ``keep_images=False`` both are marked transient and ``transient_image_refs`` lists them in the form
+    ``delete_images_after_launch`` expects. ``kms_key_id`` (a key of the destination region) encrypts the copy:
+    an image of encrypted disks needs one to be copied.
     ``custom_image_id`` and ``copy_id`` (None without a copy) are the two images' ID tokens.
 
     Example::
@@ -55,12 +46,11 @@ class CloneImage(Construct):
         transient = None if keep_images else True
         path = path_of(self)
         stack = stack_of(self)
-        self.image_name = template_image_name(source.instance_id, path)
         self.custom_image = EcscloneImage(
             self,
             "Image",
             instance_id=source.instance_id,
-            image_name=self.image_name,
+            owner=f"{path}/Image",
             description=f"cdk-clone image of {source.instance_id} for {path}",
             stop_instance_for_consistency=stop_source_for_consistency or None,
             transient=transient,
@@ -75,7 +65,7 @@ class CloneImage(Construct):
                 "Copy",
                 source_image_id=self.custom_image_id,
                 source_region_id=source.region_id,
-                image_name=self.image_name,
+                owner=f"{path}/Copy",
                 description=f"cdk-clone copy of {source.instance_id} ({source.region_id}) for {path}",
                 kms_key_id=kms_key_id,
                 transient=transient,

@@ -191,6 +191,11 @@ class InstanceClone(Construct):
             private_ip=source.private_ip if keeps_private_ip else None,
             **self.settings.arguments,
             delete_images_after_launch=(self.image.transient_image_refs or None) if self.image else None,
+            # The image is only a means: when it is gone and more clones are needed, the provider images the
+            # source again.
+            image_source_instance_id=source.instance_id if self.image else None,
+            image_source_region_id=source.region_id if self.image else None,
+            owner=f"{path_of(self)}/{_INSTANCE_GROUP_ID}",
             provider=provider,
         )
         self.image_id: str = boot_image_id

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from cdk_clone._cdktf import Construct, create_construct
 from cdk_clone.bindings import EcsCloneProvider, EcscloneVpc, EcscloneVswitch
+from cdk_clone.constructs._tree import adopt, path_of
 from cdk_clone.constructs.errors import CloneConfigurationError
 
 __all__ = ["VSwitchReplica", "VpcReplica", "replica_vswitch_cidr", "vswitch_capacity"]
@@ -91,6 +92,7 @@ class VpcReplica(Construct):
         self, scope: Construct, id: str, *, source_vpc_id: str, cidr_block: str, provider: EcsCloneProvider
     ) -> None:
         create_construct(self, scope, id)
+        adopt(self, scope, id)
         self.source_vpc_id = source_vpc_id
         self.vpc = EcscloneVpc(
             self,
@@ -98,6 +100,7 @@ class VpcReplica(Construct):
             cidr_block=cidr_block,
             vpc_name=f"clone-of-{source_vpc_id}",
             description=f"cdk-clone replica of {source_vpc_id}",
+            owner=f"{path_of(self)}/Vpc",
             provider=provider,
         )
         self.vpc_id: str = self.vpc.id
@@ -125,6 +128,7 @@ class VSwitchReplica(Construct):
         provider: EcsCloneProvider,
     ) -> None:
         create_construct(self, scope, id)
+        adopt(self, scope, id)
         self.source_vswitch_id = source_vswitch_id
         self.zone_id = zone_id
         self.vswitch = EcscloneVswitch(
@@ -135,6 +139,7 @@ class VSwitchReplica(Construct):
             cidr_block=cidr_block,
             vswitch_name=f"clone-of-{source_vswitch_id}",
             description=f"cdk-clone replica of {source_vswitch_id}",
+            owner=f"{path_of(self)}/VSwitch",
             provider=provider,
         )
         self.vswitch_id: str = self.vswitch.id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cdk_clone._cdktf import Construct, TerraformStack
 from cdk_clone.bindings import EcsCloneProvider
+from cdk_clone.constructs._deployment import claim_deployment
 from cdk_clone.constructs._tree import stack_of
 
 __all__ = ["provider_for_region"]
@@ -29,7 +30,8 @@ def provider_for_region(scope: Construct, region_id: str) -> EcsCloneProvider:
     """The stack's ``ecsclone`` provider for ``region_id``, made (with alias = the region ID) if missing.
 
     A provider the user declared for that region (aliased or not) before the first clone is used
-    instead, so endpoint or credentials set there apply to the clones too.
+    instead, so endpoint or credentials set there apply to the clones too. Either way the provider names the
+    stack's deployment at synth, unless it was given one (see :mod:`cdk_clone.constructs._deployment`).
 
     Example::
 
@@ -42,4 +44,5 @@ def provider_for_region(scope: Construct, region_id: str) -> EcsCloneProvider:
     if provider is None:
         provider = EcsCloneProvider(stack, f"ecsclone-{region_id}", region=region_id, alias=region_id)
         registry[region_id] = provider
+    claim_deployment(provider, stack)
     return provider

@@ -12,6 +12,7 @@ from cdk_clone.bindings import (
     SecurityGroupEgress,
     SecurityGroupIngress,
 )
+from cdk_clone.constructs._tree import adopt, path_of
 from cdk_clone.constructs.errors import CloneConfigurationError
 from cdk_clone.lookup.snapshot import SecurityGroupRule, SecurityGroupSnapshot
 
@@ -60,6 +61,7 @@ class SecurityGroupReplica(Construct):
         separate_rules: bool = False,
     ) -> None:
         create_construct(self, scope, id)
+        adopt(self, scope, id)
         self.source = source
         self.separate_rules = separate_rules
         self.dropped_rules: list[SecurityGroupRule] = []
@@ -109,6 +111,7 @@ class SecurityGroupReplica(Construct):
             ingress=ingress,
             egress=egress,
             manage_rules=False if separate_rules else None,
+            owner=f"{path_of(self)}/SecurityGroup",
             provider=provider,
         )
         self.security_group_id: str = self.security_group.id

@@ -10,7 +10,6 @@ from conftest import GROUP_ID, VPC_ID, VSWITCH_ID, Synth, make_source, only, res
 
 from cdk_clone import CloneConfigurationError, EcsCloneProvider, InstanceClone, SourceInstance
 from cdk_clone._cdktf import TerraformStack
-from cdk_clone.constructs import template_image_name
 from cdk_clone.lookup.context import ContextFile, snapshot_entry, source_instance_key, zones_key
 
 
@@ -81,8 +80,8 @@ def test_same_region_with_data_makes_a_template_scratch_image(
     (image_key, image), *_ = images.items()
     assert len(images) == 1
     assert image["instance_id"] == source.instance_id
-    assert image["image_name"] == template_image_name(source.instance_id, "clones/web/Image")
-    assert image["image_name"].startswith(f"TemplateScratch-{source.instance_id}-")
+    # The provider names it TemplateScratch-<source>-<owner key>: the owner is the image's construct path.
+    assert "image_name" not in image and image["owner"] == "clones/web/Image/Image"
     assert image["provider"] == "ecsclone.cn-hangzhou"
     assert "stop_instance_for_consistency" not in image
     assert "ecsclone_image_copy" not in out["resource"]

@@ -142,7 +142,7 @@ def test_same_region_with_data(context_file: Path, tmp_path: Path) -> None:
     out = synth_example("same_region_with_data", tmp_path)
     assert types_of(out) == {"ecsclone_image": 1, "ecsclone_instance_group": 1}
     (image,) = out["resource"]["ecsclone_image"].values()
-    assert image["image_name"].startswith(f"TemplateScratch-{DEMO_SOURCE_INSTANCE_ID}-")
+    assert image["owner"].endswith("/Image/Image") and "image_name" not in image
     assert image["stop_instance_for_consistency"] is True
 
 

@@ -10,17 +10,17 @@ source = "cdk-clone/ecsclone"
 }
 resource "ecsclone_image" "task_i-bp1d3m0s0urce00001_Image_9CBA4CA3" {
 instance_id = "i-bp1d3m0s0urce00001"
-image_name = "TemplateScratch-i-bp1d3m0s0urce00001-8572e008"
 description = "cdk-clone image of i-bp1d3m0s0urce00001 for clones/task/i-bp1d3m0s0urce00001/Image"
 transient = true
+owner = "clones/task/i-bp1d3m0s0urce00001/Image/Image"
 provider = "ecsclone.cn-hangzhou"
 }
 resource "ecsclone_image_copy" "task_i-bp1d3m0s0urce00001_Image_Copy_FD90FECF" {
 source_image_id = "${ecsclone_image.task_i-bp1d3m0s0urce00001_Image_9CBA4CA3.id}"
 source_region_id = "cn-hangzhou"
-image_name = "TemplateScratch-i-bp1d3m0s0urce00001-8572e008"
 description = "cdk-clone copy of i-bp1d3m0s0urce00001 (cn-hangzhou) for clones/task/i-bp1d3m0s0urce00001/Image"
 transient = true
+owner = "clones/task/i-bp1d3m0s0urce00001/Image/Copy"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_instance_group" "task_i-bp1d3m0s0urce00001_Instances_4E2A7B74" {
@@ -49,12 +49,16 @@ delete_images_after_launch = [
 "${ecsclone_image_copy.task_i-bp1d3m0s0urce00001_Image_Copy_FD90FECF.id}",
 "cn-hangzhou:${ecsclone_image.task_i-bp1d3m0s0urce00001_Image_9CBA4CA3.id}"
 ]
+image_source_instance_id = "i-bp1d3m0s0urce00001"
+image_source_region_id = "cn-hangzhou"
+owner = "clones/task/i-bp1d3m0s0urce00001/Instances"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_vpc" "task_VpcReplica-vpc-bp1d3m0s0urce0vpc01_Vpc_FFFC563B" {
 cidr_block = "192.168.0.0/16"
 vpc_name = "clone-of-vpc-bp1d3m0s0urce0vpc01"
 description = "cdk-clone replica of vpc-bp1d3m0s0urce0vpc01"
+owner = "clones/task/VpcReplica-vpc-bp1d3m0s0urce0vpc01/Vpc"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_vswitch" "task_VSwitchReplica-vsw-bp1d3m0s0urce0vsw01_VSwitch_3218F648" {
@@ -63,12 +67,14 @@ zone_id = "cn-shanghai-b"
 cidr_block = "192.168.1.0/24"
 vswitch_name = "clone-of-vsw-bp1d3m0s0urce0vsw01"
 description = "cdk-clone replica of vsw-bp1d3m0s0urce0vsw01"
+owner = "clones/task/VSwitchReplica-vsw-bp1d3m0s0urce0vsw01/VSwitch"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_security_group" "task_SecurityGroupReplica-sg-bp1d3m0s0urce0sg001_SecurityGroup_92A4FEB0" {
 vpc_id = "${ecsclone_vpc.task_VpcReplica-vpc-bp1d3m0s0urce0vpc01_Vpc_FFFC563B.id}"
 security_group_name = "demo-web-sg"
 description = "Web servers of the demo"
+owner = "clones/task/SecurityGroupReplica-sg-bp1d3m0s0urce0sg001/SecurityGroup"
 ingress {
 ip_protocol = "tcp"
 port_range = "22/22"
@@ -108,6 +114,7 @@ resource "ecsclone_security_group" "task_SecurityGroupReplica-sg-bp1d3m0s0urce0s
 vpc_id = "${ecsclone_vpc.task_VpcReplica-vpc-bp1d3m0s0urce0vpc01_Vpc_FFFC563B.id}"
 security_group_name = "demo-db-sg"
 description = "Web servers of the demo"
+owner = "clones/task/SecurityGroupReplica-sg-bp1d3m0s0urce0sg002/SecurityGroup"
 ingress {
 ip_protocol = "tcp"
 port_range = "5432/5432"
@@ -121,17 +128,17 @@ provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_image" "task_i-bp1d3m0s0urce00002_Image_423D53BF" {
 instance_id = "i-bp1d3m0s0urce00002"
-image_name = "TemplateScratch-i-bp1d3m0s0urce00002-171e2d40"
 description = "cdk-clone image of i-bp1d3m0s0urce00002 for clones/task/i-bp1d3m0s0urce00002/Image"
 transient = true
+owner = "clones/task/i-bp1d3m0s0urce00002/Image/Image"
 provider = "ecsclone.cn-hangzhou"
 }
 resource "ecsclone_image_copy" "task_i-bp1d3m0s0urce00002_Image_Copy_54ED91E6" {
 source_image_id = "${ecsclone_image.task_i-bp1d3m0s0urce00002_Image_423D53BF.id}"
 source_region_id = "cn-hangzhou"
-image_name = "TemplateScratch-i-bp1d3m0s0urce00002-171e2d40"
 description = "cdk-clone copy of i-bp1d3m0s0urce00002 (cn-hangzhou) for clones/task/i-bp1d3m0s0urce00002/Image"
 transient = true
+owner = "clones/task/i-bp1d3m0s0urce00002/Image/Copy"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_instance_group" "task_i-bp1d3m0s0urce00002_Instances_E57885FE" {
@@ -161,21 +168,24 @@ delete_images_after_launch = [
 "${ecsclone_image_copy.task_i-bp1d3m0s0urce00002_Image_Copy_54ED91E6.id}",
 "cn-hangzhou:${ecsclone_image.task_i-bp1d3m0s0urce00002_Image_423D53BF.id}"
 ]
+image_source_instance_id = "i-bp1d3m0s0urce00002"
+image_source_region_id = "cn-hangzhou"
+owner = "clones/task/i-bp1d3m0s0urce00002/Instances"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_image" "task_i-bp1d3m0s0urce00003_Image_75158612" {
 instance_id = "i-bp1d3m0s0urce00003"
-image_name = "TemplateScratch-i-bp1d3m0s0urce00003-d0a98f4f"
 description = "cdk-clone image of i-bp1d3m0s0urce00003 for clones/task/i-bp1d3m0s0urce00003/Image"
 transient = true
+owner = "clones/task/i-bp1d3m0s0urce00003/Image/Image"
 provider = "ecsclone.cn-hangzhou"
 }
 resource "ecsclone_image_copy" "task_i-bp1d3m0s0urce00003_Image_Copy_A9E999D2" {
 source_image_id = "${ecsclone_image.task_i-bp1d3m0s0urce00003_Image_75158612.id}"
 source_region_id = "cn-hangzhou"
-image_name = "TemplateScratch-i-bp1d3m0s0urce00003-d0a98f4f"
 description = "cdk-clone copy of i-bp1d3m0s0urce00003 (cn-hangzhou) for clones/task/i-bp1d3m0s0urce00003/Image"
 transient = true
+owner = "clones/task/i-bp1d3m0s0urce00003/Image/Copy"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_instance_group" "task_i-bp1d3m0s0urce00003_Instances_04940115" {
@@ -206,12 +216,16 @@ delete_images_after_launch = [
 "${ecsclone_image_copy.task_i-bp1d3m0s0urce00003_Image_Copy_A9E999D2.id}",
 "cn-hangzhou:${ecsclone_image.task_i-bp1d3m0s0urce00003_Image_75158612.id}"
 ]
+image_source_instance_id = "i-bp1d3m0s0urce00003"
+image_source_region_id = "cn-hangzhou"
+owner = "clones/task/i-bp1d3m0s0urce00003/Instances"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_vpc" "task_VpcReplica-vpc-bp1second0vpc2_Vpc_3C862E07" {
 cidr_block = "10.0.0.0/8"
 vpc_name = "clone-of-vpc-bp1second0vpc2"
 description = "cdk-clone replica of vpc-bp1second0vpc2"
+owner = "clones/task/VpcReplica-vpc-bp1second0vpc2/Vpc"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_vswitch" "task_VSwitchReplica-vsw-bp1second0vsw2_VSwitch_556BEFA7" {
@@ -220,12 +234,14 @@ zone_id = "cn-shanghai-b"
 cidr_block = "10.1.0.0/16"
 vswitch_name = "clone-of-vsw-bp1second0vsw2"
 description = "cdk-clone replica of vsw-bp1second0vsw2"
+owner = "clones/task/VSwitchReplica-vsw-bp1second0vsw2/VSwitch"
 provider = "ecsclone.cn-shanghai"
 }
 resource "ecsclone_security_group" "task_SecurityGroupReplica-sg-bp1second0sg003_SecurityGroup_08F0AF32" {
 vpc_id = "${ecsclone_vpc.task_VpcReplica-vpc-bp1second0vpc2_Vpc_3C862E07.id}"
 security_group_name = "demo-web-sg"
 description = "Web servers of the demo"
+owner = "clones/task/SecurityGroupReplica-sg-bp1second0sg003/SecurityGroup"
 ingress {
 ip_protocol = "tcp"
 port_range = "22/22"
@@ -333,10 +349,12 @@ description = "cdk-clone: clones of 3 source(s) (clones/task)"
 
 provider "ecsclone" {
 region = "cn-shanghai"
+deployment = "clones@local:<cwd>/terraform.clones.tfstate"
 alias = "cn-shanghai"
 }
 
 provider "ecsclone" {
 region = "cn-hangzhou"
+deployment = "clones@local:<cwd>/terraform.clones.tfstate"
 alias = "cn-hangzhou"
 }
