@@ -140,6 +140,17 @@ def _state_resources(show: dict[str, Any]) -> list[dict[str, Any]]:
     return list(walk((show.get("values") or {}).get("root_module") or {}))
 
 
+def _temporary_images(resources: Iterable[dict[str, Any]], clone: CloneOutput) -> set[str]:
+    """The temporary images the clone's instance group made of the clone's source to launch from."""
+    found: set[str] = set()
+    for group in _by_type(resources, "ecsclone_instance_group").values():
+        if set(group.get("instance_ids") or []) & set(clone.instance_ids) and (
+            group.get("image_source_instance_id") == clone.source_instance_id
+        ):
+            found.update(str(i) for i in group.get("temporary_image_ids") or [])
+    return found
+
+
 def _by_type(resources: Iterable[dict[str, Any]], type_name: str) -> dict[str, dict[str, Any]]:
     return {
         str(r["values"]["id"]): r["values"]
@@ -271,7 +282,10 @@ def verify_clone(
 
     # Image lineage, from the state's resource graph.
     images = {i: str(inst.get("ImageId")) for inst in instances for i in [str(inst.get("InstanceId"))]}
-    wrong_image = sorted({image for image in images.values() if image != clone.image_id})
+    # Clones launched when the image was gone boot from a temporary image of the same source, made by their group.
+    temporary = _temporary_images(resources, clone)
+    wrong_image = sorted({image for image in images.values() if image != clone.image_id and image not in temporary})
+    from_temporary = sorted({image for image in images.values() if image in temporary})
     created = _by_type(resources, "ecsclone_image")
     copies = _by_type(resources, "ecsclone_image_copy")
     lineage, lineage_ok = "", False
@@ -295,6 +309,9 @@ def verify_clone(
         lineage += " [deleted after launch]"
     if wrong_image:
         row("image", source.image_id, lineage, "DIFFERS", f"instances boot from {', '.join(wrong_image)}")
+    elif from_temporary and lineage_ok:
+        row("image", source.image_id, lineage, "ok, note",
+            f"some boot from {', '.join(from_temporary)}, a later image of the source (the first was gone)")
     else:
         row("image", source.image_id, lineage, "ok" if lineage_ok else "DIFFERS")
 

@@ -15,6 +15,7 @@ from cdk_clone.cli._errors import ConfigurationError, DeployFailed
 from cdk_clone.cli._fleet_view import FleetView
 from cdk_clone.cli._outputs import CloneOutput, clone_outputs, render_clone_outputs
 from cdk_clone.cli._progress import ApplyProgress, Diagnostic
+from cdk_clone.cli._untracked import announce_untracked, remove_orphans, untracked_after_failure
 
 if TYPE_CHECKING:
     from cdk_clone.cli._project import CdktfProject, SynthesizedStack
@@ -223,13 +224,18 @@ def deploy_stack(
     out.flush()
     view = FleetView.for_stack(stack.config_file, out, progress_file=session.progress_file if session else None)
     progress = view.apply
+    terraform: Terraform | None = None
     try:
         terraform = _initialised(stack, session)
+        announce_untracked(stack, terraform, out)
         with view:
             terraform.apply(auto_approve=True, on_event=view, parallelism=chosen)
         outputs = terraform.output_json()
     except TerraformError as exc:
-        raise _failed("deploy", exc, progress.diagnostics) from None
+        failure = _failed("deploy", exc, progress.diagnostics)
+        if terraform is not None:  # init succeeded: there is a state to compare the cloud with
+            failure.details += untracked_after_failure(stack, terraform)
+        raise failure from None
     clones = clone_outputs(outputs)
     report = DeployReport(clones=clones, warnings=[*synth_warnings, *progress.warnings], outputs=outputs)
     out.write(
@@ -257,9 +263,11 @@ def destroy_stack(
     out.flush()
     try:
         terraform = _initialised(stack, session)
+        orphans = remove_orphans(stack, terraform, out)
         terraform.destroy(on_event=progress, parallelism=parallelism or stack_parallelism(stack))
     except TerraformError as exc:
         raise _failed("destroy", exc, progress.diagnostics) from None
-    out.write(f"Destroyed stack {stack.name}: {progress.done} resource(s) removed.\n")
+    left = f" and {orphans} object(s) its state did not name" if orphans else ""
+    out.write(f"Destroyed stack {stack.name}: {progress.done} resource(s) removed{left}.\n")
     out.flush()
     return progress.done
