@@ -10,8 +10,8 @@ seed is named by the state (0 orphans), there is no more of any kind than one de
 the next plan is empty. A round of a destroy: ``terraform destroy`` is killed at a random moment and run again;
 nothing of the stack is left.
 
-The fake runs with real durations (images, copies, launches take seconds, set per test), so kills land in
-creates that are still in flight. Terraform is run directly in the synthesized stack's directory (one synth
+The fake runs with real durations (its ``fast`` profile: images, copies and launches take about a second), so
+kills land in creates that are still in flight. Terraform is run directly in the synthesized stack's directory (one synth
 and one ``init`` serve every round): the command killed and repeated is Terraform's.
 
 Example::
@@ -40,10 +40,10 @@ from e2e_support import run_cdk_clone, write_app
 from cdk_clone.engine import Terraform
 from fake_api.seeds import DEMO_SOURCE_INSTANCE_ID
 
-__all__ = ["DURATIONS", "Figures", "KillHarness", "RoundResult"]
+__all__ = ["PROFILE", "Figures", "KillHarness", "RoundResult"]
 
-#: Seconds each asynchronous object of the fake takes to settle during the rounds.
-DURATIONS = {"image": 0.8, "image_copy": 1.2, "instance": 0.6, "vpc": 0.3, "vswitch": 0.3}
+#: The fake's time profile during the rounds: images, copies and launches take about a second each.
+PROFILE = "fast"
 
 _KINDS = {"images": "image_id", "vpcs": "vpc_id", "vswitches": "vswitch_id",
           "security_groups": "group_id", "instances": "instance_id"}
@@ -144,9 +144,8 @@ class KillHarness:
     # ---- set-up ------------------------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Durations on, the app written and synthesized once, Terraform initialised once."""
-        for kind, seconds in DURATIONS.items():
-            self.fake.cloud.set_transition(kind, "seconds", seconds)
+        """Real durations on, the app written and synthesized once, Terraform initialised once."""
+        self.fake.set_profile(PROFILE)
         self._seeded = self._objects()
         write_app(
             self.directory,

@@ -287,3 +287,47 @@ def test_more_clones_after_the_transient_images_are_gone(terraform: TerraformRun
     assert not tf.plan_has_changes()
     tf.destroy()
     assert made(fake_cloud) == before
+
+
+CREATES = ("CreateImage", "CopyImage", "CreateVpc", "CreateVSwitch", "CreateSecurityGroup", "RunInstances")
+
+
+def test_an_answer_lost_after_the_work_is_retried_without_a_duplicate(terraform: TerraformRun, fake_cloud: Any) -> None:
+    before = made(fake_cloud)
+    # Every create does its work, then its answer is lost: once as a 503, once as a reset connection.
+    for action in CREATES:
+        fake_cloud.faults.add_spec(
+            {"action": action, "schedule": [{"error": "ServiceUnavailable", "after": True}, {"error": "drop", "after": True}]}
+        )
+    terraform.write(clone_stack(), provider=providers())
+    terraform.apply()
+    for action in CREATES:
+        calls = fake_cloud.calls(action)
+        assert [c.get("fault") for c in calls[:2]] == ["ServiceUnavailable after", "drop after"], action
+        # The retries carried the first call's ClientToken: its answer, not a second object.
+        assert len({c["params"]["ClientToken"] for c in calls}) == 1, action
+    assert {k: len(v) for k, v in added(fake_cloud, before).items()} == {
+        "images": 2, "vpcs": 1, "vswitches": 1, "security_groups": 1, "instances": 2
+    }
+    assert set().union(*added(fake_cloud, before).values()) == state_ids(terraform)
+    terraform.destroy()
+    assert made(fake_cloud) == before
+
+
+def test_an_answer_lost_on_every_retry_fails_the_apply_and_the_next_one_adopts(
+    terraform: TerraformRun, fake_cloud: Any
+) -> None:
+    before = made(fake_cloud)
+    # More lost answers than the client retries: the apply gives up, though the VPC exists.
+    fake_cloud.faults.add_spec({"action": "CreateVpc", "schedule": [{"error": "drop", "after": True}] * 12})
+    terraform.write(clone_stack(amount=1), provider=providers())
+    output = terraform.apply_fails()
+    assert "CreateVpc" in output
+    assert len(added(fake_cloud, before)["vpcs"]) == 1
+    fake_cloud.faults.clear()
+    terraform.apply()
+    assert len(added(fake_cloud, before)["vpcs"]) == 1  # found by its owner key, not made again
+    assert set().union(*added(fake_cloud, before).values()) == state_ids(terraform)
+    assert not terraform.plan_has_changes()
+    terraform.destroy()
+    assert made(fake_cloud) == before
