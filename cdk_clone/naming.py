@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from cdk_clone.ownership import MAX_TAGS_PER_RESOURCE, RESERVED_TAG_COUNT, TAG_PREFIX, is_ownership_tag
+
 __all__ = [
     "BATCH_SUFFIX_BITS",
     "MAX_DESCRIPTION",
@@ -46,12 +48,12 @@ MAX_INSTANCE_NAME = 128
 MAX_HOST_NAME = 64
 MAX_WINDOWS_HOST_NAME = 15  # NetBIOS names
 MAX_DESCRIPTION = 256
-MAX_TAGS = 20  # tags per resource
+MAX_TAGS = MAX_TAGS_PER_RESOURCE  # tags per resource
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 128
-RESERVED_TAG_COUNT = 0
-"""Tags of the 20 a resource may carry that cdk-clone itself sets on every clone (none yet): a clone's own
-tags (the source's plus the user's) may number at most ``MAX_TAGS - RESERVED_TAG_COUNT``."""
+# RESERVED_TAG_COUNT (from cdk_clone.ownership): the tags of the 20 a resource may carry that cdk-clone itself
+# sets on every clone (its ownership tags): a clone's own tags (the source's plus the user's) may number at
+# most MAX_TAGS - RESERVED_TAG_COUNT.
 
 BATCH_SUFFIX_BITS = 3  # the default numbering of a batch: -001, -002, ... (up to 100 clones)
 _PATTERN = re.compile(r"\[(\d*)(?:,(\d*))?\]")
@@ -194,8 +196,9 @@ def check_description(description: str) -> None:
 
 
 def is_system_tag(key: str) -> bool:
-    """Tags whose key starts with ``aliyun`` or ``acs:`` are the cloud's own: no user sets or copies them."""
-    return key.lower().startswith(_SYSTEM_PREFIXES)
+    """Tags whose key starts with ``aliyun`` or ``acs:`` are the cloud's own, and those starting with
+    ``cdk-clone:`` cdk-clone's (its ownership tags, see :mod:`cdk_clone.ownership`): no user sets or copies them."""
+    return key.lower().startswith(_SYSTEM_PREFIXES) or is_ownership_tag(key)
 
 
 def check_tags(tags: Mapping[str, str], *, reserved: int = RESERVED_TAG_COUNT) -> None:
@@ -209,7 +212,9 @@ def check_tags(tags: Mapping[str, str], *, reserved: int = RESERVED_TAG_COUNT) -
         if not 1 <= len(key) <= MAX_TAG_KEY:
             raise NameRuleError(f"key {_short(key)} has {len(key)} characters; a tag key has 1 to {MAX_TAG_KEY}")
         if is_system_tag(key) or key.lower().startswith(_URL_PREFIXES):
-            raise NameRuleError(f"key {_short(key)} starts with a reserved prefix (aliyun, acs:, http://, https://)")
+            raise NameRuleError(
+                f"key {_short(key)} starts with a reserved prefix (aliyun, acs:, {TAG_PREFIX}, http://, https://)"
+            )
         if len(value) > MAX_TAG_VALUE:
             raise NameRuleError(f"value of {_short(key)} has {len(value)} characters; at most {MAX_TAG_VALUE}")
         if value.lower().startswith((*_SYSTEM_PREFIXES, *_URL_PREFIXES)):

@@ -37,6 +37,7 @@ __all__ = [
     "OWNERSHIP_TAG_KEYS",
     "OWNER_TAG",
     "RESERVED_TAG_COUNT",
+    "TAG_PREFIX",
     "Ownership",
     "deployment_key",
     "describe_owner",
@@ -46,11 +47,13 @@ __all__ = [
 #: The environment variable that names a deployment explicitly (read at synth by the constructs).
 DEPLOYMENT_ENV = "CDK_CLONE_DEPLOYMENT"
 
-OWNER_TAG = "cdk-clone:owner"
+#: Every tag key cdk-clone sets starts with this; the prefix is reserved.
+TAG_PREFIX = "cdk-clone:"
+OWNER_TAG = TAG_PREFIX + "owner"
 """Tag holding the owner key (32 hex digits): what a create looks for before making an object."""
-DEPLOYMENT_TAG = "cdk-clone:deployment"
+DEPLOYMENT_TAG = TAG_PREFIX + "deployment"
 """Tag holding the deployment key (32 hex digits): what ``cdk-clone destroy`` sweeps for orphans."""
-ORIGIN_TAG = "cdk-clone:origin"
+ORIGIN_TAG = TAG_PREFIX + "origin"
 """Tag holding ``<owner> @ <deployment>`` for people (and error messages): whose object this is."""
 OWNERSHIP_TAG_KEYS: tuple[str, ...] = (OWNER_TAG, DEPLOYMENT_TAG, ORIGIN_TAG)
 
@@ -145,8 +148,9 @@ class Ownership:
 
 
 def is_ownership_tag(key: str) -> bool:
-    """Whether a tag key is one of the ownership tags (not the user's)."""
-    return key in OWNERSHIP_TAG_KEYS
+    """Whether a tag key is cdk-clone's own (the ownership tags, and any other ``cdk-clone:`` key it sets for a
+    while), not the user's: a clone of a clone does not copy them, and a user may not set them."""
+    return key.startswith(TAG_PREFIX)
 
 
 def describe_owner(tags: Mapping[str, str]) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tf.iface import State
 from tf.utils import Diagnostics
 
+from cdk_clone.ownership import TAG_PREFIX
 from cdk_clone.schema import IMAGE
 
 from ._adoption import object_tags, ownership_of
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["STOPPED_FOR_TAG", "ImageResource"]
 
 #: Tag put on a source instance while an image's create has it stopped (value: that image's owner key).
-STOPPED_FOR_TAG = "cdk-clone:stopped-for"
+STOPPED_FOR_TAG = TAG_PREFIX + "stopped-for"
 
 
 class ImageResource(ImageResourceBase):

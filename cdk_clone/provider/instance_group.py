@@ -37,6 +37,7 @@ from cdk_clone.ownership import (
     MAX_TAGS_PER_RESOURCE,
     MAX_USER_TAGS,
     RESERVED_TAG_COUNT,
+    TAG_PREFIX,
     Ownership,
     is_ownership_tag,
 )
@@ -153,7 +154,8 @@ def _check_user_tags(diags: Diagnostics, tags: Any) -> None:
     if reserved:
         diags.add_error(
             "Reserved tag key",
-            f"tags: {', '.join(reserved)} are cdk-clone's ownership tags (set by the provider); use other keys.",
+            f"tags: {', '.join(reserved)}: keys starting with {TAG_PREFIX} are cdk-clone's own (set by the provider); "
+            "use other keys.",
             path=["tags"],
         )
     if len(tags) > MAX_USER_TAGS:

@@ -52,7 +52,12 @@ BY_ID: dict[str, Any] = {"source_instance_id": "i-bp1d3m0s0urce00001", "source_r
         ({**BY_ID, "instance_name": 7}, r"instance_name=7: must be a str, not int"),
         ({**BY_ID, "internet_max_bandwidth_out": "5"}, r"internet_max_bandwidth_out='5': must be an int"),
         # Tags: Alibaba's count, lengths and reserved prefixes.
-        ({**BY_ID, "tags": {f"k{n}": "v" for n in range(21)}}, r"tags=.*has 21 tags; an instance takes at most 20"),
+        # 3 of the 20 are cdk-clone's ownership tags (cdk_clone.ownership.RESERVED_TAG_COUNT).
+        (
+            {**BY_ID, "tags": {f"k{n}": "v" for n in range(18)}},
+            r"tags=.*has 18 tags; an instance takes at most 17 \(3 of Alibaba's 20 are cdk-clone's own\)",
+        ),
+        ({**BY_ID, "tags": {"cdk-clone:owner": "x"}}, r"key 'cdk-clone:owner' starts with a reserved prefix"),
         ({**BY_ID, "tags": {"aliyun-owner": "x"}}, r"key 'aliyun-owner' starts with a reserved prefix"),
         ({**BY_ID, "tags": {"ACS:team": "x"}}, r"key 'ACS:team' starts with a reserved prefix"),
         ({**BY_ID, "tags": {"team": "acs:ops"}}, r"value of 'team' starts with a reserved prefix"),

@@ -207,3 +207,13 @@ def test_the_disks_of_many_instances_are_listed_once_per_page(client: AlibabaClo
     before = len(fake_cloud.calls("DescribeDisks"))
     assert read_disks_of(client, SOURCE_REGION, ids) == one_by_one
     assert len(fake_cloud.calls("DescribeDisks")) - before == 1
+def test_a_clone_of_a_clone_does_not_copy_cdk_clones_own_tags(client: AlibabaCloudClient) -> None:
+    # A source that is itself a clone carries ownership tags: they belong to the clone that made it, not to
+    # the new clones (which get their own), and the cloud's own tags are never copied either.
+    client.ecs("TagResources", {
+        "ResourceType": "instance",
+        "ResourceId": [DEMO_SOURCE_INSTANCE_ID],
+        "Tag": [{"Key": "cdk-clone:owner", "Value": "0" * 32}, {"Key": "cdk-clone:origin", "Value": "app/web"}],
+    })
+    source = read_source_instance(client, SOURCE_REGION, DEMO_SOURCE_INSTANCE_ID)
+    assert source.tags and not any(key.startswith(("cdk-clone:", "aliyun", "acs:")) for key in source.tags)
