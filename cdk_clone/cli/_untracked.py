@@ -21,6 +21,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
@@ -68,7 +69,8 @@ _KINDS: tuple[tuple[Kind, str, str, str, str, dict[str, Any]], ...] = (
 _REMOVAL_ORDER: tuple[Kind, ...] = tuple(kind for kind, *_ in _KINDS)
 # Codes that pass by themselves while what depended on an object is still going away.
 _WAIT_CODES = ("DependencyViolation", "IncorrectVSwitchStatus", "IncorrectVpcStatus", "OperationConflict",
-               "OperationDenied.ImageCopying", "IncorrectImageStatus", "TaskConflict")
+               "OperationDenied.ImageCopying", "IncorrectImageStatus", "TaskConflict", "IncorrectInstanceStatus",
+               "LastTokenProcessing")
 
 
 @dataclass(frozen=True)
@@ -223,9 +225,7 @@ def _remove(client: AlibabaCloudClient, item: UntrackedObject, *, timeout: float
     deadline = time.monotonic() + timeout
     oid = item.object_id
     if item.kind == "instance":
-        _until_done(lambda: client.ecs("DeleteInstances", {"InstanceId": [oid], "Force": True}), deadline, pause)
-        _until_gone(lambda: client.ecs("DescribeInstances", {"InstanceIds": json.dumps([oid])})["Instances"]["Instance"],
-                    deadline, pause, f"instance {oid}")
+        _release_instance(client, oid, deadline, pause)
     elif item.kind == "image":
         _remove_image(client, oid, deadline, pause)
     elif item.kind == "security group":
@@ -236,6 +236,37 @@ def _remove(client: AlibabaCloudClient, item: UntrackedObject, *, timeout: float
                     deadline, pause, f"vSwitch {oid}")
     else:
         _until_done(lambda: client.vpc("DeleteVpc", {"VpcId": oid}), deadline, pause)
+
+
+def _release_instance(client: AlibabaCloudClient, instance_id: str, deadline: float, pause: float) -> None:
+    """Release an orphan clone as the provider releases its own: release protection lifted, a subscription
+    converted to pay-as-you-go first (Alibaba refuses to release it before), then DeleteInstances."""
+
+    def describe() -> list[dict[str, Any]]:
+        answer = client.ecs("DescribeInstances", {"InstanceIds": json.dumps([instance_id])})
+        found: list[dict[str, Any]] = answer["Instances"]["Instance"]
+        return found
+
+    found = describe()
+    if not found:
+        return
+    if found[0].get("DeletionProtection"):
+        _until_done(
+            lambda: client.ecs("ModifyInstanceAttribute", {"InstanceId": instance_id, "DeletionProtection": False}),
+            deadline,
+            pause,
+        )
+    if found[0].get("InstanceChargeType") == "PrePaid":
+        _until_done(
+            lambda: client.ecs(
+                "ModifyInstanceChargeType",
+                {"InstanceIds": json.dumps([instance_id]), "InstanceChargeType": "PostPaid", "AutoPay": True},
+            ),
+            deadline,
+            pause,
+        )
+    _until_done(lambda: client.ecs("DeleteInstances", {"InstanceId": [instance_id], "Force": True}), deadline, pause)
+    _until_gone(describe, deadline, pause, f"instance {instance_id}")
 
 
 def _remove_image(client: AlibabaCloudClient, image_id: str, deadline: float, pause: float) -> None:
@@ -260,6 +291,12 @@ def _remove_image(client: AlibabaCloudClient, image_id: str, deadline: float, pa
                 pass  # an image being made cannot be deleted yet: wait for it
             else:
                 client.ecs("DeleteImage", {"ImageId": image_id, "Force": True})
+                # DeleteImage leaves the image's snapshots; they were made for it alone.
+                mappings = (image.get("DiskDeviceMappings") or {}).get("DiskDeviceMapping") or []
+                for snapshot_id in sorted({str(m["SnapshotId"]) for m in mappings if m.get("SnapshotId")}):
+                    forget = {"SnapshotId": snapshot_id, "Force": True}
+                    _until_done(partial(client.ecs, "DeleteSnapshot", forget), deadline, pause)
+                return
         except ApiError as error:
             if not (error.is_not_found or error.code.startswith(_WAIT_CODES)):
                 raise

@@ -48,6 +48,8 @@ PROFILE = "fast"
 _KINDS = {"images": "image_id", "vpcs": "vpc_id", "vswitches": "vswitch_id",
           "security_groups": "group_id", "instances": "instance_id"}
 _REGIONS = ("cn-hangzhou", "cn-shanghai")
+# The fake's windows during which a deleted object is still shown, or still holds what it used.
+_DELETION_WINDOWS = ("instance_release", "network_release", "vswitch_delete", "vpc_delete")
 # What a round undoes before its deploy: the resource types taken away (with what depends on them) and the
 # creates the deploy then makes, one of which anchors the kill.
 _UNDO: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -270,13 +272,24 @@ class KillHarness:
         state_file = self._state_file()
         state = json.loads(state_file.read_text())
         gone = [r for r in state["resources"] if r["type"] in types]
-        api = {region: self.fake.cloud.backend(self.fake.access_key_id, region) for region in _REGIONS}
-        with self.fake.cloud.lock:
-            for type_name in ("ecsclone_instance_group", "ecsclone_image_copy", "ecsclone_image",
-                              "ecsclone_security_group", "ecsclone_vswitch", "ecsclone_vpc"):
-                for resource in (r for r in gone if r["type"] == type_name):
-                    for instance in resource["instances"]:
-                        _delete(api, type_name, instance["attributes"])
+        cloud = self.fake.cloud
+        api = {region: cloud.backend(self.fake.access_key_id, region) for region in _REGIONS}
+        with cloud.lock:
+            # The set-up deletes at once what a user's deletions would take a while to finish.
+            kept = dict(cloud.transitions)
+            for kind in _DELETION_WINDOWS:
+                cloud.set_transition(kind, "immediate")
+            for backend in api.values():
+                backend.busy_until.clear()  # the last calls of the finished run no longer count as in progress
+            try:
+                for type_name in ("ecsclone_instance_group", "ecsclone_image_copy", "ecsclone_image",
+                                  "ecsclone_security_group", "ecsclone_vswitch", "ecsclone_vpc"):
+                    for resource in (r for r in gone if r["type"] == type_name):
+                        for instance in resource["instances"]:
+                            _delete(api, type_name, instance["attributes"])
+            finally:
+                cloud.transitions.clear()
+                cloud.transitions.update(kept)
         state["resources"] = [r for r in state["resources"] if r["type"] not in types]
         state["serial"] += 1
         state_file.write_text(json.dumps(state, indent=2))
@@ -377,7 +390,11 @@ def _delete(backends: dict[str, Any], type_name: str, attributes: dict[str, Any]
         if type_name == "ecsclone_instance_group":
             backend.delete_instances([i for i in attributes.get("instance_ids") or [] if i in backend.instances], force=True)
         elif type_name in ("ecsclone_image", "ecsclone_image_copy") and object_id in backend.images:
-            del backend.images[object_id]
+            image = backend.images[object_id]
+            backend.delete_image(object_id, force=True)
+            for mapping in image.disk_mappings:  # DeleteImage leaves the snapshots, as Alibaba's does
+                if mapping.snapshot_id:
+                    backend.delete_snapshot(mapping.snapshot_id, force=True)
         elif type_name == "ecsclone_security_group" and object_id in backend.security_groups:
             backend.delete_security_group(object_id)
         elif type_name == "ecsclone_vswitch" and object_id in backend.vswitches:

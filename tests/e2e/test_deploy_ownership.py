@@ -100,7 +100,11 @@ def test_an_image_deleted_by_hand_replaces_no_clone_and_more_clones_come_after_k
     ok("deploy", "-C", str(kept))
     deployed = clone_output(kept)
     with cloud.client("cn-shanghai") as api:
+        # By hand, as in the console with "delete the image's snapshots too" ticked (DeleteImage alone keeps them).
+        image = api.ecs("DescribeImages", {"ImageId": deployed["copied_image_id"]})["Images"]["Image"][0]
         api.ecs("DeleteImage", {"ImageId": deployed["copied_image_id"], "Force": True})
+        for mapping in image["DiskDeviceMappings"]["DiskDeviceMapping"]:
+            api.ecs("DeleteSnapshot", {"SnapshotId": mapping["SnapshotId"], "Force": True})
     plan = ok("plan", "-C", str(kept))
     assert "must be replaced" not in plan and "0 to destroy" in plan
     ok("deploy", "-C", str(kept))

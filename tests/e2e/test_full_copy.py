@@ -114,7 +114,12 @@ def test_a_rich_source_cloned_to_another_region_with_its_data(cloud: CloudView, 
         assert clone["MetadataOptions"]["HttpTokens"] == "required"
         assert clone["Description"] == source.description
         assert clone["ResourceGroupId"] == source.resource_group_id
-        assert {t["TagKey"]: t["TagValue"] for t in clone["Tags"]["Tag"]} == source.tags
+        tags = {t["TagKey"]: t["TagValue"] for t in clone["Tags"]["Tag"]}
+        # The source's tags, and cdk-clone's own three that say who made the clone.
+        assert {k: v for k, v in tags.items() if not k.startswith("cdk-clone:")} == source.tags
+        assert sorted(k for k in tags if k.startswith("cdk-clone:")) == [
+            "cdk-clone:deployment", "cdk-clone:origin", "cdk-clone:owner"
+        ]
     assert sorted(c["InstanceName"] for c in clones.values()) == ["rich-app-1-001", "rich-app-1-002", "rich-app-1-003"]
     assert len({c["HostName"] for c in clones.values()}) == 3
 
