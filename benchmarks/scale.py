@@ -434,6 +434,8 @@ def destroy_minimum(sources: int, clones: int) -> dict[str, tuple[int, str]]:
         "DeleteSecurityGroup": (1, "the security group"),
         "DeleteVSwitch": (1, "the vSwitch"),
         "DeleteVpc": (1, "the VPC"),
+        # An image's snapshots outlive DeleteImage; each goes with its own DeleteSnapshot (no batch form).
+        "DeleteSnapshot": (2 * sources, "the snapshot of each image and copy (a source with one disk)"),
     }
 
 
