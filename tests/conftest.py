@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 # Terraform and cdktf must never phone home, and jsii on Node 20 must not print its end-of-life banner.
 os.environ["CHECKPOINT_DISABLE"] = "1"
 os.environ["DISABLE_VERSION_CHECK"] = "1"
@@ -40,3 +42,9 @@ for _name in (
     "CDK_CLONE_DEPLOYMENT",
 ):
     os.environ.pop(_name, None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``long`` (minutes each) go first: the suite runs in parallel on few cores, and a long test
+    started last would run alone at the end while the other workers idle."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # a stable sort keeps the rest in order

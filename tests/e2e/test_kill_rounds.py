@@ -13,7 +13,7 @@ import pytest
 from e2e_support import CloudView
 from kill_harness import KillHarness
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long]
 
 
 def test_killed_deploys_and_destroys_converge_in_one_more_run(

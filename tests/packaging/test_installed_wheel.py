@@ -21,7 +21,7 @@ from doc_snippets import REPOSITORY, snippet
 
 from cdk_clone import __version__
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("packaging")]
+pytestmark = [pytest.mark.e2e, pytest.mark.long, pytest.mark.xdist_group("packaging")]
 
 
 def _run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
