@@ -4,7 +4,9 @@ Every resource type that creates objects follows the same three steps when its c
 ``owner`` (see :mod:`cdk_clone.ownership`):
 
 1. **adopt**: look for an object carrying the owner key (:func:`find_owned`); one an interrupted run made is
-   taken over instead of making another;
+   taken over instead of making another. The look-up costs O(regions), not O(resources): one listing of the
+   deployment's objects per region and kind, shared by the resources of the provider process asking while it
+   is fresh, tells whether anything carries the owner key; only then is the owner key asked for itself;
 2. **create by generation** (:func:`create_by_generation`): the ClientToken is derived from the owner key and a
    generation, so a create repeated after a crash returns the object the first call made; when the token
    answers with an object that is gone (the resource was replaced: taint, ``-replace``, a force-new change),
@@ -31,8 +33,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from cdk_clone.ownership import OWNER_TAG, OWNERSHIP_TAG_KEYS, Ownership, describe_owner
+from cdk_clone.ownership import DEPLOYMENT_TAG, OWNER_TAG, OWNERSHIP_TAG_KEYS, Ownership, describe_owner
 
+from ._batching import answers
 from ._resource import ResourceError, is_known
 
 if TYPE_CHECKING:
@@ -44,6 +47,7 @@ __all__ = [
     "MAX_GENERATIONS",
     "OwnedKind",
     "create_by_generation",
+    "deployment_owners",
     "find_owned",
     "object_tags",
     "other_owner_error",
@@ -117,12 +121,45 @@ def find_owned(
     within: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The objects of ``kind`` that carry ``ownership``'s owner key, oldest first (``within`` narrows the search,
-    e.g. ``{"VpcId": ...}``)."""
+    e.g. ``{"VpcId": ...}``).
+
+    Nothing is asked for the owner key alone unless the deployment's listing (:func:`deployment_owners`) names
+    it: a first deploy, where nothing is to be adopted, costs one listing per region and kind, not one describe
+    per resource. When it does, the owner key is asked for afresh (the listing may be a few seconds old: the
+    object it saw may have been deleted or retagged since, by a replacement in this very apply).
+    """
+    if ownership.key not in deployment_owners(client, kind, ownership.deployment_key, region_id=region_id):
+        return []
     service, action, items, extra = _DESCRIBE[kind]
     params = {**extra, **(within or {}), "Tag": ownership.tag_filter()}
     found = client.paginate(service, action, params, items=items, region_id=region_id)
     # The filter is the API's; checking the tag again keeps a describe that ignores it from adopting strangers.
     return [o for o in found if object_tags(o).get(OWNER_TAG) == ownership.key]
+
+
+def deployment_owners(
+    client: AlibabaCloudClient, kind: OwnedKind, deployment_key: str, *, region_id: str | None = None
+) -> frozenset[str]:
+    """The owner keys carried by the objects of ``kind`` that carry ``deployment_key`` in the region: one
+    listing (by the deployment tag), shared by every resource of the provider process that asks while it is
+    fresh (:func:`cdk_clone.provider._batching.answers`; a client lives for one Terraform run).
+
+    A listing made during a run cannot hide what an interrupted run left: that existed before this run began.
+    What appears after the listing is this run's own making, under other owner keys (no two resources share
+    one), or the late landing of an interrupted run's create, which the same ClientToken answers with
+    (:func:`create_by_generation`).
+    """
+    service, action, items, extra = _DESCRIBE[kind]
+    region = region_id or client.region_id
+
+    def listing() -> frozenset[str]:
+        params = {**extra, "Tag": [{"Key": DEPLOYMENT_TAG, "Value": deployment_key}]}
+        found = client.paginate(service, action, params, items=items, region_id=region)
+        # The filter is the API's; checking the tag again keeps a describe that ignores it from naming strangers.
+        tagged = (object_tags(o) for o in found)
+        return frozenset(t[OWNER_TAG] for t in tagged if t.get(DEPLOYMENT_TAG) == deployment_key and OWNER_TAG in t)
+
+    return answers(client).get(("owned", kind, region, deployment_key), listing)
 
 
 def create_by_generation(

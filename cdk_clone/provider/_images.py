@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_IMAGE_STATUSES",
+    "NAME_TAKEN",
     "ImageResourceBase",
     "check_image_name",
     "copy_owned_image",
@@ -44,6 +45,8 @@ __all__ = [
     "usable_owned_image",
 ]
 
+#: The code CreateImage and CopyImage answer when the region already has an image of that name.
+NAME_TAKEN = "InvalidImageName.Duplicated"
 # DescribeImages returns only Available images unless asked for the others.
 ALL_IMAGE_STATUSES = "Creating,Waiting,Available,UnAvailable,CreateFailed,Deprecated"
 _IMAGE_NAME = re.compile(r"^[A-Za-z\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff:_.\-]{1,127}$")
@@ -290,10 +293,37 @@ class ImageResourceBase(EcsCloneResource):
         holder = image_named(self.client, name, region_id=region_id)
         if holder is None:
             return None
-        ownership = ownership_of(self, planned)
-        if ownership is not None and object_tags(holder).get(OWNER_TAG) == ownership.key:
+        if self.owns(planned, holder):
             return holder
         raise other_owner_error(self.noun, name, holder["ImageId"], object_tags(holder), "image_name")
+
+    def owns(self, planned: State, image: dict[str, Any]) -> bool:
+        """Whether ``image`` carries this resource's owner key."""
+        ownership = ownership_of(self, planned)
+        return ownership is not None and object_tags(image).get(OWNER_TAG) == ownership.key
+
+    def create_or_adopt(self, planned: State, name: str, make: Callable[[str], str]) -> str:
+        """``make(name)``: the ID of the image it creates (or copies). When the API answers that the name is
+        taken (``InvalidImageName.Duplicated``, as CreateImage and CopyImage both do), the image holding it is
+        looked at: adopted when it carries this resource's owner key (an interrupted run's), else the error of
+        :meth:`name_for` says whose it is.
+
+        The name is looked up only on that answer: the API checks it on every create anyway, and a look-up
+        before each create would cost a describe per image.
+        """
+        from cdk_clone.api import ApiError
+
+        for attempt in range(2):
+            try:
+                return make(name)
+            except ApiError as error:
+                # A holder gone by the time it is looked for freed the name: one more try.
+                if error.code != NAME_TAKEN or attempt == 1:
+                    raise
+            holder = self.name_for(planned, name)
+            if holder is not None:
+                return str(holder["ImageId"])
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     def wait_available(
         self,

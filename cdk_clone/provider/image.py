@@ -56,14 +56,17 @@ class ImageResource(ImageResourceBase):
         timeout = self.timeout(planned, "create")
         # An image an interrupted run made (still Creating, or done) is taken over, never made twice.
         image = usable_owned_image(self.client, ownership) if ownership else None
-        image = image or self.name_for(planned, name)
         stopped_here = self._stopped_by_us(instance, ownership)
         status = instance.get("Status")
         if image is None and planned.get("stop_instance_for_consistency") and status not in ("Stopped", "Stopping"):
-            if status != "Running":  # still being created or started: it can be stopped once Running
-                self._wait_instance(instance_id, "Running", timeout)
-            self._stop(planned, instance_id, ownership)
-            stopped_here = True
+            # A name held by another's image is found before the source is stopped for nothing (without a stop,
+            # CreateImage's own answer tells: see create_or_adopt).
+            image = self.name_for(planned, name)
+            if image is None:
+                if status != "Running":  # still being created or started: it can be stopped once Running
+                    self._wait_instance(instance_id, "Running", timeout)
+                self._stop(planned, instance_id, ownership)
+                stopped_here = True
         try:
             if image is None:
                 if stopped_here or status == "Stopping":
@@ -94,13 +97,17 @@ class ImageResource(ImageResourceBase):
 
         # An instance still being created, started or stopped cannot be imaged yet (IncorrectInstanceStatus).
         return self.when_free(
-            lambda: create_owned_image(
-                self.client,
-                ownership,
-                instance_id=instance_id,
-                name=name,
-                description=planned.get("description"),
-                pause=self.provider.poll_interval,
+            lambda: self.create_or_adopt(
+                planned,
+                name,
+                lambda free_name: create_owned_image(
+                    self.client,
+                    ownership,
+                    instance_id=instance_id,
+                    name=free_name,
+                    description=planned.get("description"),
+                    pause=self.provider.poll_interval,
+                ),
             ),
             codes=INSTANCE_BUSY_CODES,
             state=planned,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tf.iface import State
@@ -10,7 +11,15 @@ from tf.utils import Diagnostics
 from cdk_clone.schema import IMAGE_COPY
 
 from ._adoption import ownership_of
-from ._images import ImageResourceBase, copy_owned_image, delete_image, describe_image, image_named, usable_owned_image
+from ._images import (
+    NAME_TAKEN,
+    ImageResourceBase,
+    copy_owned_image,
+    delete_image,
+    describe_image,
+    image_named,
+    usable_owned_image,
+)
 from ._progress import report_image
 from ._resource import ResourceError, is_known, known_values
 
@@ -49,13 +58,14 @@ class ImageCopyResource(ImageResourceBase):
         ownership = ownership_of(self, planned)
         # A copy an interrupted run started (still Creating, or done) is taken over, never made twice.
         image = usable_owned_image(self.client, ownership) if ownership else None
-        if image is None and is_known(planned.get("image_name")):
-            image = self.name_for(planned, planned["image_name"])
-        if image is None:
-            name = planned["image_name"] if is_known(planned.get("image_name")) else self._free_name(source)
-            copy_id = self._copy(planned, source_id, source_region, name, ownership)
-        else:
+        if image is not None:
             copy_id, name = image["ImageId"], image["ImageName"]
+        elif is_known(planned.get("image_name")):
+            name = planned["image_name"]
+            copy = partial(self._copy, planned, source_id, source_region, ownership=ownership)
+            copy_id = self.create_or_adopt(planned, name, copy)
+        else:
+            copy_id, name = self._copy_under_free_name(planned, source, source_region, ownership)
         self.partial_state = {**known_values(planned), "id": copy_id, "image_name": name}
         image = self.wait_available(
             copy_id,
@@ -68,7 +78,7 @@ class ImageCopyResource(ImageResourceBase):
         return self._state(planned, image)
 
     def _copy(
-        self, planned: State, source_id: str, source_region: str, name: str, ownership: Ownership | None
+        self, planned: State, source_id: str, source_region: str, name: str, *, ownership: Ownership | None
     ) -> str:
         return copy_owned_image(
             self.client,
@@ -114,11 +124,25 @@ class ImageCopyResource(ImageResourceBase):
             return None
         return self._state({"source_image_id": source_id or None, "source_region_id": source_region or None}, image)
 
-    def _free_name(self, source: dict[str, Any]) -> str:
-        source_name = source.get("ImageName") or f"copy-of-{source['ImageId']}"
+    def _copy_under_free_name(
+        self, planned: State, source: dict[str, Any], source_region: str, ownership: Ownership | None
+    ) -> tuple[str, str]:
+        """The copy's ID and name: copied under the first of :func:`copy_name_candidates` that CopyImage accepts
+        (a name is looked up only when CopyImage answers that it is taken: the holder is adopted if it carries
+        this resource's owner key, else the next name is tried)."""
+        from cdk_clone.api import ApiError
+
+        source_id = str(source["ImageId"])
+        source_name = source.get("ImageName") or f"copy-of-{source_id}"
         for candidate in copy_name_candidates(source_name):
-            if image_named(self.client, candidate) is None:
-                return candidate
+            try:
+                return self._copy(planned, source_id, source_region, candidate, ownership=ownership), candidate
+            except ApiError as error:
+                if error.code != NAME_TAKEN:
+                    raise
+            holder = image_named(self.client, candidate)
+            if holder is not None and self.owns(planned, holder):
+                return str(holder["ImageId"]), candidate
         raise ResourceError(
             "No free name for the image copy",
             f"Images named {source_name!r} and its -copy variants already exist in {self.provider.region}: "

@@ -227,8 +227,41 @@ resource "ecsclone_image" "scratch" {{
     assert "The image name golden is taken by m-" in output
     assert "carrying no cdk-clone owner tag" in output and "It is never adopted" in output
     assert "CDK_CLONE_DEPLOYMENT" in output
-    assert fake_cloud.calls("CreateImage")[-1]["params"].get("ImageName") == "golden"  # only the test's own
-    assert len(fake_cloud.calls("CreateImage")) == 1
+    # The name is looked up only once CreateImage answers that it is taken: nothing is made.
+    _test_own, refused = fake_cloud.calls("CreateImage")
+    assert refused["params"].get("ImageName") == "golden" and refused["code"] == "InvalidImageName.Duplicated"
+    assert [i["name"] for i in objects(fake_cloud, "images")].count("golden") == 1
+    assert [c["params"].get("ImageName") for c in fake_cloud.calls("DescribeImages")].count("golden") == 1
+
+
+def test_images_made_together_cost_one_adoption_listing_per_region_and_no_name_look_up(
+    terraform: TerraformRun, fake_cloud: Any
+) -> None:
+    images = "".join(
+        f"""
+resource "ecsclone_image" "scratch{n}" {{
+  instance_id = "{DEMO_SOURCE_INSTANCE_ID}"
+  owner       = "app/image-{n}"
+}}
+resource "ecsclone_image_copy" "copy{n}" {{
+  provider         = ecsclone.shanghai
+  source_image_id  = ecsclone_image.scratch{n}.id
+  source_region_id = "cn-hangzhou"
+  owner            = "app/copy-{n}"
+}}
+"""
+        for n in range(3)
+    )
+    terraform.write(images, provider=providers())
+    terraform.apply()
+    looked_up = [c["params"] for c in fake_cloud.calls("DescribeImages") if "ImageId" not in c["params"]]
+    # Per region, one listing by the deployment tag (made images and copies are then polled by ID).
+    assert sorted((p["RegionId"], p.get("Tag.1.Key")) for p in looked_up) == [
+        ("cn-hangzhou", DEPLOYMENT_TAG),
+        (SHANGHAI, DEPLOYMENT_TAG),
+    ]
+    assert len(objects(fake_cloud, "images", SHANGHAI)) >= 3
+    assert not terraform.plan_has_changes()
 
 
 def test_an_owner_changed_in_place_retags(terraform: TerraformRun, fake_cloud: Any) -> None:
