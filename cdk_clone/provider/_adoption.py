@@ -142,7 +142,8 @@ def deployment_owners(
 ) -> frozenset[str]:
     """The owner keys carried by the objects of ``kind`` that carry ``deployment_key`` in the region: one
     listing (by the deployment tag), shared by every resource of the provider process that asks while it is
-    fresh (:func:`cdk_clone.provider._batching.answers`; a client lives for one Terraform run).
+    fresh (:func:`cdk_clone.provider._batching.answers`; forgotten when another
+    Terraform run or walk connects: see :mod:`cdk_clone.provider._connections`).
 
     A listing made during a run cannot hide what an interrupted run left: that existed before this run began.
     What appears after the listing is this run's own making, under other owner keys (no two resources share

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
 
-__all__ = ["BATCH_WINDOW", "IdBatcher", "SharedAnswers", "answers", "batcher"]
+__all__ = ["BATCH_WINDOW", "IdBatcher", "SharedAnswers", "answers", "batcher", "forget_answers"]
 
 T = TypeVar("T")
 Items = dict[str, dict[str, Any]]
@@ -136,6 +136,13 @@ def batcher(client: AlibabaCloudClient, kind: str, fetch: Callable[[list[str]], 
         if found is None:
             found = by_kind[kind] = IdBatcher(fetch)
         return found
+
+
+def forget_answers(client: AlibabaCloudClient) -> None:
+    """Drop every shared answer of ``client``: a new Terraform run (a shared provider serves several with one
+    client) reads the cloud afresh."""
+    with _registry_lock:
+        _answers.pop(client, None)
 
 
 def answers(client: AlibabaCloudClient) -> SharedAnswers:

@@ -62,7 +62,14 @@ class Configurations:
             with self._lock:
                 plugin = self._by_arguments.setdefault(key, plugin)
         with self._lock:
+            new_connection = peer not in self._by_peer
             self._by_peer[peer] = plugin
+        if new_connection and plugin.configured:
+            # A plugin configured by an earlier connection (a shared provider serving another Terraform run, or
+            # another walk) keeps its client, but not its shared answers: they held the cloud as it was then.
+            from ._batching import forget_answers
+
+            forget_answers(plugin.client)
         return plugin
 
 

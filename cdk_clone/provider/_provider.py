@@ -142,6 +142,11 @@ class EcsClonePlugin:
     # ---- what resources use --------------------------------------------------------------------------
 
     @property
+    def configured(self) -> bool:
+        """Whether ``configure_provider`` has given this plugin a client."""
+        return self._client is not None
+
+    @property
     def client(self) -> AlibabaCloudClient:
         """The configured API client; resources are only called after ``configure_provider``."""
         if self._client is None:

@@ -13,12 +13,13 @@ from tf.gen import tfplugin_pb2 as pb
 from tf.utils import Diagnostics, to_dynamic_value
 
 from cdk_clone.engine import SharedProvider
+from cdk_clone.provider._batching import answers
 from cdk_clone.provider._connections import Configurations, same_user_peer
 from cdk_clone.provider._provider import EcsClonePlugin
 from cdk_clone.provider._servicer import EcsCloneServicer
 
 from .cloud import objects
-from .conftest import TerraformRun
+from .conftest import SYSTEM_TERRAFORM, TerraformRun, make_run
 
 TWO_REGIONS = """
 provider "ecsclone" {
@@ -69,8 +70,8 @@ def test_one_shared_process_serves_every_run_and_every_region(terraform: Terrafo
 
 
 @pytest.mark.e2e
-def test_without_sharing_terraform_starts_the_provider_itself(terraform: TerraformRun, fake_cloud: Any, tmp_path: Path) -> None:
-    tf = terraform
+def test_without_sharing_terraform_starts_the_provider_itself(fake_cloud: Any, tmp_path: Path) -> None:
+    tf = make_run(tmp_path, fake_cloud, "system" if SYSTEM_TERRAFORM.exists() else "bundled")
     tf.write(VPCS, provider=TWO_REGIONS)
     log = tmp_path / "terraform.log"
     tf.env.update(TF_LOG="debug", TF_LOG_PATH=str(log))
@@ -145,3 +146,19 @@ def test_a_configuration_error_binds_no_plugin() -> None:
     configurations.configure("ipv4:127.0.0.1:1001", {"region": None}, diags)
     assert diags.has_errors()
     assert configurations.plugin_for("ipv4:127.0.0.1:1001") is configurations.unconfigured
+
+
+def test_a_new_terraform_run_on_a_shared_provider_reads_the_cloud_afresh() -> None:
+    # The shared answers of a plugin (stock, the deployment's listing of owned objects for adoption) held the
+    # cloud as one run saw it; a later run (a new connection, same arguments, same client) must not be
+    # answered from them: an earlier run's listing would hide what that run made.
+    servicer = EcsCloneServicer(EcsClonePlugin())
+    assert not _configure(servicer, "ipv4:127.0.0.1:1001", "cn-hangzhou").diagnostics
+    plugin = servicer._configurations.plugin_for("ipv4:127.0.0.1:1001")
+    answers(plugin.client).get(("owned", "instance"), lambda: frozenset())
+    assert answers(plugin.client).get(("owned", "instance"), lambda: frozenset({"found"})) == frozenset()
+    assert not _configure(servicer, "ipv4:127.0.0.1:1001", "cn-hangzhou").diagnostics  # the same connection
+    assert answers(plugin.client).get(("owned", "instance"), lambda: frozenset({"found"})) == frozenset()
+    assert not _configure(servicer, "ipv4:127.0.0.1:1002", "cn-hangzhou").diagnostics  # the next run
+    assert servicer._configurations.plugin_for("ipv4:127.0.0.1:1002") is plugin
+    assert answers(plugin.client).get(("owned", "instance"), lambda: frozenset({"found"})) == frozenset({"found"})
