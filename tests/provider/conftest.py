@@ -10,23 +10,75 @@ from typing import Any
 
 import pytest
 
-from cdk_clone.engine import ApplyResult, Terraform, bundled_engine_path
+from cdk_clone.engine import ApplyResult, SharedProvider, Terraform, bundled_engine_path
 
 SYSTEM_TERRAFORM = Path("/usr/local/bin/terraform")
+REATTACH_ENV = "TF_REATTACH_PROVIDERS"
+
+
+class ReattachedTerraform(Terraform):
+    """Terraform reattached to one provider process for all its commands, as ``cdk-clone`` runs it.
+
+    Terraform started by itself starts the provider for each configuration of each walk of each command
+    (about 0.25 s of CPU apiece, half the CPU of a provider test). The process is started again whenever the
+    environment it would see changes (a test that changes credentials between runs), and a test that sets
+    ``TF_REATTACH_PROVIDERS`` itself keeps its own. The ``terraform_any_engine`` tests, the start-up tests and
+    the kill harness keep Terraform's own way of starting providers.
+    """
+
+    def __init__(self, workdir: Path, *, environ: dict[str, str]) -> None:
+        super().__init__(workdir, environ=environ)
+        self._shared: SharedProvider | None = None
+        self._shared_for: dict[str, str] | None = None
+
+    @property  # type: ignore[override]
+    def environ(self) -> dict[str, str]:
+        base = self.__dict__["_base_environ"]
+        if "_shared" not in self.__dict__ or REATTACH_ENV in base:
+            return base
+        if self._shared is None or self._shared_for != base or self._shared.process.poll() is not None:
+            self.stop_provider()
+            self._shared_for = dict(base)
+            self._shared = SharedProvider.launch(base)
+        return {**base, **self._shared.reattach_environment()}
+
+    @environ.setter
+    def environ(self, value: dict[str, str]) -> None:
+        self.__dict__["_base_environ"] = value
+
+    @property
+    def base_environ(self) -> dict[str, str]:
+        """The environment a test changes (the provider is started again with it before the next command)."""
+        base: dict[str, str] = self.__dict__["_base_environ"]
+        return base
+
+    def stop_provider(self) -> None:
+        if self._shared is not None:
+            self._shared.stop()
+            self._shared = None
 
 
 class TerraformRun:
     """A Terraform working directory wired to the fake, driven through :class:`cdk_clone.engine.Terraform`."""
 
-    def __init__(self, workdir: Path, base_env: dict[str, str], region: str = "cn-hangzhou") -> None:
+    def __init__(
+        self, workdir: Path, base_env: dict[str, str], region: str = "cn-hangzhou", *, reattach: bool = False
+    ) -> None:
         self.workdir = workdir
-        self.engine = Terraform(workdir, environ=base_env)
+        self.engine = ReattachedTerraform(workdir, environ=base_env) if reattach else Terraform(workdir, environ=base_env)
         self.region = region
         self._initialised = False
 
     @property
     def env(self) -> dict[str, str]:
+        """The environment of the next commands; a change reaches the provider too."""
+        if isinstance(self.engine, ReattachedTerraform):
+            return self.engine.base_environ
         return self.engine.environ
+
+    def close(self) -> None:
+        if isinstance(self.engine, ReattachedTerraform):
+            self.engine.stop_provider()
 
     def write(self, body: str, *, provider: str | None = None) -> None:
         provider_block = provider or f'provider "ecsclone" {{\n  region = "{self.region}"\n}}\n'
@@ -98,7 +150,7 @@ def _engine_binary(engine: str) -> str:
     return str(bundled)
 
 
-def make_run(tmp_path: Path, fake: Any, engine: str) -> TerraformRun:
+def make_run(tmp_path: Path, fake: Any, engine: str, *, reattach: bool = False) -> TerraformRun:
     base = dict(os.environ)
     base.update(
         ALIBABA_CLOUD_ACCESS_KEY_ID=fake.access_key_id,
@@ -107,14 +159,17 @@ def make_run(tmp_path: Path, fake: Any, engine: str) -> TerraformRun:
         CDK_CLONE_POLL_INTERVAL="0.05",
         TERRAFORM_BIN=_engine_binary(engine),
     )
-    return TerraformRun(tmp_path, base)
+    return TerraformRun(tmp_path, base, reattach=reattach)
 
 
 @pytest.fixture
 def terraform(tmp_path: Path, fake_cloud: Any) -> Iterator[TerraformRun]:
-    """Terraform (the system one when present, else the bundled engine) against the demo fake."""
+    """Terraform (the system one when present, else the bundled engine) against the demo fake, reattached to
+    one provider process (see :class:`ReattachedTerraform`)."""
     engine = "system" if SYSTEM_TERRAFORM.exists() else "bundled"
-    yield make_run(tmp_path, fake_cloud, engine)
+    run = make_run(tmp_path, fake_cloud, engine, reattach=True)
+    yield run
+    run.close()
     # The provider binaries Terraform copied for this test need not outlive it.
     shutil.rmtree(tmp_path / ".terraform", ignore_errors=True)
 

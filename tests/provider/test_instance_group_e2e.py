@@ -15,7 +15,7 @@ from fake_api.seeds import (
     DEMO_ZONE_ID,
 )
 
-from .cloud import client, objects
+from .cloud import client, deleted_by_hand, objects
 from .conftest import TerraformRun
 
 pytestmark = pytest.mark.e2e
@@ -71,7 +71,7 @@ def test_group_lifecycle(terraform: TerraformRun, fake_cloud: Any) -> None:
     assert not tf.plan_has_changes()
 
     # Drift: an instance released behind Terraform's back is launched again.
-    client(fake_cloud).ecs("DeleteInstance", {"InstanceId": state["instance_ids"][0], "Force": True})
+    deleted_by_hand(fake_cloud, "instance", state["instance_ids"][0])
     assert tf.plan_has_changes()
     tf.apply()
     healed = tf.resources()["ecsclone_instance_group.clones"]
@@ -160,7 +160,7 @@ def test_all_instances_gone_means_the_group_is_recreated(terraform: TerraformRun
     terraform.write(group(1))
     terraform.apply()
     [instance] = terraform.resources()["ecsclone_instance_group.clones"]["instance_ids"]
-    client(fake_cloud).ecs("DeleteInstance", {"InstanceId": instance, "Force": True})
+    deleted_by_hand(fake_cloud, "instance", instance)
     assert "will be created" in terraform.plan_text()
     terraform.apply()
     assert terraform.resources()["ecsclone_instance_group.clones"]["instance_ids"] != [instance]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .cloud import client, objects
+from .cloud import deleted_by_hand, objects
 from .conftest import TerraformRun
 
 pytestmark = pytest.mark.e2e
@@ -78,7 +78,7 @@ def test_deleted_vswitch_is_recreated_and_import_adopts_a_vpc(terraform: Terrafo
     vswitch_b = tf.resources()["ecsclone_vswitch.b"]["id"]
 
     # Drift: the vSwitch is deleted behind Terraform's back.
-    client(fake_cloud).vpc("DeleteVSwitch", {"VSwitchId": vswitch_b})
+    deleted_by_hand(fake_cloud, "vswitch", vswitch_b)
     assert "ecsclone_vswitch.b will be created" in tf.plan_text()
     tf.apply()
     assert tf.resources()["ecsclone_vswitch.b"]["id"] != vswitch_b
