@@ -7,8 +7,11 @@ of the state, which is quicker than a Terraform run and leaves the same starting
 is started and killed with everything it started at a random moment (a random time after one of the creates
 it makes has been answered), then run again to the end. After it: every object the fake holds that the test did not
 seed is named by the state (0 orphans), there is no more of any kind than one deploy makes (0 duplicates), and
-the next plan is empty. A round of a destroy: ``terraform destroy`` is killed at a random moment and run again;
-nothing of the stack is left.
+the next plan is empty. A round of a destroy: ``terraform destroy`` is killed at a random moment and
+``cdk-clone destroy`` is run; nothing of the stack is left. The second run is cdk-clone's, not Terraform's again:
+Terraform rewrites its state file in place (truncate, then write) after each object, so a kill between the two
+leaves an empty state, and a plain ``terraform destroy`` then sees nothing to destroy; ``cdk-clone destroy`` also
+removes what carries the deployment's tag and the state does not name (a deploy needs no such help: it adopts).
 
 The fake runs with real durations (its ``fast`` profile: images, copies and launches take about a second), so
 kills land in creates that are still in flight. Terraform is run directly in the synthesized stack's directory (one synth
@@ -87,6 +90,8 @@ class RoundResult:
     plan_empty: bool
     seconds: float
     undone: str = ""
+    #: The kill landed while Terraform rewrote its state: the file was left empty.
+    state_emptied: bool = False
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -118,11 +123,14 @@ class Figures:
             f"{sum(r.duplicates for r in self.rounds)}; non-empty plans after: "
             f"{sum(not r.plan_empty for r in self.rounds)}"
         )
-        times = f"the rounds took {sum(r.seconds for r in self.rounds):.1f} s"
+        emptied = sum(r.state_emptied for r in self.rounds)
+        times = (
+            f"state files left empty by a kill: {emptied}; the rounds took {sum(r.seconds for r in self.rounds):.1f} s"
+        )
         lines = [summary, counts, times]
         for n, r in enumerate(self.rounds, start=1):
             outcome = "ok" if r.ok else "FAILED " + "; ".join(r.problems)
-            state = "killed" if r.killed else "ended first"
+            state = ("killed, state emptied" if r.state_emptied else "killed") if r.killed else "ended first"
             lines.append(
                 f"  round {n:2}: {r.command:7} undo={r.undone or '-':8} kill {r.kill_after:32} {state}, "
                 f"left {r.orphans_after_kill:2} untracked -> {outcome}"
@@ -222,6 +230,7 @@ class KillHarness:
         anchor = self.random.choice(anchors)
         offset = self.random.uniform(0.0, _MAX_OFFSET)
         killed = self._kill_after("apply", anchor, offset)
+        emptied = self._state_emptied()
         after_kill = len(self._untracked())
         converged = self._finish("apply", check=False) == 0
         untracked = self._untracked()
@@ -239,7 +248,8 @@ class KillHarness:
             problems.append("the next plan is not empty")
         return RoundResult(
             "apply", f"{offset:.2f} s after {anchor}", killed, after_kill, converged, len(untracked), duplicates,
-            plan_empty, time.monotonic() - started, undone="nothing" if from_nothing else name, problems=problems,
+            plan_empty, time.monotonic() - started, undone="nothing" if from_nothing else name,
+            state_emptied=emptied, problems=problems,
         )
 
     def _destroy_round(self) -> RoundResult:
@@ -248,20 +258,23 @@ class KillHarness:
         # Deletes take no time in the fake: a destroy ends soon after its first one.
         offset = self.random.uniform(0.0, 0.12)
         killed = self._kill_after("destroy", anchor, offset)
+        emptied = self._state_emptied()
         after_kill = len(self._untracked())
-        converged = self._finish("destroy", check=False) == 0
+        # The user's command, which also removes what an emptied state no longer names.
+        again = run_cdk_clone("destroy", "-C", str(self.directory))
+        converged = again.code == 0
         left = sorted(i for ids in self._made().values() for i in ids)
         state_left = self._state_ids()
         problems = []
         if not converged:
-            problems.append("the destroy after the kill failed")
+            problems.append(f"the destroy after the kill failed: {again.err.strip()[-400:]}")
         if left:
             problems.append(f"left in the cloud: {', '.join(left)}")
         if state_left:
             problems.append(f"left in the state: {', '.join(sorted(state_left))}")
         return RoundResult(
             "destroy", f"{offset:.2f} s after {anchor}", killed, after_kill, converged, len(left), 0,
-            not state_left, time.monotonic() - started, problems=problems,
+            not state_left, time.monotonic() - started, state_emptied=emptied, problems=problems,
         )
 
     def _undo(self, targets: tuple[str, ...]) -> None:
@@ -344,6 +357,10 @@ class KillHarness:
             cwd=self.terraform.workdir, env=self._environment("plan"), capture_output=True, text=True, check=False,
         )
         return completed.returncode == 0
+
+    def _state_emptied(self) -> bool:
+        state_file = self._state_file()
+        return state_file.exists() and not state_file.read_text().strip()
 
     def _state_ids(self) -> set[str]:
         """The object IDs the state file names (read as Terraform left it, without running Terraform)."""

@@ -38,6 +38,13 @@ def lose_state(directory: Path) -> None:
         state.unlink()
 
 
+def empty_state(directory: Path) -> None:
+    """What SIGKILL leaves when it lands while Terraform rewrites its state in place (it truncates the file,
+    then writes it): an empty state file, which Terraform reads as no state at all."""
+    for state in directory.glob("terraform.*.tfstate"):
+        state.write_text("")
+
+
 def test_two_checkouts_with_the_same_names_deploy_verify_and_destroy_independently(
     cloud: CloudView, tmp_path: Path
 ) -> None:
@@ -82,8 +89,9 @@ def test_a_lost_state_is_announced_and_adopted_then_destroy_removes_what_it_does
     assert cloud.world() == world  # adopted: nothing made twice
     assert clone_output(directory)["instance_ids"] == deployed["instance_ids"]
 
-    # Lost again: destroy removes what the state no longer names, naming each object.
-    lose_state(directory)
+    # Lost again, the file emptied this time: destroy removes what the state no longer names, naming each
+    # object (a plain `terraform destroy` would see nothing to destroy).
+    empty_state(directory)
     out = ok("destroy", "-C", str(directory))
     assert "are not in its state (left by an interrupted run); removing them" in out
     for instance_id in deployed["instance_ids"]:
