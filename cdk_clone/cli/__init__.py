@@ -163,14 +163,23 @@ def _stack_command(args: argparse.Namespace, out: TextIO) -> int:
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     from cdk_clone.cli._errors import VerifyMismatch
     from cdk_clone.cli._project import CdktfProject, find_project
-    from cdk_clone.cli._stack_runs import require_cloud_access, terraform_for
+    from cdk_clone.cli._stack_runs import initialised, require_cloud_access
     from cdk_clone.verify import verify_stack
 
     require_cloud_access()
     project = find_project(args.app_dir)
-    # Verify what was deployed: the last synth's stacks, without running the app again.
-    stack = CdktfProject.select_stack(project.stacks(), args.stack)
-    report = verify_stack(terraform_for(stack), context_file=project.directory / "cdk-clone.context.json")
+    # Verify what was deployed: the last synth's stacks, without running the app again; unless the project was
+    # moved since, as the last synth names the state by its old path.
+    moved_from = project.synthesized_elsewhere()
+    if moved_from is not None:
+        out.write(f"{project.output.name} was synthesized in {moved_from}: synthesizing again here\n")
+    stacks = project.synth() if moved_from is not None else project.stacks()
+    stack = CdktfProject.select_stack(stacks, args.stack)
+    report = verify_stack(initialised(stack, out), context_file=project.directory / "cdk-clone.context.json")
+    if not report.checks:
+        raise ConfigurationError(
+            f"nothing to verify: the state of stack {stack.name} names no clones; deploy it first (cdk-clone deploy)"
+        )
     out.write(report.render() + "\n")
     if not report.ok:
         raise VerifyMismatch(f"{report.mismatch_count} check(s) differ from the source; see the table above")

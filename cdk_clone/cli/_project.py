@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -130,6 +131,17 @@ class CdktfProject:
                     pass
         return self.synth(refresh=refresh), True
 
+    def synthesized_elsewhere(self) -> Path | None:
+        """The directory the last synth ran in, when it is not this project's (the project was moved since:
+        its output names files by their old absolute paths)."""
+        try:
+            recorded = json.loads(self.synth_record.read_text()).get("directory")
+        except (OSError, ValueError, AttributeError):
+            return None
+        if isinstance(recorded, str) and Path(recorded) != self.directory:
+            return Path(recorded)
+        return None
+
     @property
     def synth_record(self) -> Path:
         """Where the inputs of the last synth are recorded (in the output directory)."""
@@ -177,7 +189,10 @@ class CdktfProject:
 
 
 # Directories a synth never reads its inputs from.
-_NOT_INPUTS = {"node_modules", "__pycache__", "cdktf.out"}
+_NOT_INPUTS = {"node_modules", "__pycache__", "cdktf.out", "terraform.tfstate.d"}
+# Terraform's local state and its backups: written by every deploy, never read by a synth (which names the
+# state file by its path only). Counted, they would make each deploy's synth stale for the next command.
+_STATE_FILE = re.compile(r".*\.tfstate(\.\d+)?(\.backup)?$")
 _MOST_FILES = 20_000
 # Settings that change what a synth produces (beside the files).
 _SYNTH_SETTINGS = (
@@ -207,7 +222,7 @@ def synth_inputs(project: CdktfProject) -> dict[str, Any] | None:
                 and not (here / name / "pyvenv.cfg").exists()
             )
             for name in sorted(file_names):
-                if name.endswith((".pyc", ".log")):
+                if name.endswith((".pyc", ".log")) or _STATE_FILE.fullmatch(name):
                     continue
                 path = here / name
                 try:
@@ -228,6 +243,8 @@ def synth_inputs(project: CdktfProject) -> dict[str, Any] | None:
     digest = hashlib.sha256(json.dumps(files).encode()).hexdigest()
     return {
         "files": digest,
+        # cdktf writes absolute paths (the local backend's state file): a moved project synthesizes again.
+        "directory": str(project.directory),
         "app": project.app,
         "context": project.context,
         "python": sys.executable,

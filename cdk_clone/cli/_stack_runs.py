@@ -26,6 +26,7 @@ __all__ = [
     "DeployReport",
     "deploy_stack",
     "destroy_stack",
+    "initialised",
     "plan_stack",
     "require_cloud_access",
     "stack_parallelism",
@@ -62,11 +63,23 @@ def terraform_for(stack: SynthesizedStack, session: CommandSession | None = None
     return Terraform(stack.working_directory, environ=environ)
 
 
-def _initialised(stack: SynthesizedStack, session: CommandSession | None) -> Terraform:
+def initialised(stack: SynthesizedStack, out: TextIO, session: CommandSession | None = None) -> Terraform:
     """A Terraform runner for the stack, initialised when needed; ``init`` runs while the command's provider
-    is still starting (it needs none), and the runs after it use that provider."""
+    is still starting (it needs none), and the runs after it use that provider. A project moved on disk with
+    its state is followed (and said so); one copied with its state is refused until the user chooses."""
+    from cdk_clone.engine import StateLocationChanged
+
     terraform = terraform_for(stack)
-    terraform.init_if_needed()
+    try:
+        terraform.init_if_needed()
+    except StateLocationChanged as exc:
+        raise ConfigurationError(str(exc)) from None
+    if terraform.state_moved is not None:
+        previous, current = terraform.state_moved
+        out.write(
+            f"The stack's state moved from {previous} to {current} (the project was moved): Terraform now uses "
+            "it there.\n"
+        )
     if session is not None:
         terraform.environ.update(session.environment())
     return terraform
@@ -198,7 +211,7 @@ def plan_stack(
     from cdk_clone.engine import TerraformError
 
     try:
-        terraform = _initialised(stack, session)
+        terraform = initialised(stack, out, session)
         result = terraform.plan(parallelism=parallelism or stack_parallelism(stack))
     except TerraformError as exc:
         raise _failed("plan", exc, []) from None
@@ -226,7 +239,7 @@ def deploy_stack(
     progress = view.apply
     terraform: Terraform | None = None
     try:
-        terraform = _initialised(stack, session)
+        terraform = initialised(stack, out, session)
         announce_untracked(stack, terraform, out)
         with view:
             terraform.apply(auto_approve=True, on_event=view, parallelism=chosen)
@@ -262,7 +275,7 @@ def destroy_stack(
     out.write(f"Destroying stack {stack.name}\n")
     out.flush()
     try:
-        terraform = _initialised(stack, session)
+        terraform = initialised(stack, out, session)
         orphans = remove_orphans(stack, terraform, out)
         terraform.destroy(on_event=progress, parallelism=parallelism or stack_parallelism(stack))
     except TerraformError as exc:

@@ -16,7 +16,15 @@ from __future__ import annotations
 from ._environment import env_exports, terraform_environment
 from ._installation import ProviderInstallation, cache_directory, terraform_platform
 from ._locate import TerraformLocation, TerraformNotFound, bundled_engine_path, find_terraform
-from ._runner import ApplyResult, Diagnostic, EventCallback, PlanResult, Terraform, TerraformError
+from ._runner import (
+    ApplyResult,
+    Diagnostic,
+    EventCallback,
+    PlanResult,
+    StateLocationChanged,
+    Terraform,
+    TerraformError,
+)
 from ._shared_provider import SharedProvider, SharedProviderFailed
 from .bundled import BundledEngineUnavailable
 
@@ -29,6 +37,7 @@ __all__ = [
     "ProviderInstallation",
     "SharedProvider",
     "SharedProviderFailed",
+    "StateLocationChanged",
     "Terraform",
     "TerraformError",
     "TerraformLocation",

@@ -18,9 +18,34 @@ from ._environment import terraform_environment
 from ._installation import REGISTRY_HOST, ProviderInstallation
 from ._shared_provider import REATTACH_ENV
 
-__all__ = ["ApplyResult", "Diagnostic", "EventCallback", "PlanResult", "Terraform", "TerraformError"]
+__all__ = [
+    "ApplyResult",
+    "Diagnostic",
+    "EventCallback",
+    "PlanResult",
+    "StateLocationChanged",
+    "Terraform",
+    "TerraformError",
+]
 
 EventCallback = Callable[[dict[str, Any]], None]
+
+
+class StateLocationChanged(Exception):
+    """The working directory was initialised for a local state file that still exists, and its configuration
+    now names another one: a project copied with its state, or a state path changed. Both files may name the
+    same cloud objects, so which one the stack uses is the user's call, not cdk-clone's."""
+
+    def __init__(self, workdir: Path, previous: Path, current: Path) -> None:
+        self.workdir, self.previous, self.current = workdir, previous, current
+        super().__init__(
+            f"{workdir} still uses the state at {previous}, while the stack now keeps its state at {current} "
+            f"(the project was copied with its state, or the state path changed). Both files exist and may name "
+            f"the same cloud objects, so cdk-clone does not choose. In {workdir}, after "
+            f'`eval "$(cdk-clone env)"`: run `terraform init -migrate-state` to carry {previous} over to '
+            f"{current}, or `terraform init -reconfigure` to use {current} as it is. A copy meant as a deployment "
+            f"of its own needs neither: delete its state file {current} and {workdir / '.terraform'}, and deploy."
+        )
 
 
 @dataclass(frozen=True)
@@ -194,7 +219,8 @@ class Terraform:
             tf.apply(on_event=lambda event: print(event["@message"]))
         print(tf.output_json())
 
-    Failures raise :class:`TerraformError` carrying Terraform's diagnostics.
+    Failures raise :class:`TerraformError` carrying Terraform's diagnostics. ``init`` follows a project moved
+    on disk with its local state, and raises :class:`StateLocationChanged` when the state it used is still there.
     """
 
     def __init__(self, workdir: Path | str, *, environ: Mapping[str, str] | None = None) -> None:
@@ -203,6 +229,8 @@ class Terraform:
             raise FileNotFoundError(f"Terraform working directory {self.workdir} does not exist")
         self.environ = terraform_environment(environ)
         self.executable = self.environ["TERRAFORM_BINARY_NAME"]
+        #: Set by :meth:`init` when the project was moved with its state: (where the state file was, where it is).
+        self.state_moved: tuple[Path, Path] | None = None
 
     def run(
         self, *args: str, check: bool = True, environ: Mapping[str, str] | None = None
@@ -230,6 +258,15 @@ class Terraform:
         stale lock entry is dropped and init runs again; every other provider's lock entry is kept.
         """
         command = ["init", "-input=false", "-no-color", *(["-upgrade"] if upgrade else [])]
+        moved = self._local_state_move()
+        if moved is not None:
+            previous, current = moved
+            if previous.exists():
+                raise StateLocationChanged(self.workdir, previous, current)
+            # The project was moved on disk with its state (cdktf writes the local backend's path absolute):
+            # the state is at the new path already, there is nothing to migrate.
+            command.append("-reconfigure")
+            self.state_moved = moved
         # A provider reattached for the other commands is not installed by init (nor recorded in the lock
         # file): init installs ecsclone from the mirror as usual, so plain terraform can use the directory.
         environ = {k: v for k, v in self.environ.items() if k != REATTACH_ENV}
@@ -258,6 +295,27 @@ class Terraform:
             return False
         self.init()
         return True
+
+    def _local_state_move(self) -> tuple[Path, Path] | None:
+        """(previous, current) when the directory was initialised for a local state file at ``previous`` and
+        its configuration now keeps the state at ``current``, also locally."""
+        try:
+            recorded = json.loads((self.workdir / ".terraform" / "terraform.tfstate").read_text())["backend"]
+            previous = recorded["config"]["path"] if recorded["type"] == "local" else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        current = None
+        for path in sorted(self.workdir.glob("*.tf.json")):
+            try:
+                backend = json.loads(path.read_text()).get("terraform", {}).get("backend", {})
+            except (OSError, ValueError, AttributeError):
+                continue
+            if isinstance(backend, dict) and isinstance(backend.get("local"), dict):
+                current = backend["local"].get("path")
+        if not isinstance(previous, str) or not isinstance(current, str):
+            return None
+        before, after = (self.workdir / previous).resolve(), (self.workdir / current).resolve()
+        return None if before == after else (before, after)
 
     def _init_record(self) -> Path:
         return self.workdir / ".terraform" / "cdk-clone-init.json"

@@ -32,6 +32,13 @@ def ok(*argv: str) -> str:
     return result.out
 
 
+def deployed_app(directory: Path) -> tuple[Path, dict[str, Any]]:
+    """The cross-region app, deployed; and its clone output."""
+    app(directory)
+    ok("deploy", "-C", str(directory))
+    return directory, clone_output(directory)
+
+
 def lose_state(directory: Path) -> None:
     """What a killed Terraform may leave: no record of what it made."""
     for state in directory.glob("terraform.*.tfstate*"):
@@ -77,9 +84,7 @@ def test_a_lost_state_is_announced_and_adopted_then_destroy_removes_what_it_does
     cloud: CloudView, tmp_path: Path
 ) -> None:
     before = cloud.world()
-    directory = app(tmp_path / "app")
-    ok("deploy", "-C", str(directory))
-    deployed = clone_output(directory)
+    directory, deployed = deployed_app(tmp_path / "app")
     world = cloud.world()
 
     lose_state(directory)
@@ -153,3 +158,52 @@ def test_quota_short_at_the_first_launch_then_raised_launches_the_missing_clones
     assert "No changes" in ok("plan", "-C", str(directory))
     ok("destroy", "-C", str(directory))
     assert cloud.world() == before
+
+
+def test_a_project_moved_on_disk_with_its_state_deploys_verifies_and_destroys_in_place(
+    cloud: CloudView, tmp_path: Path
+) -> None:
+    before = cloud.world()
+    directory, deployed = deployed_app(tmp_path / "app")
+    world = cloud.world()
+
+    moved = tmp_path / "elsewhere" / "app"
+    moved.parent.mkdir()
+    shutil.move(directory, moved)
+    # cdktf's local backend names the state by absolute path: Terraform is pointed at the moved file by the
+    # first command that runs it (verify runs no synth: it works from the moved cdktf.out).
+    out = ok("verify", "-C", str(moved))
+    assert (
+        f"The stack's state moved from {directory / 'terraform.clones.tfstate'} to "
+        f"{moved / 'terraform.clones.tfstate'} (the project was moved)"
+    ) in out
+    assert "all clones match their sources" in out
+    out = ok("deploy", "-C", str(moved))
+    assert "cdktf.out is up to date with the app: using the last synth" in out  # verify's, made here
+    assert "state moved" not in out
+    assert cloud.world() == world  # nothing made again, nothing replaced
+    assert clone_output(moved)["instance_ids"] == deployed["instance_ids"]
+    # The deploy rewrote the state beside the app: that is no reason to synthesize again.
+    assert "cdktf.out is up to date with the app: using the last synth" in ok("destroy", "-C", str(moved))
+    assert cloud.world() == before
+    # Nothing deployed is not a mismatch (exit 4): it is said, with what to do.
+    after = run_cdk_clone("verify", "-C", str(moved))
+    assert after.code == 2
+    assert "nothing to verify: the state of stack clones names no clones; deploy it first" in after.err
+
+
+def test_a_project_copied_with_its_state_is_refused_until_the_user_says_which_state_it_uses(
+    cloud: CloudView, tmp_path: Path
+) -> None:
+    directory, _ = deployed_app(tmp_path / "app")
+    world = cloud.world()
+
+    copy = tmp_path / "copy"
+    shutil.copytree(directory, copy)
+    result = run_cdk_clone("deploy", "-C", str(copy))
+    # Both state files name the same objects: using the copy silently would manage them from two places.
+    assert result.code != 0
+    assert f"still uses the state at {directory / 'terraform.clones.tfstate'}" in result.err
+    assert "-migrate-state" in result.err and "-reconfigure" in result.err
+    assert cloud.world() == world
+    ok("destroy", "-C", str(directory))
