@@ -201,6 +201,11 @@ class AlibabaCloudClient:
         given = self._credentials
         return given if isinstance(given, Credentials) else given.current()
 
+    def reach(self, service: str = "ecs", region_id: str | None = None) -> tuple[str, str]:
+        """(endpoint, access key ID): which account at which endpoint this client's calls of ``service`` in
+        ``region_id`` (default its own region) reach."""
+        return resolve_endpoint(service, region_id or self.region_id, self._endpoint), self.credentials.access_key_id
+
     # -- calls ---------------------------------------------------------------------------------------------
 
     def ecs(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from cdk_clone._owned_listings import OWNED_LISTING_ENV
 from cdk_clone.cli._errors import ConfigurationError, DeployFailed
 from cdk_clone.cli._fleet_view import FleetView
 from cdk_clone.cli._outputs import CloneOutput, clone_outputs, render_clone_outputs
@@ -114,6 +115,8 @@ class CommandSession:
 
     provider: SharedProvider | None = None
     progress_file: Path | None = None
+    #: Where a deploy hands the provider the listings of the deployment's objects it just made.
+    owned_listing_file: Path | None = None
     notes: list[str] = field(default_factory=list)
 
     @classmethod
@@ -126,9 +129,11 @@ class CommandSession:
         if progress:
             session.progress_file = project.output / ".cdk-clone-progress.jsonl"
             session.progress_file.write_text("")
+        if progress:
+            session.owned_listing_file = project.output / ".cdk-clone-owned.json"
+            session.owned_listing_file.unlink(missing_ok=True)
         environ = terraform_environment(dict(os.environ))
-        if session.progress_file is not None:
-            environ[PROGRESS_FILE_ENV] = str(session.progress_file)
+        environ.update(session._files())
         if SharedProvider.enabled(environ):
             session.provider = SharedProvider.launch(environ, log_path=project.output / "cdk-clone-provider.log")
         try:
@@ -136,16 +141,24 @@ class CommandSession:
         finally:
             if session.provider is not None:
                 session.provider.stop()
-            if session.progress_file is not None:
-                session.progress_file.unlink(missing_ok=True)
+            for path in (session.progress_file, session.owned_listing_file):
+                if path is not None:
+                    path.unlink(missing_ok=True)
+
+    def _files(self) -> dict[str, str]:
+        """The files the provider reports progress to and reads listings from, as its environment names them."""
+        environ: dict[str, str] = {}
+        if self.progress_file is not None:
+            environ[PROGRESS_FILE_ENV] = str(self.progress_file)
+        if self.owned_listing_file is not None:
+            environ[OWNED_LISTING_ENV] = str(self.owned_listing_file)
+        return environ
 
     def environment(self) -> dict[str, str]:
         """What Terraform runs of this command add to their environment."""
         from cdk_clone.engine import SharedProviderFailed
 
-        environ: dict[str, str] = {}
-        if self.progress_file is not None:
-            environ[PROGRESS_FILE_ENV] = str(self.progress_file)
+        environ = self._files()
         if self.provider is not None:
             try:
                 environ.update(self.provider.reattach_environment())
@@ -240,9 +253,15 @@ def deploy_stack(
     terraform: Terraform | None = None
     try:
         terraform = initialised(stack, out, session)
-        announce_untracked(stack, terraform, out)
-        with view:
-            terraform.apply(auto_approve=True, on_event=view, parallelism=chosen)
+        listing_file = session.owned_listing_file if session else None
+        announce_untracked(stack, terraform, out, listing_file=listing_file)
+        try:
+            with view:
+                terraform.apply(auto_approve=True, on_event=view, parallelism=chosen)
+        finally:
+            # Made for this run only: a later run lists afresh.
+            if listing_file is not None:
+                listing_file.unlink(missing_ok=True)
         outputs = terraform.output_json()
     except TerraformError as exc:
         failure = _failed("deploy", exc, progress.diagnostics)

@@ -25,7 +25,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from cdk_clone.ownership import DEPLOYMENT_TAG, ORIGIN_TAG, deployment_key
+from cdk_clone._owned_listings import OwnedListing, reach_digest, write_owned_listings
+from cdk_clone.ownership import DEPLOYMENT_TAG, ORIGIN_TAG, OWNER_TAG, deployment_key
 
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
@@ -67,6 +68,10 @@ _KINDS: tuple[tuple[Kind, str, str, str, str, dict[str, Any]], ...] = (
     ("VPC", "vpc", "DescribeVpcs", "Vpcs.Vpc", "VpcId", {}),
 )
 _REMOVAL_ORDER: tuple[Kind, ...] = tuple(kind for kind, *_ in _KINDS)
+# The provider's names of the kinds (cdk_clone.provider._adoption), for the listings handed to it.
+_PROVIDER_KINDS: dict[Kind, str] = {
+    "instance": "instance", "image": "image", "security group": "securitygroup", "vSwitch": "vswitch", "VPC": "vpc",
+}
 # Codes that pass by themselves while what depended on an object is still going away.
 _WAIT_CODES = ("DependencyViolation", "IncorrectVSwitchStatus", "IncorrectVpcStatus", "OperationConflict",
                "OperationDenied.ImageCopying", "IncorrectImageStatus", "TaskConflict", "IncorrectInstanceStatus",
@@ -140,9 +145,14 @@ def _modules(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def find_untracked(
-    stack: SynthesizedStack, terraform: Terraform, *, client_for: ClientFactory | None = None
+    stack: SynthesizedStack,
+    terraform: Terraform,
+    *,
+    client_for: ClientFactory | None = None,
+    listings: list[OwnedListing] | None = None,
 ) -> list[UntrackedObject]:
-    """The objects of the stack's deployment that its state does not name, in removal order."""
+    """The objects of the stack's deployment that its state does not name, in removal order. ``listings``
+    receives the owner keys of every listing made (tracked objects included), for the provider."""
     scopes = deployment_scopes(stack.config_file, stack.working_directory)
     if not scopes:
         return []
@@ -150,7 +160,7 @@ def find_untracked(
     found: list[UntrackedObject] = []
     for scope in scopes:
         with (client_for or _client)(scope.region, scope.endpoint) as client:
-            found.extend(o for o in _tagged(client, scope) if o.object_id not in tracked)
+            found.extend(o for o in _tagged(client, scope, listings) if o.object_id not in tracked)
     return sorted(found, key=lambda o: (_REMOVAL_ORDER.index(o.kind), not o.is_copy, o.region, o.object_id))
 
 
@@ -160,14 +170,20 @@ def _client(region: str, endpoint: str | None) -> AlibabaCloudClient:
     return AlibabaCloudClient(region, endpoint=endpoint)
 
 
-def _tagged(client: AlibabaCloudClient, scope: DeploymentScope) -> Iterable[UntrackedObject]:
+def _tagged(
+    client: AlibabaCloudClient, scope: DeploymentScope, listings: list[OwnedListing] | None = None
+) -> Iterable[UntrackedObject]:
+    reach = reach_digest(*client.reach("ecs", scope.region)) if listings is not None else ""
     for key in sorted(scope.deployment_keys):
         for kind, service, action, items, id_field, extra in _KINDS:
             params = {**extra, "Tag": [{"Key": DEPLOYMENT_TAG, "Value": key}]}
-            for found in client.paginate(service, action, params, items=items):
-                tags = _tags(found)
-                if tags.get(DEPLOYMENT_TAG) != key:
-                    continue
+            # The provider's adoption look-up makes this very listing (same filters): it is handed over.
+            tagged = [(o, _tags(o)) for o in client.paginate(service, action, params, items=items)]
+            tagged = [(o, tags) for o, tags in tagged if tags.get(DEPLOYMENT_TAG) == key]
+            if listings is not None:
+                owners = frozenset(tags[OWNER_TAG] for _, tags in tagged if OWNER_TAG in tags)
+                listings.append(OwnedListing(scope.region, reach, key, _PROVIDER_KINDS[kind], owners))
+            for found, tags in tagged:
                 yield UntrackedObject(
                     region=scope.region,
                     kind=kind,
@@ -230,12 +246,20 @@ def _remove(client: AlibabaCloudClient, item: UntrackedObject, *, timeout: float
         _remove_image(client, oid, deadline, pause)
     elif item.kind == "security group":
         _until_done(lambda: client.ecs("DeleteSecurityGroup", {"SecurityGroupId": oid}), deadline, pause)
+        _until_gone(
+            lambda: client.ecs("DescribeSecurityGroups", {"SecurityGroupIds": json.dumps([oid])})["SecurityGroups"][
+                "SecurityGroup"
+            ],
+            deadline, pause, f"security group {oid}",
+        )
     elif item.kind == "vSwitch":
         _until_done(lambda: client.vpc("DeleteVSwitch", {"VSwitchId": oid}), deadline, pause)
         _until_gone(lambda: client.vpc("DescribeVSwitches", {"VSwitchId": oid})["VSwitches"]["VSwitch"],
                     deadline, pause, f"vSwitch {oid}")
     else:
+        # Alibaba shows a deleted VPC for a moment after DeleteVpc answers: reported removed once it is gone.
         _until_done(lambda: client.vpc("DeleteVpc", {"VpcId": oid}), deadline, pause)
+        _until_gone(lambda: client.vpc("DescribeVpcs", {"VpcId": oid})["Vpcs"]["Vpc"], deadline, pause, f"VPC {oid}")
 
 
 def _release_instance(client: AlibabaCloudClient, instance_id: str, deadline: float, pause: float) -> None:
@@ -331,9 +355,20 @@ def _until_gone(describe: Callable[[], list[Any]], deadline: float, pause: float
 # ---- what deploy and destroy call --------------------------------------------------------------------------
 
 
-def announce_untracked(stack: SynthesizedStack, terraform: Terraform, out: TextIO) -> None:
-    """Before a deploy: say what an interrupted run left, which this deploy adopts."""
-    lines = _safely(lambda: describe_untracked(find_untracked(stack, terraform), next_step="adopt"))
+def announce_untracked(
+    stack: SynthesizedStack, terraform: Terraform, out: TextIO, *, listing_file: Path | None = None
+) -> None:
+    """Before a deploy: say what an interrupted run left, which this deploy adopts. With ``listing_file``, the
+    listings made to find it are written there for the provider (see :mod:`cdk_clone._owned_listings`)."""
+    listings: list[OwnedListing] = []
+
+    def find() -> list[str]:
+        found = find_untracked(stack, terraform, listings=listings)
+        if listing_file is not None:
+            write_owned_listings(listing_file, listings)
+        return describe_untracked(found, next_step="adopt")
+
+    lines = _safely(find)
     if lines:
         out.write("\n".join(lines) + "\n")
         out.flush()

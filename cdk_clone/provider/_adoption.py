@@ -29,6 +29,7 @@ Example::
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -135,6 +136,35 @@ def find_owned(
     found = client.paginate(service, action, params, items=items, region_id=region_id)
     # The filter is the API's; checking the tag again keeps a describe that ignores it from adopting strangers.
     return [o for o in found if object_tags(o).get(OWNER_TAG) == ownership.key]
+
+
+def take_owned_listings(client: AlibabaCloudClient, environ: Mapping[str, str] | None = None) -> int:
+    """Hold, as :func:`deployment_owners`' answers, the listings the command made just before this run (see
+    :mod:`cdk_clone._owned_listings`): those made for this client's account and endpoint, while fresh. How many
+    were taken."""
+    from pathlib import Path
+
+    from cdk_clone._owned_listings import OWNED_LISTING_ENV, reach_digest, read_owned_listings
+
+    path = (os.environ if environ is None else environ).get(OWNED_LISTING_ENV)
+    if not path:
+        return 0
+    shared = answers(client)
+    taken = 0
+    reaches: dict[str, str] = {}
+    for listing in read_owned_listings(Path(path), max_age=shared.ttl):
+        if listing.kind not in _DESCRIBE:
+            continue
+        if listing.region not in reaches:
+            try:
+                reaches[listing.region] = reach_digest(*client.reach("ecs", listing.region))
+            except Exception:  # noqa: BLE001 - the listings only save calls: on any trouble, the provider lists itself
+                return taken
+        if listing.reach != reaches[listing.region]:
+            continue
+        shared.put(("owned", listing.kind, listing.region, listing.deployment_key), listing.owners, age=listing.age)
+        taken += 1
+    return taken
 
 
 def deployment_owners(

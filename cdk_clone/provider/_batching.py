@@ -108,6 +108,11 @@ class SharedAnswers:
         self._answers: dict[Hashable, tuple[float, Any]] = {}
         self._fetching: dict[Hashable, threading.Lock] = {}
 
+    def put(self, key: Hashable, value: Any, *, age: float = 0.0) -> None:
+        """Hold ``value`` for ``key`` as an answer fetched ``age`` seconds ago (it goes stale that much sooner)."""
+        with self._lock:
+            self._answers[key] = (self._clock() - age, value)
+
     def get(self, key: Hashable, fetch: Callable[[], T]) -> T:
         with self._lock:
             fetching = self._fetching.setdefault(key, threading.Lock())

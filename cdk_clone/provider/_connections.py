@@ -67,9 +67,12 @@ class Configurations:
         if new_connection and plugin.configured:
             # A plugin configured by an earlier connection (a shared provider serving another Terraform run, or
             # another walk) keeps its client, but not its shared answers: they held the cloud as it was then.
+            # What the command listed just before this run is the cloud as it is now, though.
+            from ._adoption import take_owned_listings
             from ._batching import forget_answers
 
             forget_answers(plugin.client)
+            take_owned_listings(plugin.client)
         return plugin
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from e2e_support import CloudView, clone_output, run_cdk_clone, write_app
 
+from cdk_clone.ownership import DEPLOYMENT_TAG
 from fake_api.seeds import DEMO_SOURCE_INSTANCE_ID
 
 pytestmark = pytest.mark.e2e
@@ -81,17 +83,25 @@ def test_two_checkouts_with_the_same_names_deploy_verify_and_destroy_independent
 
 
 def test_a_lost_state_is_announced_and_adopted_then_destroy_removes_what_it_does_not_name(
-    cloud: CloudView, tmp_path: Path
+    cloud: CloudView, tmp_path: Path, fake_cloud: Any
 ) -> None:
     before = cloud.world()
     directory, deployed = deployed_app(tmp_path / "app")
     world = cloud.world()
 
     lose_state(directory)
+    mark = len(fake_cloud.calls())
     out = ok("deploy", "-C", str(directory))
     assert "made by an interrupted run are not in the state; this deploy adopts them" in out
     assert f"instance {deployed['instance_ids'][0]} in cn-shanghai" in out
     assert cloud.world() == world  # adopted: nothing made twice
+    # The command's look-up for leftovers is the provider's adoption listing too: each is made once.
+    listings = Counter(
+        (c["action"], c["params"].get("RegionId"))
+        for c in fake_cloud.calls()[mark:]
+        if any(value == DEPLOYMENT_TAG for name, value in c["params"].items() if name.startswith("Tag."))
+    )
+    assert listings and set(listings.values()) == {1}, listings
     assert clone_output(directory)["instance_ids"] == deployed["instance_ids"]
 
     # Lost again, the file emptied this time: destroy removes what the state no longer names, naming each

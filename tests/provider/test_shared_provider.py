@@ -4,6 +4,7 @@ region) on its own connection, and only its own user's connections."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,13 @@ import pytest
 from tf.gen import tfplugin_pb2 as pb
 from tf.utils import Diagnostics, to_dynamic_value
 
+from cdk_clone._owned_listings import (
+    OWNED_LISTING_ENV,
+    OwnedListing,
+    reach_digest,
+    read_owned_listings,
+    write_owned_listings,
+)
 from cdk_clone.engine import SharedProvider
 from cdk_clone.provider._batching import answers
 from cdk_clone.provider._connections import Configurations, same_user_peer
@@ -162,3 +170,56 @@ def test_a_new_terraform_run_on_a_shared_provider_reads_the_cloud_afresh() -> No
     assert not _configure(servicer, "ipv4:127.0.0.1:1002", "cn-hangzhou").diagnostics  # the next run
     assert servicer._configurations.plugin_for("ipv4:127.0.0.1:1002") is plugin
     assert answers(plugin.client).get(("owned", "instance"), lambda: frozenset({"found"})) == frozenset({"found"})
+
+
+def _listing(path: Path, region: str, owners: frozenset[str], *, taken: float | None = None, endpoint: str | None = None,
+             access_key_id: str = "testid") -> None:
+    from cdk_clone.api import resolve_endpoint
+
+    reach = reach_digest(resolve_endpoint("ecs", region, endpoint), access_key_id)
+    write_owned_listings(path, [OwnedListing(region, reach, "d" * 32, "instance", owners)], clock=taken)
+
+
+def test_a_new_run_takes_the_listing_the_command_made_just_before_it_and_only_that(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cdk-clone lists the deployment's objects just before a deploy; the run's provider takes that listing
+    # instead of making the same one again, when it is fresh and made for its own account and endpoint.
+    listing = tmp_path / "owned.json"
+    monkeypatch.setenv(OWNED_LISTING_ENV, str(listing))
+    key = ("owned", "instance", "cn-hangzhou", "d" * 32)
+    servicer = EcsCloneServicer(EcsClonePlugin())
+
+    def next_run(peer: str) -> frozenset[str]:
+        assert not _configure(servicer, peer, "cn-hangzhou").diagnostics
+        plugin = servicer._configurations.plugin_for(peer)
+        return answers(plugin.client).get(key, lambda: frozenset({"listed by the provider"}))
+
+    _listing(listing, "cn-hangzhou", frozenset({"owner-1"}))
+    assert next_run("ipv4:127.0.0.1:1001") == frozenset({"owner-1"})
+    # Older than the provider's shared answers live: listed again.
+    _listing(listing, "cn-hangzhou", frozenset({"owner-1"}), taken=time.time() - 60)
+    assert next_run("ipv4:127.0.0.1:1002") == frozenset({"listed by the provider"})
+    # Made with other credentials, or at another endpoint: listed again.
+    _listing(listing, "cn-hangzhou", frozenset({"owner-1"}), access_key_id="someone-else")
+    assert next_run("ipv4:127.0.0.1:1003") == frozenset({"listed by the provider"})
+    _listing(listing, "cn-hangzhou", frozenset({"owner-1"}), endpoint="http://127.0.0.1:1")
+    assert next_run("ipv4:127.0.0.1:1004") == frozenset({"listed by the provider"})
+    # Another region's listing answers for that region only; a file gone or unreadable is no listing.
+    _listing(listing, "cn-shanghai", frozenset({"owner-2"}))
+    assert next_run("ipv4:127.0.0.1:1005") == frozenset({"listed by the provider"})
+    listing.write_text("{not json")
+    assert next_run("ipv4:127.0.0.1:1006") == frozenset({"listed by the provider"})
+    listing.unlink()
+    assert next_run("ipv4:127.0.0.1:1007") == frozenset({"listed by the provider"})
+
+
+def test_a_listing_file_is_replaced_whole_and_read_back_with_its_age(tmp_path: Path) -> None:
+    path = tmp_path / "owned.json"
+    listing = OwnedListing("cn-hangzhou", "r" * 64, "d" * 32, "vpc", frozenset({"a", "b"}))
+    write_owned_listings(path, [listing], clock=1000.0)
+    assert not list(tmp_path.glob("*.partial"))
+    (read,) = read_owned_listings(path, max_age=30, clock=1010.0)
+    assert (read.owners, read.kind, read.age) == (frozenset({"a", "b"}), "vpc", 10.0)
+    assert read_owned_listings(path, max_age=30, clock=1031.0) == []  # stale
+    assert read_owned_listings(path, max_age=30, clock=990.0) == []  # from the future: a clock went back
