@@ -609,7 +609,9 @@ INSTANCE_GROUP = ResourceSchema(
 
 INSTANCE_DATA = ResourceSchema(
     "ecsclone_instance",
-    "Everything needed to clone an existing instance.",
+    "An existing instance as the API describes it: placement, type, image, network, security groups, "
+    "charge type, system disk, outbound bandwidth and tags. Its data disks and other settings are not read "
+    "here: the cdk_clone constructs read the whole source at synth.",
     (
         Field("id", S, "The instance ID.", computed=True),
         Field("instance_id", S, "The instance to describe.", required=True),

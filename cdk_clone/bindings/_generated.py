@@ -1474,7 +1474,9 @@ class _DataEcscloneInstanceAttributes(AttributeGetters):
 
 
 class DataEcscloneInstance(EcscloneDataSourceBase, _DataEcscloneInstanceAttributes):
-    """Terraform data source ``ecsclone_instance``: Everything needed to clone an existing instance.
+    """Terraform data source ``ecsclone_instance``: An existing instance as the API describes it: placement,
+    type, image, network, security groups, charge type, system disk, outbound bandwidth and tags. Its data
+    disks and other settings are not read here: the cdk_clone constructs read the whole source at synth.
 
     Example::
 

@@ -1,4 +1,8 @@
-"""Data source ``ecsclone_instance``: everything needed to clone an existing instance."""
+"""Data source ``ecsclone_instance``: an existing instance's placement, type, image, network and system disk.
+
+The full source of a clone (data disks, key pair, RAM role, user data and the other settings) is read at synth
+by :mod:`cdk_clone.lookup`, not here.
+"""
 
 from __future__ import annotations
 
