@@ -10,7 +10,7 @@ not the source's says so in its note.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cdk_clone.lookup.reader import instance_settings, read_disks_of, read_ram_roles, read_user_data
@@ -175,9 +175,11 @@ def setting_rows(
     region: str,
     *,
     copy_kms_key_id: str | None = None,
+    region_disks: Callable[[], Mapping[str, tuple[DiskSnapshot, ...]]] | None = None,
 ) -> list[SettingRow]:
     """Names, settings and disks of the clones (DescribeInstances ``instances``) against the source.
-    ``copy_kms_key_id``: the key of the encrypted image copy the clones boot from, if any."""
+    ``copy_kms_key_id``: the key of the encrypted image copy the clones boot from, if any; ``region_disks``:
+    the region's disks listed once for every group of a run (see :func:`read_disks_of`)."""
     if group is None or not instances:
         return []
     ids = [str(i.get("InstanceId")) for i in instances]
@@ -218,7 +220,7 @@ def setting_rows(
             _compare("user data", _digest(source.user_data), _digest(group.get("user_data")),
                      {i: _digest(v) for i, v in user_data.items()})
         )
-    rows += _disk_rows(source, group, read_disks_of(client, region, ids), copy_kms_key_id)
+    rows += _disk_rows(source, group, read_disks_of(client, region, ids, region_disks=region_disks), copy_kms_key_id)
     return rows
 
 

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from cdk_clone._verify_settings import group_of, setting_rows
 from cdk_clone.cli._outputs import CloneOutput, clone_outputs
 from cdk_clone.lookup.context import ContextFile, source_from_entry, source_instance_key
-from cdk_clone.lookup.reader import read_security_group, read_source_instance
-from cdk_clone.lookup.snapshot import SecurityGroupRule, SourceInstance
+from cdk_clone.lookup.reader import read_region_disks, read_security_group, read_source_instance
+from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SourceInstance
 
 if TYPE_CHECKING:
     from cdk_clone.api import AlibabaCloudClient
@@ -218,7 +218,8 @@ def _holds(replica_cidr: str, source_cidr: str | None) -> bool:
 
 class SharedReads:
     """Reads of one verify run, each made once: clone groups of a task share their VPC, vSwitch and security
-    group replicas, which would otherwise be read again for every source (60 calls for 20 sources)."""
+    group replicas, which would otherwise be read again for every source (60 calls for 20 sources), and the
+    listing of their region's disks (80 calls instead of 4 for 20 sources of 100 clones)."""
 
     def __init__(self) -> None:
         self._answers: dict[tuple[str, ...], Any] = {}
@@ -230,6 +231,13 @@ class SharedReads:
         if key not in self._answers:
             self._answers[key] = _cidr_of(client, region, action, id_param, wrapper, item, ident)
         return str(self._answers[key])
+
+    def region_disks(self, client: AlibabaCloudClient, region: str) -> dict[str, tuple[DiskSnapshot, ...]]:
+        key = (region, "DescribeDisks")
+        if key not in self._answers:
+            self._answers[key] = read_region_disks(client, region)
+        disks: dict[str, tuple[DiskSnapshot, ...]] = self._answers[key]
+        return disks
 
     def security_group(self, client: AlibabaCloudClient, region: str, group_id: str) -> Any:
         key = (region, "DescribeSecurityGroupAttribute", group_id)
@@ -381,7 +389,8 @@ def verify_clone(
     # Names, every copied setting and every disk (see cdk_clone._verify_settings).
     copy_kms_key_id = (copies.get(clone.image_id) or {}).get("kms_key_id") or None
     for aspect, outcome, source_value, clone_value, note in setting_rows(
-        source, group_of(resources, clone.instance_ids), instances, client, region, copy_kms_key_id=copy_kms_key_id
+        source, group_of(resources, clone.instance_ids), instances, client, region, copy_kms_key_id=copy_kms_key_id,
+        region_disks=lambda: reads.region_disks(client, region),
     ):
         row(aspect, source_value, clone_value, outcome, note)  # type: ignore[arg-type]  # one of the outcomes
     return rows

@@ -16,7 +16,7 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cdk_clone.lookup.snapshot import DiskSnapshot, SecurityGroupRule, SecurityGroupSnapshot, SourceInstance
@@ -34,6 +34,7 @@ __all__ = [
     "read_disks",
     "read_disks_of",
     "read_ram_roles",
+    "read_region_disks",
     "read_security_group",
     "read_source_instance",
     "read_user_data",
@@ -235,20 +236,31 @@ def read_auto_renewals(
 
 
 def read_disks_of(
-    client: AlibabaCloudClient, region_id: str, instance_ids: list[str]
+    client: AlibabaCloudClient,
+    region_id: str,
+    instance_ids: list[str],
+    *,
+    region_disks: Callable[[], Mapping[str, tuple[DiskSnapshot, ...]]] | None = None,
 ) -> dict[str, tuple[DiskSnapshot, ...]]:
     """The disks of each of ``instance_ids``, in :func:`read_disks`' order. DescribeDisks filters by one
     instance only: a few instances are asked one by one, many (a fleet of clones) by listing the region's disks
-    once, page after page, instead of one call per instance."""
+    once (:func:`read_region_disks`, or ``region_disks`` when a listing is already at hand)."""
     if len(instance_ids) <= _FEW_INSTANCES:
         return {i: read_disks(client, region_id, i) for i in instance_ids}
-    grouped: dict[str, list[DiskSnapshot]] = {i: [] for i in instance_ids}
+    every = region_disks() if region_disks is not None else read_region_disks(client, region_id)
+    return {i: every.get(i, ()) for i in instance_ids}
+
+
+def read_region_disks(client: AlibabaCloudClient, region_id: str) -> dict[str, tuple[DiskSnapshot, ...]]:
+    """Every disk of the region attached to an instance, by instance, in :func:`read_disks`' order: one
+    listing, page after page."""
+    grouped: dict[str, list[DiskSnapshot]] = {}
     for disk in client.paginate(
         "ecs", "DescribeDisks", {"RegionId": region_id}, items="Disks.Disk", page_size=_MOST_DISKS, region_id=region_id
     ):
         owner = disk.get("InstanceId")
-        if owner in grouped:
-            grouped[str(owner)].append(disk_snapshot(disk))
+        if owner:
+            grouped.setdefault(str(owner), []).append(disk_snapshot(disk))
     return {i: _in_device_order(disks) for i, disks in grouped.items()}
 
 

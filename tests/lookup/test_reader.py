@@ -207,6 +207,18 @@ def test_the_disks_of_many_instances_are_listed_once_per_page(client: AlibabaClo
     before = len(fake_cloud.calls("DescribeDisks"))
     assert read_disks_of(client, SOURCE_REGION, ids) == one_by_one
     assert len(fake_cloud.calls("DescribeDisks")) - before == 1
+
+    # A verify of several clone groups in one region lists the region's disks once for all of them.
+    from cdk_clone.verify import SharedReads
+
+    reads = SharedReads()
+    before = len(fake_cloud.calls("DescribeDisks"))
+    for group in (ids[:11], ids[1:]):
+        answer = read_disks_of(client, SOURCE_REGION, group, region_disks=lambda: reads.region_disks(client, SOURCE_REGION))
+        assert answer == {i: one_by_one[i] for i in group}
+    assert len(fake_cloud.calls("DescribeDisks")) - before == 1
+
+
 def test_a_clone_of_a_clone_does_not_copy_cdk_clones_own_tags(client: AlibabaCloudClient) -> None:
     # A source that is itself a clone carries ownership tags: they belong to the clone that made it, not to
     # the new clones (which get their own), and the cloud's own tags are never copied either.
