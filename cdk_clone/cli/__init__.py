@@ -171,9 +171,11 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     # Verify what was deployed: the last synth's stacks, without running the app again; unless the project was
     # moved since, as the last synth names the state by its old path.
     moved_from = project.synthesized_elsewhere()
-    if moved_from is not None:
+    if moved_from is None:
+        stacks = project.stacks()
+    else:
         out.write(f"{project.output.name} was synthesized in {moved_from}: synthesizing again here\n")
-    stacks = project.synth() if moved_from is not None else project.stacks()
+        stacks = project.synth()
     stack = CdktfProject.select_stack(stacks, args.stack)
     report = verify_stack(initialised(stack, out), context_file=project.directory / "cdk-clone.context.json")
     if not report.checks:

@@ -129,7 +129,6 @@ class CommandSession:
         if progress:
             session.progress_file = project.output / ".cdk-clone-progress.jsonl"
             session.progress_file.write_text("")
-        if progress:
             session.owned_listing_file = project.output / ".cdk-clone-owned.json"
             session.owned_listing_file.unlink(missing_ok=True)
         environ = terraform_environment(dict(os.environ))

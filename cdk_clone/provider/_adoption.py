@@ -138,7 +138,7 @@ def find_owned(
     return [o for o in found if object_tags(o).get(OWNER_TAG) == ownership.key]
 
 
-def take_owned_listings(client: AlibabaCloudClient, environ: Mapping[str, str] | None = None) -> int:
+def take_owned_listings(client: AlibabaCloudClient) -> int:
     """Hold, as :func:`deployment_owners`' answers, the listings the command made just before this run (see
     :mod:`cdk_clone._owned_listings`): those made for this client's account and endpoint, while fresh. How many
     were taken."""
@@ -146,7 +146,7 @@ def take_owned_listings(client: AlibabaCloudClient, environ: Mapping[str, str] |
 
     from cdk_clone._owned_listings import OWNED_LISTING_ENV, reach_digest, read_owned_listings
 
-    path = (os.environ if environ is None else environ).get(OWNED_LISTING_ENV)
+    path = os.environ.get(OWNED_LISTING_ENV)
     if not path:
         return 0
     shared = answers(client)

@@ -181,23 +181,8 @@ def create_owned_image(
 ) -> str:
     """CreateImage of ``instance_id`` with the ownership tags and the ClientToken of the first generation whose
     answer still exists (see :func:`create_by_generation`); the new (or remembered) image's ID."""
-    params = {
-        "InstanceId": instance_id,
-        "ImageName": name,
-        "Description": description,
-        "Tag": ownership_tags(ownership) or None,
-    }
-    return create_by_generation(
-        ownership,
-        "CreateImage",
-        create=lambda token: str(
-            client.ecs("CreateImage", {**params, "ClientToken": token}, region_id=region_id, idempotent=True)[
-                "ImageId"
-            ]
-        ),
-        exists=lambda image_id: _may_become_available(describe_image(client, image_id, region_id=region_id)),
-        pause=pause,
-    )
+    params = {"InstanceId": instance_id, "ImageName": name, "Description": description}
+    return _image_by_generation(client, ownership, "CreateImage", params, region_id, region_id, pause)
 
 
 def copy_owned_image(
@@ -223,17 +208,29 @@ def copy_owned_image(
         "DestinationDescription": description,
         "Encrypted": True if kms_key_id else None,
         "KMSKeyId": kms_key_id,
-        "Tag": ownership_tags(ownership) or None,
     }
+    return _image_by_generation(client, ownership, "CopyImage", params, source_region, destination_region, pause)
+
+
+def _image_by_generation(
+    client: AlibabaCloudClient,
+    ownership: Ownership | None,
+    action: str,
+    params: dict[str, Any],
+    call_region: str | None,
+    image_region: str | None,
+    pause: float,
+) -> str:
+    """``action`` (CreateImage, CopyImage) sent to ``call_region`` with the ownership tags, by generation; the
+    image it makes lives in ``image_region``."""
+    tagged = {**params, "Tag": ownership_tags(ownership) or None}
     return create_by_generation(
         ownership,
-        "CopyImage",
+        action,
         create=lambda token: str(
-            client.ecs("CopyImage", {**params, "ClientToken": token}, region_id=source_region, idempotent=True)[
-                "ImageId"
-            ]
+            client.ecs(action, {**tagged, "ClientToken": token}, region_id=call_region, idempotent=True)["ImageId"]
         ),
-        exists=lambda copy_id: _may_become_available(describe_image(client, copy_id, region_id=destination_region)),
+        exists=lambda image_id: _may_become_available(describe_image(client, image_id, region_id=image_region)),
         pause=pause,
     )
 
